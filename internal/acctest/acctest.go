@@ -1,0 +1,139 @@
+// Package acctest runs the acceptance tests: it starts the Graph emulator for the test binary (or,
+// when real credentials are set, points the tests at a real tenant), and holds the provider
+// factories, configuration builders and checks the tests share.
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+
+	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
+	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
+	"github.com/terraform-intune/terraform-provider-intune/internal/provider"
+)
+
+// Sim is the emulator the tests run against, or nil when they run against a real tenant.
+var Sim *graphsim.Server
+
+// ProtoV6ProviderFactories serve the provider in-process to the terraform binary.
+var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"intune": providerserver.NewProtocol6WithError(provider.New("test")()),
+}
+
+// RealTenant reports whether the ARM_* variables point the tests at a real Microsoft tenant: the
+// client-secret credentials are set and ARM_GRAPH_ENDPOINT is not.
+func RealTenant() bool {
+	return os.Getenv("ARM_TENANT_ID") != "" && os.Getenv("ARM_CLIENT_ID") != "" &&
+		os.Getenv("ARM_CLIENT_SECRET") != "" && os.Getenv("ARM_GRAPH_ENDPOINT") == ""
+}
+
+// Main is the TestMain of every package with acceptance tests. Unless a real tenant is configured,
+// it starts the emulator, trusts its CA through SSL_CERT_FILE (never by turning verification off)
+// and exports the ARM_* variables the provider reads, so the same tests run unchanged against both.
+func Main(m *testing.M) int {
+	if os.Getenv("TF_ACC") == "" || RealTenant() {
+		return m.Run()
+	}
+	dir, err := os.MkdirTemp("", "graphsim-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	Sim, err = graphsim.Start(graphsim.Options{CAFile: dir + "/ca.pem", PageSize: 5})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "starting the Graph emulator:", err)
+		return 1
+	}
+	defer Sim.Close()
+	o := Sim.Options()
+	for k, v := range map[string]string{
+		// Go reads SSL_CERT_FILE once, on first use of the system pool: this runs before any TLS.
+		"SSL_CERT_FILE":      Sim.CAFile(),
+		"ARM_TENANT_ID":      o.TenantID,
+		"ARM_CLIENT_ID":      o.ClientID,
+		"ARM_CLIENT_SECRET":  o.ClientSecret,
+		"ARM_GRAPH_ENDPOINT": Sim.URL(),
+		"ARM_AUTHORITY_HOST": Sim.URL(),
+	} {
+		os.Setenv(k, v)
+	}
+	return m.Run()
+}
+
+// PreCheck fails early with a clear message when the acceptance environment is incomplete.
+func PreCheck(t *testing.T) {
+	t.Helper()
+	for _, k := range []string{"ARM_TENANT_ID", "ARM_CLIENT_ID", "ARM_CLIENT_SECRET"} {
+		if os.Getenv(k) == "" {
+			t.Fatalf("%s must be set for acceptance tests (TestMain sets it when it starts the emulator)", k)
+		}
+	}
+}
+
+// RequireEmulator skips a test that needs the emulator's switches or counters when the suite runs
+// against a real tenant. It says so in the test output: such a skip is not a pass.
+func RequireEmulator(t *testing.T) *graphsim.Server {
+	t.Helper()
+	if Sim == nil {
+		t.Skip("needs the Graph emulator (fault switches or request counters); skipped against a real tenant")
+	}
+	return Sim
+}
+
+// RandomName is a display name carrying the tf-acc-test- prefix, so leftovers in a real tenant are
+// easy to find.
+func RandomName() string {
+	return acctest.RandomWithPrefix("tf-acc-test")
+}
+
+// Client is a Graph client configured like the provider, for checks made behind Terraform's back.
+func Client(t *testing.T) *graph.Client {
+	t.Helper()
+	endpoint := os.Getenv("ARM_GRAPH_ENDPOINT")
+	authority := os.Getenv("ARM_AUTHORITY_HOST")
+	if endpoint == "" {
+		endpoint = "https://graph.microsoft.com"
+	}
+	if authority == "" {
+		authority = "https://login.microsoftonline.com/"
+	}
+	cred, err := graph.NewCredential(graph.AuthConfig{
+		TenantID: os.Getenv("ARM_TENANT_ID"), ClientID: os.Getenv("ARM_CLIENT_ID"),
+		ClientSecret: os.Getenv("ARM_CLIENT_SECRET"), AuthorityHost: strings.TrimRight(authority, "/") + "/",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := graph.NewClient(graph.ClientConfig{GraphEndpoint: endpoint, Credential: cred, UserAgent: "terraform-provider-intune-acctest"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// Context is a bounded context for checks.
+func Context(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// staticCredential lets unit tests build a client without Entra.
+type staticCredential string
+
+func (s staticCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: string(s), ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+var _ azcore.TokenCredential = staticCredential("")

@@ -1,0 +1,172 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	abs "github.com/microsoft/kiota-abstractions-go"
+	kazure "github.com/microsoft/kiota-authentication-azure-go"
+	khttp "github.com/microsoft/kiota-http-go"
+	jsonser "github.com/microsoft/kiota-serialization-json-go"
+	dam "github.com/microsoftgraph/msgraph-beta-sdk-go/deviceappmanagement"
+	core "github.com/microsoftgraph/msgraph-sdk-go-core"
+)
+
+// sdkVersion is the msgraph-beta-sdk-go version in go.mod; it is reported in the SdkVersion header.
+const sdkVersion = "0.165.0"
+
+// ClientConfig configures a Client.
+type ClientConfig struct {
+	// GraphEndpoint is scheme + host, e.g. https://graph.microsoft.com. The client talks to /beta under it.
+	GraphEndpoint string
+	Credential    azcore.TokenCredential
+	// UserAgent is sent verbatim on every Graph request.
+	UserAgent string
+	// Transport is the innermost round tripper; nil means a clone of http.DefaultTransport, which
+	// trusts the system store (and SSL_CERT_FILE).
+	Transport http.RoundTripper
+	// Retry decides what is retried and how long to wait; the zero value is DefaultRetryPolicy.
+	Retry RetryPolicy
+	// WritePacer spaces out writes client-side; nil means no pacing.
+	WritePacer *Pacer
+}
+
+// Client talks to Microsoft Graph beta. It is safe for concurrent use: Terraform calls it from
+// many goroutines during one apply.
+type Client struct {
+	adapter *khttp.NetHttpRequestAdapter
+	http    *http.Client
+	baseURL string
+	host    string
+	pacer   *Pacer
+}
+
+// NewClient builds the request adapter and its middleware pipeline.
+//
+// The pipeline is explicit and fixed, outermost first: telemetry (SdkVersion, one client-request-id
+// shared by all retries of a call), user agent, retry (our policy), logging (one line per attempt),
+// redirect, query-name
+// decoding. The SDK's default list is avoided on purpose: its order is random per client and its
+// compression handler corrupts retried bodies (CONTRACT.md G1/G2), and its retry handler gives up
+// after 3 tries or 180 s regardless of the operation's timeout (G7/G14).
+func NewClient(cfg ClientConfig) (*Client, error) {
+	endpoint, err := NormalizeEndpoint(cfg.GraphEndpoint)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Credential == nil {
+		return nil, errors.New("no credential configured")
+	}
+	u, _ := url.Parse(endpoint)
+
+	auth, err := kazure.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(
+		cfg.Credential, []string{endpoint + "/.default"}, []string{u.Hostname()})
+	if err != nil {
+		return nil, fmt.Errorf("building the Graph authentication provider: %w", err)
+	}
+
+	transport := cfg.Transport
+	if transport == nil {
+		transport = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	policy := cfg.Retry
+	if policy == (RetryPolicy{}) {
+		policy = DefaultRetryPolicy
+	}
+	opts := core.GraphClientOptions{GraphServiceVersion: "beta", GraphServiceLibraryVersion: sdkVersion}
+	hc := &http.Client{
+		Transport: khttp.NewCustomTransportWithParentTransport(transport,
+			core.NewGraphTelemetryHandler(&opts),
+			userAgentMiddleware{userAgent: cfg.UserAgent},
+			retryMiddleware{policy: policy, pacer: cfg.WritePacer},
+			loggingMiddleware{},
+			khttp.NewRedirectHandler(),
+			khttp.NewParametersNameDecodingHandler(),
+		),
+		// Deadlines come from each operation's context (the resource timeouts); a client-wide
+		// timeout would cut retries short (CONTRACT.md G7).
+		Timeout: 0,
+		// net/http must not follow redirects itself: the redirect middleware does, dropping the
+		// Authorization header when the host changes.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	adapter, err := khttp.NewNetHttpRequestAdapterWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
+		auth, jsonser.NewJsonParseNodeFactory(), jsonser.NewJsonSerializationWriterFactory(), hc)
+	if err != nil {
+		return nil, fmt.Errorf("building the Graph request adapter: %w", err)
+	}
+	base := endpoint + "/beta"
+	adapter.SetBaseUrl(base)
+	return &Client{adapter: adapter, http: hc, baseURL: base, host: u.Host, pacer: cfg.WritePacer}, nil
+}
+
+// BaseURL is the Graph beta root the client talks to.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+// tasks returns the collection builder. The Internal constructor with an explicit baseurl is used
+// because a builder made from a raw URL sends its children to the wrong path (CONTRACT.md G12).
+func (c *Client) tasks() *dam.DeviceAppManagementTasksRequestBuilder {
+	return dam.NewDeviceAppManagementTasksRequestBuilderInternal(map[string]string{"baseurl": c.baseURL}, c.adapter)
+}
+
+// response is what came back from Graph for one call, after retries.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// send authenticates and sends one request built by the SDK and returns the raw response. Every
+// failure, transport or HTTP, is returned as *Error so that one function can describe it.
+//
+// Raw responses are read here instead of through the adapter's Send: the adapter loses the status
+// code for non-JSON error bodies and its ODataError can panic (CONTRACT.md G8/G9), and reading the
+// bytes ourselves lets a value the SDK cannot parse (an unknown enum member, a zone-less date)
+// be reported rather than silently dropped.
+func (c *Client) send(ctx context.Context, info *abs.RequestInformation) (*response, error) {
+	method := info.Method.String()
+	path := ""
+	if uri, err := info.GetUri(); err == nil {
+		path = uri.Path
+	}
+	native, err := c.adapter.ConvertToNativeRequest(ctx, info)
+	if err != nil {
+		return nil, &Error{Method: method, Path: path, Err: fmt.Errorf("authenticating: %w", err)}
+	}
+	req := native.(*http.Request)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, &Error{Method: method, Path: path, Err: err}
+	}
+	defer resp.Body.Close()
+	body, err := readBody(resp)
+	if err != nil {
+		return nil, &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: fmt.Errorf("reading the response: %w", err)}
+	}
+	if resp.StatusCode >= 400 {
+		return nil, newHTTPError(method, path, resp.StatusCode, resp.Header, body, req.Header.Get("client-request-id"))
+	}
+	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+}
+
+type userAgentMiddleware struct{ userAgent string }
+
+func (m userAgentMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (*http.Response, error) {
+	if m.userAgent != "" {
+		req.Header.Set("User-Agent", m.userAgent)
+	}
+	return p.Next(req, i)
+}
+
+// pathOf is the path of a URL for messages: no host (it is the configured endpoint) and no query.
+func pathOf(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return strings.TrimSuffix(u.EscapedPath(), "/")
+}

@@ -1,0 +1,96 @@
+package graph
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// Environment is a Microsoft cloud: where Graph lives and where Entra ID issues its tokens.
+type Environment struct {
+	Name          string
+	GraphEndpoint string
+	AuthorityHost string
+}
+
+// environments holds the national clouds Graph is deployed to, keyed by the name users write.
+var environments = map[string]Environment{
+	"public":       {Name: "public", GraphEndpoint: "https://graph.microsoft.com", AuthorityHost: "https://login.microsoftonline.com/"},
+	"usgovernment": {Name: "usgovernment", GraphEndpoint: "https://graph.microsoft.us", AuthorityHost: "https://login.microsoftonline.us/"},
+	"dod":          {Name: "dod", GraphEndpoint: "https://dod-graph.microsoft.us", AuthorityHost: "https://login.microsoftonline.us/"},
+	"china":        {Name: "china", GraphEndpoint: "https://microsoftgraph.chinacloudapi.cn", AuthorityHost: "https://login.chinacloudapi.cn/"},
+}
+
+// environmentAliases are the names azurerm/azuread users already type for the same clouds.
+var environmentAliases = map[string]string{
+	"global":         "public",
+	"usgovernmentl4": "usgovernment",
+	"usgovernmentl5": "dod",
+}
+
+// EnvironmentNames lists every accepted value of the provider's environment argument, aliases included.
+func EnvironmentNames() []string {
+	names := make([]string, 0, len(environments)+len(environmentAliases))
+	for n := range environments {
+		names = append(names, n)
+	}
+	for n := range environmentAliases {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// LookupEnvironment resolves a cloud name (case-insensitive, aliases allowed).
+func LookupEnvironment(name string) (Environment, error) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if n == "" {
+		n = "public"
+	}
+	if alias, ok := environmentAliases[n]; ok {
+		n = alias
+	}
+	env, ok := environments[n]
+	if !ok {
+		return Environment{}, fmt.Errorf("unknown environment %q: valid values are %s", name, strings.Join(EnvironmentNames(), ", "))
+	}
+	return env, nil
+}
+
+// microsoftLoginHosts are the Entra hosts whose instance discovery endpoint exists. Any other authority
+// (a private cloud, an emulator) must run with instance discovery off, or MSAL calls
+// login.microsoftonline.com to "discover" it.
+var microsoftLoginHosts = map[string]bool{
+	"login.microsoftonline.com":        true,
+	"login.microsoftonline.us":         true,
+	"login.chinacloudapi.cn":           true,
+	"login.microsoft.com":              true,
+	"login.windows.net":                true,
+	"login.partner.microsoftonline.cn": true,
+}
+
+// IsMicrosoftLoginHost reports whether authorityHost is one of Entra's public login hosts.
+func IsMicrosoftLoginHost(authorityHost string) bool {
+	u, err := url.Parse(authorityHost)
+	if err != nil {
+		return false
+	}
+	return microsoftLoginHosts[strings.ToLower(u.Hostname())]
+}
+
+// NormalizeEndpoint validates a Graph or authority base URL and strips a trailing slash and path.
+// Graph endpoints must be scheme + host only: the provider appends /beta itself.
+func NormalizeEndpoint(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("%q is not an absolute URL such as https://graph.microsoft.com", raw)
+	}
+	if u.Scheme != "https" {
+		return "", fmt.Errorf("%q must use https", raw)
+	}
+	if p := strings.Trim(u.Path, "/"); p != "" {
+		return "", fmt.Errorf("%q must be a scheme and host only, without a path such as /%s", raw, p)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}

@@ -1,0 +1,214 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	khttp "github.com/microsoft/kiota-http-go"
+)
+
+// RetryPolicy is the one place that decides what is retried and how long to wait. Retries go on until
+// the operation's context deadline (the resource's timeout), never for a fixed count.
+type RetryPolicy struct {
+	// BaseDelay is the first backoff when Graph gives no Retry-After; it doubles per attempt.
+	BaseDelay time.Duration
+	// MaxDelay caps one computed backoff wait. A Retry-After from Graph is honoured as given.
+	MaxDelay time.Duration
+	// NoDeadlineBudget bounds retrying when the context has no deadline at all.
+	NoDeadlineBudget time.Duration
+}
+
+// DefaultRetryPolicy suits Intune's write throttle (100 writes per 20 s per app per tenant).
+var DefaultRetryPolicy = RetryPolicy{BaseDelay: time.Second, MaxDelay: 30 * time.Second, NoDeadlineBudget: 5 * time.Minute}
+
+// Decision is what to do after one attempt.
+type Decision struct {
+	Retry bool
+	Wait  time.Duration
+	// Reason says why, for the debug log.
+	Reason string
+}
+
+// Decide looks at one attempt's outcome (resp nil when err is set) and decides whether to try again.
+//
+//   - GET, PUT, PATCH, DELETE are idempotent: 429, 503, 504 and transport errors are retried.
+//   - POST creates objects, so it is retried only where Graph said it did not process the request:
+//     429 (throttled before processing), 503 carrying Retry-After, and connections that were never
+//     established. Any other POST failure is ambiguous and goes back to the caller, which looks for
+//     the object before posting again.
+func (p RetryPolicy) Decide(method string, attempt int, resp *http.Response, err error) Decision {
+	idempotent := method != http.MethodPost
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return Decision{}
+		}
+		if idempotent || neverSent(err) {
+			return Decision{Retry: true, Wait: p.backoff(attempt), Reason: "transport error"}
+		}
+		return Decision{}
+	}
+	retryAfter, hasRetryAfter := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+	case http.StatusServiceUnavailable:
+		if !idempotent && !hasRetryAfter {
+			return Decision{}
+		}
+	case http.StatusGatewayTimeout:
+		if !idempotent {
+			return Decision{}
+		}
+	default:
+		return Decision{}
+	}
+	wait := p.backoff(attempt)
+	if hasRetryAfter {
+		wait = retryAfter
+	}
+	return Decision{Retry: true, Wait: wait, Reason: "HTTP " + strconv.Itoa(resp.StatusCode)}
+}
+
+// backoff is exponential with jitter: a random wait in [d/2, d] where d = BaseDelay * 2^(attempt-1),
+// capped at MaxDelay, so that parallel resources throttled together do not retry in lockstep.
+func (p RetryPolicy) backoff(attempt int) time.Duration {
+	d := float64(p.BaseDelay) * math.Pow(2, float64(attempt-1))
+	if d > float64(p.MaxDelay) || d <= 0 {
+		d = float64(p.MaxDelay)
+	}
+	return time.Duration(d/2 + rand.Float64()*d/2)
+}
+
+// ParseRetryAfter reads a Retry-After header given in seconds (fractions round up) or as an HTTP date.
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if secs < 0 || math.IsNaN(secs) || math.IsInf(secs, 0) {
+			return 0, false
+		}
+		return time.Duration(math.Ceil(secs)) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+// neverSent reports transport errors that happened before a byte of the request left: the server
+// cannot have acted on it, so even a POST is safe to send again.
+func neverSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED)
+}
+
+// retryMiddleware applies the RetryPolicy (and write pacing) inside the kiota pipeline. It sits
+// inside the telemetry handler so every attempt of one call carries the same client-request-id.
+type retryMiddleware struct {
+	policy RetryPolicy
+	pacer  *Pacer
+}
+
+func (m retryMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	var body []byte
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	deadline, hasDeadline := ctx.Deadline()
+	if !hasDeadline {
+		deadline = time.Now().Add(m.policy.NoDeadlineBudget)
+	}
+	write := req.Method != http.MethodGet && req.Method != http.MethodHead
+	for attempt := 1; ; attempt++ {
+		if write && m.pacer != nil {
+			if err := m.pacer.Wait(ctx); err != nil {
+				return nil, err
+			}
+		}
+		try := req.Clone(ctx)
+		if body != nil {
+			try.Body = io.NopCloser(bytes.NewReader(body))
+			try.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+			try.ContentLength = int64(len(body))
+		}
+		if attempt > 1 {
+			try.Header.Set("Retry-Attempt", strconv.Itoa(attempt-1))
+		}
+		resp, err := p.Next(try, i)
+		d := m.policy.Decide(req.Method, attempt, resp, err)
+		if resp != nil && resp.StatusCode == http.StatusTooManyRequests && m.pacer != nil {
+			m.pacer.Throttled(d.Wait)
+		}
+		if !d.Retry {
+			return resp, err
+		}
+		if time.Now().Add(d.Wait).After(deadline) {
+			// Waiting would outlive the operation: hand back what Graph said, so the diagnostic
+			// shows the throttling rather than a bare deadline error.
+			tflog.Debug(ctx, "not retrying Graph request: the wait would pass the operation's deadline",
+				map[string]any{"method": req.Method, "path": pathOf(req.URL), "attempt": attempt, "wait": d.Wait.String()})
+			return resp, err
+		}
+		tflog.Debug(ctx, "retrying Graph request", map[string]any{
+			"method": req.Method, "path": pathOf(req.URL), "attempt": attempt, "reason": d.Reason, "wait": d.Wait.String(),
+		})
+		if resp != nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+			_ = resp.Body.Close()
+		}
+		t := time.NewTimer(d.Wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// loggingMiddleware writes one debug line per attempt: method, path, status, request-id and
+// duration. It never logs headers or bodies, so no token or secret can reach the log.
+type loggingMiddleware struct{}
+
+func (loggingMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := p.Next(req, i)
+	fields := map[string]any{
+		"method": req.Method, "path": pathOf(req.URL), "duration_ms": time.Since(start).Milliseconds(),
+		"client_request_id": req.Header.Get("client-request-id"),
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+	} else {
+		fields["status"] = resp.StatusCode
+		fields["request_id"] = resp.Header.Get("request-id")
+	}
+	tflog.Debug(req.Context(), "Graph request", fields)
+	return resp, err
+}

@@ -1,0 +1,107 @@
+package graphsim
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+)
+
+// serveControl is the test-only control API under /_graphsim/, for non-Go
+// callers (make demo, shell scripts). It needs no token but answers only
+// loopback clients. It is not logged or counted.
+//
+//	GET    /_graphsim/tasks            stored tasks (as served)
+//	POST   /_graphsim/tasks            seed one task (JSON object), answers {"id":...}
+//	GET    /_graphsim/tasks/{id}       one stored task
+//	PATCH  /_graphsim/tasks/{id}       set raw properties, bypassing validation
+//	DELETE /_graphsim/tasks/{id}       delete behind the client's back
+//	GET    /_graphsim/requests         request log
+//	DELETE /_graphsim/requests         clear request log and counters
+//	GET    /_graphsim/counts           {"counts":{"METHOD route":n},"faults":{kind:n},"throttled":n}
+//	GET    /_graphsim/faults           active faults
+//	PUT    /_graphsim/faults           replace faults (durations: "250ms" or milliseconds)
+//	POST   /_graphsim/reset            Reset()
+//	GET    /_graphsim/info             URL, CA file, tenant and client ids
+func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		http.Error(w, "control API is loopback-only", http.StatusForbidden)
+		return
+	}
+	path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/_graphsim"), "/")
+	seg, rest, _ := strings.Cut(path, "/")
+	ctl := func(v any) { writeJSON(w, http.StatusOK, "application/json; charset=utf-8", v) }
+	switch {
+	case seg == "tasks" && rest == "" && r.Method == http.MethodGet:
+		ctl(map[string]any{"value": s.Tasks()})
+	case seg == "tasks" && rest == "" && r.Method == http.MethodPost:
+		var obj map[string]any
+		if !decodeControl(w, r, &obj) {
+			return
+		}
+		writeJSON(w, http.StatusCreated, "application/json; charset=utf-8", map[string]string{"id": s.Seed(obj)})
+	case seg == "tasks" && rest != "" && r.Method == http.MethodGet:
+		t, ok := s.Task(rest)
+		if !ok {
+			http.Error(w, "no such task", http.StatusNotFound)
+			return
+		}
+		ctl(t)
+	case seg == "tasks" && rest != "" && r.Method == http.MethodPatch:
+		var obj map[string]any
+		if !decodeControl(w, r, &obj) {
+			return
+		}
+		if _, ok := s.Task(rest); !ok {
+			http.Error(w, "no such task", http.StatusNotFound)
+			return
+		}
+		for k, v := range obj {
+			s.SetRaw(rest, k, v)
+		}
+		t, _ := s.Task(rest)
+		ctl(t)
+	case seg == "tasks" && rest != "" && r.Method == http.MethodDelete:
+		if !s.DeleteTask(rest) {
+			http.Error(w, "no such task", http.StatusNotFound)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	case seg == "requests" && r.Method == http.MethodGet:
+		ctl(map[string]any{"value": s.Requests()})
+	case seg == "requests" && r.Method == http.MethodDelete:
+		s.ResetLog()
+		w.WriteHeader(http.StatusNoContent)
+	case seg == "counts" && r.Method == http.MethodGet:
+		ctl(map[string]any{"counts": s.Counts(), "faults": s.FaultCounts(), "throttled": s.Throttled()})
+	case seg == "faults" && r.Method == http.MethodGet:
+		ctl(wireFaults(s.CurrentFaults()))
+	case seg == "faults" && r.Method == http.MethodPut:
+		var fw faultsWire
+		if !decodeControl(w, r, &fw) {
+			return
+		}
+		s.SetFaults(fw.faults())
+		ctl(wireFaults(s.CurrentFaults()))
+	case seg == "reset" && r.Method == http.MethodPost:
+		s.Reset()
+		w.WriteHeader(http.StatusNoContent)
+	case seg == "info" && r.Method == http.MethodGet:
+		ctl(map[string]any{"url": s.URL(), "caFile": s.CAFile(), "tenantId": s.opts.TenantID,
+			"clientId": s.opts.ClientID, "pageSize": s.opts.PageSize})
+	default:
+		http.Error(w, "unknown control route or method", http.StatusNotFound)
+	}
+}
+
+func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		http.Error(w, "bad JSON: "+err.Error(), http.StatusBadRequest)
+		return false
+	}
+	return true
+}

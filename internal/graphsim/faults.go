@@ -1,0 +1,457 @@
+package graphsim
+
+import (
+	"bytes"
+	"crypto/tls"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Faults is the set of misbehaviours the emulator injects. Replace it at any
+// time with SetFaults; the zero value means "behave".
+//
+// To add a new kind of fault: add a field here (and to faultsWire for the
+// control API), act on it where the request pipeline in graph.go or entra.go
+// reaches the relevant point, and count it with s.countFault.
+type Faults struct {
+	// Latency is added to every Graph request (not to Entra).
+	Latency time.Duration
+	// WriteThrottle limits POST/PATCH/DELETE (updateStatus included) with a
+	// sliding window, like Intune's 100 writes per 20 s per app.
+	WriteThrottle *Throttle
+	// Rules are evaluated in order; every matching rule counts the call, the
+	// first one that fires acts.
+	Rules []Rule
+	// NotFoundReadsAfterCreate makes the first N item GETs of each object
+	// created while it is set answer 404 (eventual consistency).
+	NotFoundReadsAfterCreate int
+	// PatchNoContent makes PATCH answer 204 with no body.
+	PatchNoContent bool
+	// ExtraProperties adds properties unknown to the schema to every entity
+	// response.
+	ExtraProperties bool
+}
+
+// Throttle is a sliding-window limit.
+type Throttle struct {
+	Limit          int
+	Window         time.Duration
+	OmitRetryAfter bool // some services send 429 without Retry-After
+}
+
+// Rule injects a failure on matching calls.
+type Rule struct {
+	// Method matches the HTTP method ("" = any).
+	Method string
+	// Route matches a route name: RouteTasks, RouteTask, RouteUpdateStatus,
+	// RouteToken, RouteDiscovery, RouteCount ("" = any).
+	Route string
+	// EveryNth fires on calls N, 2N, 3N... of the matching calls. Otherwise
+	// Times fires on the first Times matching calls. With both zero the rule
+	// fires on every matching call.
+	EveryNth int
+	Times    int
+
+	// Actions. ResetConnection wins over Status; Delay combines with either
+	// (sleep first) or alone (sleep, then answer normally).
+	Status          int
+	RetryAfter      string // Retry-After header value for Status
+	Body            string // raw body for Status; default a Graph error JSON
+	ContentType     string // for Body; default JSON if Body looks like JSON, else text/html
+	Delay           time.Duration
+	ResetConnection bool
+	// AfterCommit performs the operation for real first, then fails as
+	// above: the client cannot tell whether its write happened.
+	AfterCommit bool
+}
+
+// Fault kinds, as counted by FaultCounts.
+const (
+	FaultLatency             = "latency"
+	FaultThrottle            = "throttle" // 429s sent by WriteThrottle
+	FaultStatus              = "status"
+	FaultDelay               = "delay"
+	FaultReset               = "reset"
+	FaultNotFoundAfterCreate = "notFoundAfterCreate"
+	FaultPatchNoContent      = "patchNoContent"
+	FaultExtraProperties     = "extraProperties"
+)
+
+// SetFaults replaces the active faults and resets rule counters and the
+// throttle window.
+func (s *Server) SetFaults(f Faults) {
+	f.Rules = append([]Rule(nil), f.Rules...)
+	if f.WriteThrottle != nil {
+		t := *f.WriteThrottle
+		f.WriteThrottle = &t
+	}
+	s.fmu.Lock()
+	s.faults = f
+	s.ruleHits = make([]int, len(f.Rules))
+	s.writeTimes = nil
+	s.fmu.Unlock()
+}
+
+// CurrentFaults returns a copy of the active faults.
+func (s *Server) CurrentFaults() Faults {
+	s.fmu.Lock()
+	defer s.fmu.Unlock()
+	f := s.faults
+	f.Rules = append([]Rule(nil), f.Rules...)
+	if f.WriteThrottle != nil {
+		t := *f.WriteThrottle
+		f.WriteThrottle = &t
+	}
+	return f
+}
+
+// FaultCounts returns how many times each fault kind fired.
+func (s *Server) FaultCounts() map[string]int {
+	s.fmu.Lock()
+	defer s.fmu.Unlock()
+	out := make(map[string]int, len(s.faultCounts))
+	for k, v := range s.faultCounts {
+		out[k] = v
+	}
+	return out
+}
+
+// Throttled returns how many 429 responses the write throttle sent.
+func (s *Server) Throttled() int { return s.FaultCounts()[FaultThrottle] }
+
+func (s *Server) countFault(ex *exchange, kind string) {
+	s.fmu.Lock()
+	s.faultCounts[kind]++
+	s.fmu.Unlock()
+	if ex != nil {
+		if ex.fault != "" {
+			ex.fault += ","
+		}
+		ex.fault += kind
+	}
+}
+
+func (s *Server) faultSnapshot() Faults {
+	s.fmu.Lock()
+	defer s.fmu.Unlock()
+	return s.faults
+}
+
+// firingRule counts this call against every matching rule and returns the
+// first rule that fires, if any.
+func (s *Server) firingRule(ex *exchange) *Rule {
+	s.fmu.Lock()
+	defer s.fmu.Unlock()
+	var fired *Rule
+	for i := range s.faults.Rules {
+		r := &s.faults.Rules[i]
+		if r.Method != "" && !strings.EqualFold(r.Method, ex.r.Method) {
+			continue
+		}
+		if r.Route != "" && r.Route != ex.route {
+			continue
+		}
+		s.ruleHits[i]++
+		n := s.ruleHits[i]
+		fires := false
+		switch {
+		case r.EveryNth > 0:
+			fires = n%r.EveryNth == 0
+		case r.Times > 0:
+			fires = n <= r.Times
+		default:
+			fires = true
+		}
+		if fires && fired == nil {
+			rc := *r
+			fired = &rc
+		}
+	}
+	return fired
+}
+
+// actBefore performs a rule's action instead of the operation. It returns
+// false for a pure delay, after which the request proceeds normally.
+func (s *Server) actBefore(ex *exchange, rule *Rule) bool {
+	if rule.Delay > 0 {
+		s.countFault(ex, FaultDelay)
+		if !sleepCtx(ex.r, rule.Delay) {
+			return true // client gave up; nothing to answer
+		}
+	}
+	switch {
+	case rule.ResetConnection:
+		s.countFault(ex, FaultReset)
+		resetConnection(ex)
+		return true
+	case rule.Status != 0:
+		s.countFault(ex, FaultStatus)
+		s.writeRuleStatus(ex, rule)
+		return true
+	}
+	return false
+}
+
+// commitThenFail runs op into a buffer, then answers with the rule's failure
+// (or, for a delay-only rule, with the buffered real answer after the delay).
+func (s *Server) commitThenFail(ex *exchange, rule *Rule, op func()) {
+	orig := ex.w.ResponseWriter
+	// Start from the headers already set (request-id etc.) so the operation
+	// sees and keeps them.
+	buf := &bufferWriter{h: orig.Header().Clone()}
+	ex.w.ResponseWriter = buf
+	op()
+	ex.w.ResponseWriter = orig
+	ex.w.status = 0
+	if s.actBefore(ex, rule) {
+		return
+	}
+	// Delay only: deliver what the operation produced.
+	for k, v := range buf.h {
+		orig.Header()[k] = v
+	}
+	if buf.code == 0 {
+		buf.code = http.StatusOK
+	}
+	ex.w.WriteHeader(buf.code)
+	ex.w.Write(buf.body.Bytes())
+}
+
+func (s *Server) writeRuleStatus(ex *exchange, rule *Rule) {
+	if rule.RetryAfter != "" {
+		ex.w.Header().Set("Retry-After", rule.RetryAfter)
+	}
+	if rule.Body != "" {
+		ct := rule.ContentType
+		if ct == "" {
+			ct = "text/html; charset=utf-8"
+			if t := strings.TrimSpace(rule.Body); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+				ct = "application/json; charset=utf-8"
+			}
+		}
+		ex.w.Header().Set("Content-Type", ct)
+		ex.w.WriteHeader(rule.Status)
+		ex.w.Write([]byte(rule.Body))
+		return
+	}
+	if ex.route == RouteToken || ex.route == RouteDiscovery {
+		s.writeEntraError(ex, &entraError{rule.Status, "temporarily_unavailable", 90033,
+			"A transient error has occurred. Please try again."})
+		return
+	}
+	code := strings.ReplaceAll(http.StatusText(rule.Status), " ", "")
+	msg := http.StatusText(rule.Status)
+	intune := false
+	switch rule.Status {
+	case http.StatusTooManyRequests:
+		code, msg = "TooManyRequests", "Too many requests."
+	case http.StatusInternalServerError:
+		code, msg, intune = "InternalServerError", "An internal server error has occurred.", true
+	case http.StatusServiceUnavailable:
+		code, msg = "ServiceUnavailable", "The service is temporarily unavailable. Please retry later."
+	case http.StatusGatewayTimeout:
+		code, msg = "GatewayTimeout", "The gateway did not receive a timely response from the upstream service."
+	}
+	if code == "" {
+		code = "UnknownError"
+	}
+	s.writeGraphError(ex, &odataErr{status: rule.Status, code: code, msg: msg, intune: intune})
+}
+
+// checkThrottle enforces WriteThrottle; it answers 429 and returns true when
+// the write is over the limit.
+func (s *Server) checkThrottle(ex *exchange) bool {
+	switch ex.r.Method {
+	case http.MethodPost, http.MethodPatch, http.MethodDelete, http.MethodPut:
+	default:
+		return false
+	}
+	s.fmu.Lock()
+	t := s.faults.WriteThrottle
+	if t == nil || t.Limit <= 0 || t.Window <= 0 {
+		s.fmu.Unlock()
+		return false
+	}
+	now := time.Now()
+	keep := s.writeTimes[:0]
+	for _, at := range s.writeTimes {
+		if now.Sub(at) < t.Window {
+			keep = append(keep, at)
+		}
+	}
+	s.writeTimes = keep
+	if len(keep) < t.Limit {
+		s.writeTimes = append(s.writeTimes, now)
+		s.fmu.Unlock()
+		return false
+	}
+	// A slot frees when the oldest write in the window leaves it.
+	wait := keep[0].Add(t.Window).Sub(now)
+	omit := t.OmitRetryAfter
+	s.fmu.Unlock()
+
+	s.countFault(ex, FaultThrottle)
+	if !omit {
+		secs := int(math.Ceil(wait.Seconds()))
+		if secs < 1 {
+			secs = 1
+		}
+		ex.w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
+	s.writeGraphError(ex, &odataErr{status: http.StatusTooManyRequests, code: "TooManyRequests",
+		msg: "Too many requests. The request has been throttled; retry after the interval given in the Retry-After header."})
+	return true
+}
+
+// resetConnection drops the connection without an answer. On HTTP/1.1 the
+// TCP connection is hijacked and closed with SO_LINGER 0 (a real RST); on
+// HTTP/2 aborting the handler resets the stream.
+func resetConnection(ex *exchange) {
+	ex.w.status = 0
+	conn, _, err := http.NewResponseController(ex.w).Hijack()
+	if err == nil {
+		var nc net.Conn = conn
+		if tc, ok := conn.(*tls.Conn); ok {
+			nc = tc.NetConn()
+		}
+		if tcp, ok := nc.(*net.TCPConn); ok {
+			tcp.SetLinger(0)
+		}
+		nc.Close()
+		return
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// sleepCtx sleeps for d unless the client goes away first.
+func sleepCtx(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+type bufferWriter struct {
+	h    http.Header
+	code int
+	body bytes.Buffer
+}
+
+func (b *bufferWriter) Header() http.Header { return b.h }
+func (b *bufferWriter) Write(p []byte) (int, error) {
+	if b.code == 0 {
+		b.code = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+func (b *bufferWriter) WriteHeader(code int) {
+	if b.code == 0 {
+		b.code = code
+	}
+}
+
+// ---------------------------------------------------------------------------
+// JSON form of Faults for the control API: durations are Go duration strings
+// ("250ms") or integers (milliseconds).
+
+type jsonDuration time.Duration
+
+func (d *jsonDuration) UnmarshalJSON(b []byte) error {
+	if jsonKind(b) == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		v, err := time.ParseDuration(s)
+		if err != nil {
+			return err
+		}
+		*d = jsonDuration(v)
+		return nil
+	}
+	var ms float64
+	if err := json.Unmarshal(b, &ms); err != nil {
+		return fmt.Errorf("duration must be a string like \"250ms\" or a number of milliseconds")
+	}
+	*d = jsonDuration(time.Duration(ms * float64(time.Millisecond)))
+	return nil
+}
+
+func (d jsonDuration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).String())
+}
+
+type throttleWire struct {
+	Limit          int          `json:"limit"`
+	Window         jsonDuration `json:"window"`
+	OmitRetryAfter bool         `json:"omitRetryAfter,omitempty"`
+}
+
+type ruleWire struct {
+	Method          string       `json:"method,omitempty"`
+	Route           string       `json:"route,omitempty"`
+	EveryNth        int          `json:"everyNth,omitempty"`
+	Times           int          `json:"times,omitempty"`
+	Status          int          `json:"status,omitempty"`
+	RetryAfter      string       `json:"retryAfter,omitempty"`
+	Body            string       `json:"body,omitempty"`
+	ContentType     string       `json:"contentType,omitempty"`
+	Delay           jsonDuration `json:"delay,omitempty"`
+	ResetConnection bool         `json:"resetConnection,omitempty"`
+	AfterCommit     bool         `json:"afterCommit,omitempty"`
+}
+
+type faultsWire struct {
+	Latency                  jsonDuration  `json:"latency,omitempty"`
+	WriteThrottle            *throttleWire `json:"writeThrottle,omitempty"`
+	Rules                    []ruleWire    `json:"rules,omitempty"`
+	NotFoundReadsAfterCreate int           `json:"notFoundReadsAfterCreate,omitempty"`
+	PatchNoContent           bool          `json:"patchNoContent,omitempty"`
+	ExtraProperties          bool          `json:"extraProperties,omitempty"`
+}
+
+func (w faultsWire) faults() Faults {
+	f := Faults{
+		Latency:                  time.Duration(w.Latency),
+		NotFoundReadsAfterCreate: w.NotFoundReadsAfterCreate,
+		PatchNoContent:           w.PatchNoContent,
+		ExtraProperties:          w.ExtraProperties,
+	}
+	if w.WriteThrottle != nil {
+		f.WriteThrottle = &Throttle{Limit: w.WriteThrottle.Limit, Window: time.Duration(w.WriteThrottle.Window), OmitRetryAfter: w.WriteThrottle.OmitRetryAfter}
+	}
+	for _, r := range w.Rules {
+		f.Rules = append(f.Rules, Rule{Method: r.Method, Route: r.Route, EveryNth: r.EveryNth, Times: r.Times,
+			Status: r.Status, RetryAfter: r.RetryAfter, Body: r.Body, ContentType: r.ContentType,
+			Delay: time.Duration(r.Delay), ResetConnection: r.ResetConnection, AfterCommit: r.AfterCommit})
+	}
+	return f
+}
+
+func wireFaults(f Faults) faultsWire {
+	w := faultsWire{
+		Latency:                  jsonDuration(f.Latency),
+		NotFoundReadsAfterCreate: f.NotFoundReadsAfterCreate,
+		PatchNoContent:           f.PatchNoContent,
+		ExtraProperties:          f.ExtraProperties,
+	}
+	if f.WriteThrottle != nil {
+		w.WriteThrottle = &throttleWire{Limit: f.WriteThrottle.Limit, Window: jsonDuration(f.WriteThrottle.Window), OmitRetryAfter: f.WriteThrottle.OmitRetryAfter}
+	}
+	for _, r := range f.Rules {
+		w.Rules = append(w.Rules, ruleWire{Method: r.Method, Route: r.Route, EveryNth: r.EveryNth, Times: r.Times,
+			Status: r.Status, RetryAfter: r.RetryAfter, Body: r.Body, ContentType: r.ContentType,
+			Delay: jsonDuration(r.Delay), ResetConnection: r.ResetConnection, AfterCommit: r.AfterCommit})
+	}
+	return w
+}

@@ -1,0 +1,295 @@
+package graphsim
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLatency(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.srv.SetFaults(Faults{Latency: 150 * time.Millisecond})
+	start := time.Now()
+	if resp, _ := e.do("GET", tasksPath, nil); resp.StatusCode != 200 {
+		t.Fatal(resp.StatusCode)
+	}
+	if d := time.Since(start); d < 150*time.Millisecond {
+		t.Fatalf("took %v", d)
+	}
+	if e.srv.FaultCounts()[FaultLatency] != 1 {
+		t.Fatal(e.srv.FaultCounts())
+	}
+}
+
+func TestWriteThrottle(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.srv.SetFaults(Faults{WriteThrottle: &Throttle{Limit: 2, Window: 1500 * time.Millisecond}})
+	e.create(nil)
+	id := e.create(nil)["id"].(string)
+	resp, b := e.do("POST", tasksPath+"/"+id+"/updateStatus", `{"status":"active"}`)
+	if resp.StatusCode != 429 || graphErr(t, b).Error.Code != "TooManyRequests" || resp.Header.Get("Retry-After") != "2" {
+		t.Fatalf("%d %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), b)
+	}
+	// Reads are not throttled.
+	if resp, _ := e.do("GET", tasksPath, nil); resp.StatusCode != 200 {
+		t.Fatal("read throttled")
+	}
+	e.srv.SetFaults(Faults{WriteThrottle: &Throttle{Limit: 1, Window: time.Minute, OmitRetryAfter: true}})
+	e.do("DELETE", tasksPath+"/"+id, nil)
+	resp, _ = e.do("PATCH", tasksPath+"/"+id, `{"displayName":"x"}`)
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "" {
+		t.Fatalf("%d %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if e.srv.Throttled() != 2 {
+		t.Fatal(e.srv.Throttled())
+	}
+	// The window slides: after it passes, writes succeed again.
+	e.srv.SetFaults(Faults{WriteThrottle: &Throttle{Limit: 1, Window: 200 * time.Millisecond}})
+	e.create(nil)
+	if resp, _ := e.do("POST", tasksPath, `{}`); resp.StatusCode != 429 {
+		t.Fatal("expected 429")
+	}
+	time.Sleep(250 * time.Millisecond)
+	e.create(nil)
+}
+
+func TestRules(t *testing.T) {
+	e := newEnv(t, Options{})
+	id := e.create(nil)["id"].(string)
+
+	// Times: first call only, with Retry-After.
+	e.srv.SetFaults(Faults{Rules: []Rule{{Method: "GET", Route: RouteTask, Times: 1, Status: 503, RetryAfter: "1"}}})
+	resp, b := e.do("GET", tasksPath+"/"+id, nil)
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "1" || graphErr(t, b).Error.Code != "ServiceUnavailable" {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	if resp, _ = e.do("GET", tasksPath+"/"+id, nil); resp.StatusCode != 200 {
+		t.Fatal("rule fired twice")
+	}
+	// Route filter: the collection is unaffected.
+	e.srv.SetFaults(Faults{Rules: []Rule{{Route: RouteTask, Status: 500}}})
+	if resp, _ = e.do("GET", tasksPath, nil); resp.StatusCode != 200 {
+		t.Fatal("route filter")
+	}
+	resp, b = e.do("GET", tasksPath+"/"+id, nil)
+	if resp.StatusCode != 500 || !strings.Contains(graphErr(t, b).Error.Message, `"_version": 3`) {
+		t.Fatalf("500: %s", b)
+	}
+
+	// EveryNth with an HTML gateway page.
+	html := "<html><body><h1>502 Bad Gateway</h1></body></html>"
+	e.srv.SetFaults(Faults{Rules: []Rule{{Route: RouteTasks, Method: "GET", EveryNth: 2, Status: 502, Body: html}}})
+	var got []int
+	for range 4 {
+		resp, b := e.do("GET", tasksPath, nil)
+		got = append(got, resp.StatusCode)
+		if resp.StatusCode == 502 && (string(b) != html || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html")) {
+			t.Fatalf("html: %q %q", resp.Header.Get("Content-Type"), b)
+		}
+	}
+	if got[0] != 200 || got[1] != 502 || got[2] != 200 || got[3] != 502 {
+		t.Fatalf("everyNth %v", got)
+	}
+
+	// Delay honours client cancellation.
+	e.srv.SetFaults(Faults{Rules: []Rule{{Route: RouteTask, Delay: 5 * time.Second}}})
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := e.hc.Do(e.newReq(ctx, "GET", tasksPath+"/"+id, nil)); err == nil || time.Since(start) > 2*time.Second {
+		t.Fatalf("delay: err=%v after %v", err, time.Since(start))
+	}
+	// A short delay alone answers normally.
+	e.srv.SetFaults(Faults{Rules: []Rule{{Route: RouteTask, Delay: 50 * time.Millisecond}}})
+	if resp, _ = e.do("GET", tasksPath+"/"+id, nil); resp.StatusCode != 200 {
+		t.Fatal("delay-only")
+	}
+
+	// Token route: Entra-shaped error.
+	e.srv.SetFaults(Faults{Rules: []Rule{{Route: RouteToken, Times: 1, Status: 503}}})
+	e.hc.CloseIdleConnections()
+	resp, b = e.postForm("/"+DefaultTenantID+"/oauth2/v2.0/token", nil)
+	if resp.StatusCode != 503 || !strings.Contains(string(b), "temporarily_unavailable") {
+		t.Fatalf("token fault: %d %s", resp.StatusCode, b)
+	}
+	fc := e.srv.FaultCounts()
+	if fc[FaultStatus] != 5 || fc[FaultDelay] != 2 {
+		t.Fatalf("fault counts %v", fc)
+	}
+}
+
+func TestResetConnection(t *testing.T) {
+	for _, h2 := range []bool{false, true} {
+		name := "http1"
+		if h2 {
+			name = "h2"
+		}
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, Options{})
+			e.hc = trustingClient(t, e.srv, h2)
+			e.srv.SetFaults(Faults{Rules: []Rule{{Method: "POST", Route: RouteTasks, Times: 1, ResetConnection: true}}})
+			req := e.newReq(t.Context(), "POST", tasksPath, `{"@odata.type":"#microsoft.graph.securityConfigurationTask"}`)
+			resp, err := e.hc.Do(req)
+			if err == nil {
+				resp.Body.Close()
+				t.Fatalf("got %d, want a transport error", resp.StatusCode)
+			}
+			if len(e.srv.Tasks()) != 0 {
+				t.Fatal("reset before commit must not create")
+			}
+			// Ambiguous failure: created, then the connection dies.
+			e.srv.SetFaults(Faults{Rules: []Rule{{Method: "POST", Route: RouteTasks, Times: 1, ResetConnection: true, AfterCommit: true}}})
+			if resp, err := e.hc.Do(e.newReq(t.Context(), "POST", tasksPath, `{"@odata.type":"#microsoft.graph.securityConfigurationTask","displayName":"ghost"}`)); err == nil {
+				resp.Body.Close()
+				t.Fatalf("got %d, want a transport error", resp.StatusCode)
+			}
+			if ts := e.srv.Tasks(); len(ts) != 1 || ts[0]["displayName"] != "ghost" {
+				t.Fatalf("after-commit reset: %v", ts)
+			}
+			if e.srv.FaultCounts()[FaultReset] != 2 {
+				t.Fatal(e.srv.FaultCounts())
+			}
+			// The server keeps serving.
+			if resp, _ := e.do("GET", tasksPath, nil); resp.StatusCode != 200 {
+				t.Fatal("server broken after reset")
+			}
+		})
+	}
+}
+
+func TestAfterCommitStatus(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.srv.SetFaults(Faults{Rules: []Rule{{Method: "POST", Route: RouteTasks, Times: 1, Status: 500, AfterCommit: true}}})
+	resp, b := e.do("POST", tasksPath, `{"@odata.type":"#microsoft.graph.securityConfigurationTask","displayName":"exists"}`)
+	if resp.StatusCode != 500 || graphErr(t, b).Error.Code != "InternalServerError" {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	if ts := e.srv.Tasks(); len(ts) != 1 || ts[0]["displayName"] != "exists" {
+		t.Fatalf("%v", ts)
+	}
+	// A delay-only after-commit rule delivers the real answer, headers included.
+	e.srv.SetFaults(Faults{Rules: []Rule{{Method: "PATCH", Times: 1, Delay: 20 * time.Millisecond, AfterCommit: true}}})
+	pid := e.srv.Tasks()[0]["id"].(string)
+	resp, b = e.do("PATCH", tasksPath+"/"+pid, `{"displayName":"late"}`)
+	if resp.StatusCode != 200 || mustMap(t, b)["displayName"] != "late" || !guidRE.MatchString(resp.Header.Get("request-id")) {
+		t.Fatalf("delayed commit: %d %v %s", resp.StatusCode, resp.Header, b)
+	}
+	e.srv.SetFaults(Faults{Rules: []Rule{{Method: "DELETE", Times: 1, Status: 504, AfterCommit: true}}})
+	id := e.srv.Tasks()[0]["id"].(string)
+	if resp, _ := e.do("DELETE", tasksPath+"/"+id, nil); resp.StatusCode != 504 {
+		t.Fatal(resp.StatusCode)
+	}
+	if _, ok := e.srv.Task(id); ok {
+		t.Fatal("delete not committed")
+	}
+}
+
+func TestStoreFaults(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.srv.SetFaults(Faults{NotFoundReadsAfterCreate: 2})
+	id := e.create(nil)["id"].(string)
+	var codes []int
+	for range 3 {
+		resp, _ := e.do("GET", tasksPath+"/"+id, nil)
+		codes = append(codes, resp.StatusCode)
+	}
+	if codes[0] != 404 || codes[1] != 404 || codes[2] != 200 {
+		t.Fatalf("eventual consistency %v", codes)
+	}
+	// The list shows it at once (only item reads lag).
+	if len(e.srv.Tasks()) != 1 {
+		t.Fatal("list")
+	}
+
+	e.srv.SetFaults(Faults{PatchNoContent: true})
+	resp, b := e.do("PATCH", tasksPath+"/"+id, `{"displayName":"quiet"}`)
+	if resp.StatusCode != 204 || len(b) != 0 {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	if m, _ := e.srv.Task(id); m["displayName"] != "quiet" {
+		t.Fatal("patch not applied")
+	}
+
+	e.srv.SetFaults(Faults{ExtraProperties: true})
+	_, b = e.do("GET", tasksPath+"/"+id, nil)
+	m := mustMap(t, b)
+	if m["riskScore"] != float64(3) || m["roleScopeTagIds"] == nil || m["remediationDetails"] == nil || m["displayName"] != "quiet" {
+		t.Fatalf("extra: %s", b)
+	}
+	if _, ok := e.srv.Tasks()[0]["riskScore"]; ok {
+		t.Fatal("extra properties leaked into the store")
+	}
+	fc := e.srv.FaultCounts()
+	if fc[FaultNotFoundAfterCreate] != 2 || fc[FaultPatchNoContent] != 1 || fc[FaultExtraProperties] != 1 {
+		t.Fatalf("%v", fc)
+	}
+}
+
+func TestControlAPI(t *testing.T) {
+	e := newEnv(t, Options{})
+	ctl := func(method, path, body string) (*http.Response, []byte) {
+		req, _ := http.NewRequest(method, e.srv.URL()+"/_graphsim/"+path, strings.NewReader(body))
+		return e.send(req)
+	}
+	resp, b := ctl("POST", "tasks", `{"@odata.type":"#microsoft.graph.appVulnerabilityTask","appName":"x"}`)
+	if resp.StatusCode != 201 {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	id := mustMap(t, b)["id"].(string)
+	if resp, b = ctl("PATCH", "tasks/"+id, `{"status":"inReview"}`); resp.StatusCode != 200 || mustMap(t, b)["status"] != "inReview" {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	resp, b = ctl("GET", "tasks", "")
+	var tl struct{ Value []map[string]any }
+	mustJSON(t, b, &tl)
+	if len(tl.Value) != 1 || tl.Value[0]["appName"] != "x" {
+		t.Fatalf("%s", b)
+	}
+
+	resp, b = ctl("PUT", "faults", `{"latency":"20ms","writeThrottle":{"limit":5,"window":20000},"rules":[{"route":"task","times":1,"status":503,"delay":"10ms"}]}`)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	f := e.srv.CurrentFaults()
+	if f.Latency != 20*time.Millisecond || f.WriteThrottle.Window != 20*time.Second || f.Rules[0].Delay != 10*time.Millisecond || f.Rules[0].Status != 503 {
+		t.Fatalf("%+v", f)
+	}
+	if resp, _ = ctl("PUT", "faults", `{"latency":"soon"}`); resp.StatusCode != 400 {
+		t.Fatal("bad duration accepted")
+	}
+	if resp, _ = e.do("GET", tasksPath+"/"+id, nil); resp.StatusCode != 503 {
+		t.Fatal(resp.StatusCode)
+	}
+
+	_, b = ctl("GET", "counts", "")
+	var counts struct {
+		Counts map[string]int
+		Faults map[string]int
+	}
+	mustJSON(t, b, &counts)
+	if counts.Counts["GET task"] != 1 || counts.Faults[FaultStatus] != 1 || counts.Counts["POST token"] != 1 {
+		t.Fatalf("%s", b)
+	}
+	_, b = ctl("GET", "requests", "")
+	var reqs struct{ Value []LoggedRequest }
+	mustJSON(t, b, &reqs)
+	if len(reqs.Value) != 2 || reqs.Value[1].Status != 503 || reqs.Value[1].Fault == "" {
+		t.Fatalf("%s", b)
+	}
+	_, b = ctl("GET", "info", "")
+	if mustMap(t, b)["url"] != e.srv.URL() {
+		t.Fatalf("%s", b)
+	}
+	if resp, _ = ctl("POST", "reset", ""); resp.StatusCode != 204 || len(e.srv.Tasks()) != 0 || e.srv.CurrentFaults().Latency != 0 {
+		t.Fatal("reset")
+	}
+	_, b = ctl("GET", "faults", "")
+	var fw map[string]any
+	json.Unmarshal(b, &fw)
+	if len(fw) != 0 {
+		t.Fatalf("faults after reset %s", b)
+	}
+}

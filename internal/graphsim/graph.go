@@ -1,0 +1,776 @@
+package graphsim
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const graphContentType = "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8"
+
+// maxBody bounds request bodies; Graph rejects very large payloads too.
+const maxBody = 4 << 20
+
+// graphExchange adds what the Graph handlers need to an exchange.
+type graphExchange struct {
+	*exchange
+	bodyErr *odataErr // from reading/decompressing the body
+	reqID   string
+	clientR string
+}
+
+func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
+	gx := &graphExchange{exchange: &exchange{w: &statusWriter{ResponseWriter: w}, r: r, start: time.Now()}}
+	gx.route, gx.id = classifyGraphPath(r.URL.EscapedPath())
+	gx.body, gx.bodyErr = readBody(r)
+	defer s.record(gx.exchange)
+
+	// Every Graph answer, success or error, carries these.
+	gx.reqID = newGUID()
+	gx.clientR = r.Header.Get("client-request-id")
+	if gx.clientR == "" {
+		gx.clientR = newGUID()
+	}
+	h := gx.w.Header()
+	h.Set("request-id", gx.reqID)
+	h.Set("client-request-id", gx.clientR)
+	h.Set("x-ms-ags-diagnostic", `{"ServerInfo":{"DataCenter":"West Europe","Slice":"E","Ring":"5","ScaleUnit":"002","RoleInstance":"AM2PEPF0000GRAPHSIM","ADSiteName":"AMS"}}`)
+	h.Set("Strict-Transport-Security", "max-age=31536000")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+
+	rule := s.firingRule(gx.exchange)
+	if rule != nil && !rule.AfterCommit && s.actBefore(gx.exchange, rule) {
+		return
+	}
+	if f := s.faultSnapshot(); f.Latency > 0 {
+		s.countFault(gx.exchange, FaultLatency)
+		if !sleepCtx(r, f.Latency) {
+			return
+		}
+	}
+	if !s.checkAuth(gx) {
+		return
+	}
+	if gx.route != RouteUnknown && s.checkThrottle(gx.exchange) {
+		return
+	}
+	if rule != nil && rule.AfterCommit {
+		s.commitThenFail(gx.exchange, rule, func() { s.handleGraph(gx) })
+		return
+	}
+	s.handleGraph(gx)
+}
+
+// classifyGraphPath maps an escaped /beta path to a route and task id.
+// Segment names are case-insensitive, as in Graph. For RouteUnknown the id is
+// the first segment Graph would not find, for the error message.
+func classifyGraphPath(escaped string) (route, id string) {
+	raw := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
+	if len(raw) > 1 && raw[len(raw)-1] == "" {
+		raw = raw[:len(raw)-1] // ".../deviceAppManagementTasks/" is the collection (CONTRACT G13)
+	}
+	segs := make([]string, len(raw))
+	for i, s := range raw {
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			u = s
+		}
+		segs[i] = u
+	}
+	// segs[0] is "beta".
+	if len(segs) < 2 {
+		return RouteUnknown, ""
+	}
+	if !strings.EqualFold(segs[1], "deviceAppManagement") {
+		return RouteUnknown, segs[1]
+	}
+	if len(segs) < 3 {
+		return RouteUnknown, segs[1] // the singleton itself is not emulated
+	}
+	coll := segs[2]
+	rest := segs[3:]
+	// OData key-in-parentheses form: deviceAppManagementTasks('id').
+	if lower := strings.ToLower(coll); strings.HasPrefix(lower, "deviceappmanagementtasks(") && strings.HasSuffix(coll, ")") {
+		key := coll[len("deviceAppManagementTasks(") : len(coll)-1]
+		key = strings.TrimSuffix(strings.TrimPrefix(key, "'"), "'")
+		coll = "deviceAppManagementTasks"
+		rest = append([]string{key}, rest...)
+	}
+	if !strings.EqualFold(coll, "deviceAppManagementTasks") {
+		return RouteUnknown, coll
+	}
+	switch len(rest) {
+	case 0:
+		return RouteTasks, ""
+	case 1:
+		if rest[0] == "$count" {
+			return RouteCount, ""
+		}
+		return RouteTask, rest[0]
+	case 2:
+		if strings.EqualFold(rest[1], "updateStatus") || strings.EqualFold(rest[1], "microsoft.graph.updateStatus") {
+			return RouteUpdateStatus, rest[0]
+		}
+		return RouteUnknown, rest[1]
+	default:
+		return RouteUnknown, rest[2]
+	}
+}
+
+// readBody reads and, for Content-Encoding gzip, decompresses the body.
+// Chunked transfer encoding is handled by net/http.
+func readBody(r *http.Request) ([]byte, *odataErr) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return nil, badRequest("The request body could not be read.")
+	}
+	if len(raw) > maxBody {
+		return nil, &odataErr{status: http.StatusRequestEntityTooLarge, code: "RequestEntityTooLarge", msg: "The request body is too large."}
+	}
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+		return raw, nil
+	case "gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return raw, badRequest("Unable to decompress the request body: gzip: %v.", strings.TrimPrefix(err.Error(), "gzip: "))
+		}
+		out, err := io.ReadAll(io.LimitReader(zr, maxBody+1))
+		if err != nil {
+			return raw, badRequest("Unable to decompress the request body: %v.", err)
+		}
+		return out, nil
+	default:
+		return raw, &odataErr{status: http.StatusUnsupportedMediaType, code: "UnsupportedMediaType",
+			msg: fmt.Sprintf("Content-Encoding '%s' is not supported.", enc)}
+	}
+}
+
+// checkAuth requires a bearer token this emulator issued and that has not
+// expired. It answers 401 and returns false otherwise.
+func (s *Server) checkAuth(gx *graphExchange) bool {
+	authz := gx.r.Header.Get("Authorization")
+	scheme, tok, _ := strings.Cut(authz, " ")
+	tok = strings.TrimSpace(tok)
+	msg := ""
+	switch {
+	case authz == "" || (strings.EqualFold(scheme, "Bearer") && tok == ""):
+		msg = "Access token is empty."
+	case !strings.EqualFold(scheme, "Bearer"):
+		msg = "Access token validation failure. Invalid authorization scheme."
+	default:
+		known, expired := s.tokenState(tok)
+		switch {
+		case !known && strings.Count(tok, ".") != 2:
+			msg = "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format. (JWS): 'EncodedHeader.EndcodedPayload.EncodedSignature'. (JWE): 'EncodedProtectedHeader.EncodedEncryptedKey.EncodedInitializationVector.EncodedCiphertext.EncodedAuthenticationTag'."
+		case !known:
+			msg = "Access token validation failure. Invalid audience."
+		case expired:
+			msg = "Lifetime validation failed, the token is expired."
+		default:
+			return true
+		}
+	}
+	gx.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="", authorization_uri="https://%s/%s/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`, gx.r.Host, s.opts.TenantID))
+	s.writeGraphError(gx.exchange, &odataErr{status: http.StatusUnauthorized, code: "InvalidAuthenticationToken", msg: msg})
+	return false
+}
+
+func (s *Server) handleGraph(gx *graphExchange) {
+	m := gx.r.Method
+	allow := ""
+	switch gx.route {
+	case RouteTasks:
+		switch m {
+		case http.MethodGet:
+			s.listTasks(gx)
+			return
+		case http.MethodPost:
+			s.createTask(gx)
+			return
+		}
+		allow = "GET, POST"
+	case RouteCount:
+		if m == http.MethodGet {
+			s.countTasks(gx)
+			return
+		}
+		allow = "GET"
+	case RouteTask:
+		switch m {
+		case http.MethodGet:
+			s.getTask(gx)
+			return
+		case http.MethodPatch:
+			s.patchTask(gx)
+			return
+		case http.MethodDelete:
+			s.deleteTask(gx)
+			return
+		}
+		allow = "GET, PATCH, DELETE"
+	case RouteUpdateStatus:
+		if m == http.MethodPost {
+			s.updateStatus(gx)
+			return
+		}
+		allow = "POST"
+	default:
+		s.writeGraphError(gx.exchange, &odataErr{status: http.StatusNotFound, code: "BadRequest",
+			msg: fmt.Sprintf("Resource not found for the segment '%s'.", gx.id)})
+		return
+	}
+	gx.w.Header().Set("Allow", allow)
+	s.writeGraphError(gx.exchange, &odataErr{status: http.StatusMethodNotAllowed, code: "BadRequest",
+		msg: fmt.Sprintf("The requested resource does not support http method '%s'.", m)})
+}
+
+// ---------------------------------------------------------------------------
+// Query options
+
+// systemOptions are the OData system query options Graph knows. On /beta the
+// '$' prefix is optional, so "top" means "$top".
+var systemOptions = map[string]bool{
+	"$select": true, "$expand": true, "$filter": true, "$orderby": true, "$top": true, "$skip": true,
+	"$skiptoken": true, "$count": true, "$search": true, "$format": true, "$apply": true, "$compute": true,
+	"$deltatoken": true, "$levels": true, "$index": true, "$schemaversion": true,
+}
+
+type queryOpts struct {
+	top      int // -1 when absent
+	afterSeq int64
+	selected []selItem // nil when absent
+	count    bool
+	rawSel   string
+}
+
+// parseQuery validates system query options for a route. Unknown non-$
+// parameters are ignored like Graph does; unknown $ options are rejected.
+func parseQuery(r *http.Request, route string) (*queryOpts, *odataErr) {
+	q := &queryOpts{top: -1}
+	vals, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, badRequest("The query specified in the URI is not valid. %s", err)
+	}
+	names := make([]string, 0, len(vals))
+	for k := range vals {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	seen := map[string]bool{}
+	for _, k := range names {
+		name := strings.ToLower(k)
+		if !strings.HasPrefix(name, "$") {
+			if !systemOptions["$"+name] {
+				continue // custom query options are ignored
+			}
+			name = "$" + name
+		}
+		v := vals[k]
+		if !systemOptions[name] {
+			return nil, badRequest("The query parameter '%s' is not supported.", k)
+		}
+		if len(v) > 1 || seen[name] {
+			return nil, badRequest("Query option '%s' was specified more than once, but it must be specified at most once.", name)
+		}
+		seen[name] = true
+		val := v[0]
+		switch {
+		case name == "$select":
+			sel, err := parseSelect(val)
+			if err != nil {
+				return nil, err
+			}
+			q.selected, q.rawSel = sel, val
+		case name == "$filter":
+			// The provider filters client-side; Intune rejects most filters on
+			// this collection, so the emulator rejects them all.
+			return nil, badRequest("Invalid filter clause: filtering is not supported on 'deviceAppManagementTasks'. Filter: '%s'.", val)
+		case route == RouteTask || route == RouteCount:
+			return nil, badRequest("Query option '%s' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.", optionTitle(name))
+		case name == "$top":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 0 {
+				return nil, badRequest("Invalid value '%s' for $top query option found. The $top query option requires a non-negative integer value.", val)
+			}
+			q.top = n
+		case name == "$skiptoken":
+			seq, ok := decodeSkipToken(val)
+			if !ok {
+				return nil, badRequest("The skip token '%s' is invalid or has expired.", val)
+			}
+			q.afterSeq = seq
+		case name == "$count":
+			switch val {
+			case "true":
+				q.count = true
+			case "false":
+			default:
+				return nil, badRequest("'%s' is not a valid count option.", val)
+			}
+		default:
+			return nil, badRequest("The query specified in the URI is not valid. Query option '%s' is not supported by this resource.", optionTitle(name))
+		}
+	}
+	return q, nil
+}
+
+func optionTitle(name string) string {
+	n := strings.TrimPrefix(name, "$")
+	if n == "" {
+		return n
+	}
+	return strings.ToUpper(n[:1]) + n[1:]
+}
+
+// selItem is one $select entry; typeName is set for a cast-qualified
+// property, which applies only to items of that type.
+type selItem struct{ typeName, prop, raw string }
+
+// parseSelect accepts base-type properties, "*", and derived-type properties
+// qualified with their type ("microsoft.graph.securityConfigurationTask/insights"),
+// which is what OData requires on a collection typed as the base type.
+func parseSelect(v string) ([]selItem, *odataErr) {
+	var out []selItem
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "*" {
+			return nil, nil
+		}
+		if tn, prop, ok := strings.Cut(item, "/"); ok {
+			et, known := entityTypes[tn]
+			if !known {
+				return nil, badRequest("The query specified in the URI is not valid. Could not find a type named '%s'.", tn)
+			}
+			if _, ok := et.prop(prop); !ok {
+				return nil, badRequest("Could not find a property named '%s' on type '%s'.", prop, tn)
+			}
+			out = append(out, selItem{tn, prop, item})
+			continue
+		}
+		if _, ok := baseType.prop(item); !ok {
+			return nil, badRequest("Could not find a property named '%s' on type '%s'.", item, baseTypeName)
+		}
+		out = append(out, selItem{"", item, item})
+	}
+	return out, nil
+}
+
+// selectedFor lists the properties $select keeps for one entity (nil = all).
+func selectedFor(sel []selItem, props map[string]any) []string {
+	if sel == nil {
+		return nil
+	}
+	tn, _ := props["@odata.type"].(string)
+	out := []string{}
+	for _, it := range sel {
+		if it.typeName == "" || it.typeName == strings.TrimPrefix(tn, "#") {
+			out = append(out, it.prop)
+		}
+	}
+	return out
+}
+
+func encodeSkipToken(seq int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("graphsim-page:" + strconv.FormatInt(seq, 10)))
+}
+
+func decodeSkipToken(tok string) (int64, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return 0, false
+	}
+	n, ok := strings.CutPrefix(string(b), "graphsim-page:")
+	if !ok {
+		return 0, false
+	}
+	seq, err := strconv.ParseInt(n, 10, 64)
+	return seq, err == nil && seq >= 0
+}
+
+// ---------------------------------------------------------------------------
+// Handlers
+
+func (s *Server) collectionURL(gx *graphExchange) string {
+	return "https://" + gx.r.Host + "/beta/deviceAppManagement/deviceAppManagementTasks"
+}
+
+func (s *Server) contextURL(gx *graphExchange, q *queryOpts, entity bool) string {
+	c := "https://" + gx.r.Host + "/beta/$metadata#deviceAppManagement/deviceAppManagementTasks"
+	if q != nil && q.selected != nil {
+		raws := make([]string, len(q.selected))
+		for i, it := range q.selected {
+			raws[i] = it.raw
+		}
+		c += "(" + strings.Join(raws, ",") + ")"
+	}
+	if entity {
+		c += "/$entity"
+	}
+	return c
+}
+
+func (s *Server) listTasks(gx *graphExchange) {
+	q, qerr := parseQuery(gx.r, RouteTasks)
+	if qerr != nil {
+		s.writeGraphError(gx.exchange, qerr)
+		return
+	}
+	all := s.sortedTasks()
+	pageSize := s.opts.PageSize
+	if q.top >= 0 && q.top < pageSize {
+		pageSize = q.top
+	}
+	var page []map[string]any
+	more := false
+	var lastSeq int64
+	for _, t := range all {
+		if t.seq <= q.afterSeq {
+			continue
+		}
+		if len(page) == pageSize {
+			more = true
+			break
+		}
+		page = append(page, t.props)
+		lastSeq = t.seq
+	}
+	extra := s.faultSnapshot().ExtraProperties
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, `{"@odata.context":%s`, jsonBytes(s.contextURL(gx, q, false)))
+	if q.count {
+		fmt.Fprintf(&buf, `,"@odata.count":%d`, len(all))
+	}
+	if more && pageSize > 0 {
+		next := url.Values{}
+		if q.top >= 0 {
+			next.Set("$top", strconv.Itoa(q.top))
+		}
+		if q.selected != nil {
+			next.Set("$select", q.rawSel)
+		}
+		next.Set("$skiptoken", encodeSkipToken(lastSeq))
+		fmt.Fprintf(&buf, `,"@odata.nextLink":%s`, jsonBytes(s.collectionURL(gx)+"?"+encodeQuery(next)))
+	}
+	buf.WriteString(`,"value":[`)
+	for i, p := range page {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(marshalEntity(s.decorate(gx.exchange, p, extra), selectedFor(q.selected, p)))
+	}
+	buf.WriteString("]}")
+	writeRaw(gx.w, http.StatusOK, graphContentType, buf.Bytes())
+}
+
+// encodeQuery is url.Values.Encode without escaping '$', like Graph's links.
+func encodeQuery(v url.Values) string {
+	return strings.ReplaceAll(v.Encode(), "%24", "$")
+}
+
+func (s *Server) countTasks(gx *graphExchange) {
+	if _, qerr := parseQuery(gx.r, RouteCount); qerr != nil {
+		s.writeGraphError(gx.exchange, qerr)
+		return
+	}
+	s.mu.Lock()
+	n := len(s.tasks)
+	s.mu.Unlock()
+	writeRaw(gx.w, http.StatusOK, "text/plain; charset=utf-8", []byte(strconv.Itoa(n)))
+}
+
+func (s *Server) getTask(gx *graphExchange) {
+	q, qerr := parseQuery(gx.r, RouteTask)
+	if qerr != nil {
+		s.writeGraphError(gx.exchange, qerr)
+		return
+	}
+	s.mu.Lock()
+	t := s.lookup(gx.id)
+	var props map[string]any
+	hidden := false
+	if t != nil {
+		if t.hiddenReads > 0 {
+			t.hiddenReads--
+			hidden = true
+		} else {
+			props = cloneProps(t.props)
+		}
+	}
+	s.mu.Unlock()
+	if hidden {
+		s.countFault(gx.exchange, FaultNotFoundAfterCreate)
+	}
+	if props == nil {
+		s.writeNotFound(gx)
+		return
+	}
+	s.writeEntity(gx, http.StatusOK, props, q)
+}
+
+func (s *Server) createTask(gx *graphExchange) {
+	if !s.checkJSONBody(gx) {
+		return
+	}
+	typ, changes, verr := decodeEntity(gx.body, true)
+	if verr != nil {
+		s.writeGraphError(gx.exchange, verr)
+		return
+	}
+	now := time.Now()
+	id := newGUID()
+	t := &task{typ: typ, props: typ.defaults(id, now)}
+	for k, v := range changes {
+		t.props[k] = v
+	}
+	t.hiddenReads = s.faultSnapshot().NotFoundReadsAfterCreate
+	s.mu.Lock()
+	s.seq++
+	t.seq = s.seq
+	s.tasks[id] = t
+	props := cloneProps(t.props)
+	s.mu.Unlock()
+	gx.w.Header().Set("Location", s.collectionURL(gx)+"/"+id)
+	s.writeEntity(gx, http.StatusCreated, props, nil)
+}
+
+func (s *Server) patchTask(gx *graphExchange) {
+	if !s.checkJSONBody(gx) {
+		return
+	}
+	typ, changes, verr := decodeEntity(gx.body, false)
+	if verr != nil {
+		s.writeGraphError(gx.exchange, verr)
+		return
+	}
+	s.mu.Lock()
+	t := s.lookup(gx.id)
+	if t == nil {
+		s.mu.Unlock()
+		s.writeNotFound(gx)
+		return
+	}
+	if typ.name != baseTypeName && t.typ != nil && typ.name != t.typ.name {
+		s.mu.Unlock()
+		s.writeGraphError(gx.exchange, intuneBadRequest("The @odata.type '%s' does not match the type of the existing object '%s'.", typ.name, t.typ.name))
+		return
+	}
+	for k, v := range changes {
+		t.props[k] = v
+	}
+	props := cloneProps(t.props)
+	s.mu.Unlock()
+	if s.faultSnapshot().PatchNoContent {
+		s.countFault(gx.exchange, FaultPatchNoContent)
+		gx.w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	s.writeEntity(gx, http.StatusOK, props, nil)
+}
+
+func (s *Server) deleteTask(gx *graphExchange) {
+	s.mu.Lock()
+	t := s.lookup(gx.id)
+	if t != nil {
+		delete(s.tasks, t.props["id"].(string))
+	}
+	s.mu.Unlock()
+	if t == nil {
+		s.writeNotFound(gx)
+		return
+	}
+	gx.w.WriteHeader(http.StatusNoContent)
+}
+
+// updateStatus implements the bound action. Its body is an action parameter
+// payload: exactly "status" (required) and "note".
+func (s *Server) updateStatus(gx *graphExchange) {
+	if !s.checkJSONBody(gx) {
+		return
+	}
+	members, perr := parseObject(gx.body, true)
+	if perr != nil {
+		s.writeGraphError(gx.exchange, perr)
+		return
+	}
+	var status any
+	var note *string
+	hasStatus := false
+	statusProp, _ := entityTypes[sctTypeName].prop("status")
+	for _, m := range members {
+		switch m.key {
+		case "status":
+			v, err := decodeValue(statusProp, m.raw)
+			if err != nil {
+				s.writeGraphError(gx.exchange, err)
+				return
+			}
+			status, hasStatus = v, true
+		case "note":
+			v, err := decodeValue(propDef{name: "note", kind: kString}, m.raw)
+			if err != nil {
+				s.writeGraphError(gx.exchange, err)
+				return
+			}
+			if str, ok := v.(string); ok {
+				note = &str
+			}
+		default:
+			s.writeGraphError(gx.exchange, badRequest("The parameter '%s' in the request payload is not a valid parameter for the operation 'updateStatus'.", m.key))
+			return
+		}
+	}
+	if !hasStatus {
+		s.writeGraphError(gx.exchange, badRequest("The parameter 'status' in the request payload is required for the operation 'updateStatus'."))
+		return
+	}
+	s.mu.Lock()
+	t := s.lookup(gx.id)
+	if t != nil {
+		t.props["status"] = status
+		t.note = note
+	}
+	s.mu.Unlock()
+	if t == nil {
+		s.writeNotFound(gx)
+		return
+	}
+	gx.w.WriteHeader(http.StatusNoContent)
+}
+
+// checkJSONBody reports body read errors and requires a JSON Content-Type.
+func (s *Server) checkJSONBody(gx *graphExchange) bool {
+	if gx.bodyErr != nil {
+		s.writeGraphError(gx.exchange, gx.bodyErr)
+		return false
+	}
+	ct := gx.r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if ct == "" || err != nil || mt != "application/json" {
+		s.writeGraphError(gx.exchange, &odataErr{status: http.StatusUnsupportedMediaType, code: "UnsupportedMediaType",
+			msg: fmt.Sprintf("The content type '%s' is not supported. Use 'application/json'.", ct)})
+		return false
+	}
+	return true
+}
+
+// decorate adds the ExtraProperties fault's unknown properties.
+func (s *Server) decorate(ex *exchange, props map[string]any, extra bool) map[string]any {
+	if !extra {
+		return props
+	}
+	s.countFault(ex, FaultExtraProperties)
+	out := cloneProps(props)
+	out["riskScore"] = 3
+	out["roleScopeTagIds"] = []any{}
+	out["supportsScopeTags"] = true
+	out["remediationDetails"] = map[string]any{
+		"@odata.type": "microsoft.graph.remediationDetails",
+		"source":      "graphsim",
+		"steps":       []any{map[string]any{"order": 1, "text": "Apply the baseline"}},
+	}
+	return out
+}
+
+func (s *Server) writeEntity(gx *graphExchange, status int, props map[string]any, q *queryOpts) {
+	var selected []string
+	if q != nil {
+		selected = selectedFor(q.selected, props)
+	}
+	ent := marshalEntity(s.decorate(gx.exchange, props, s.faultSnapshot().ExtraProperties), selected)
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, `{"@odata.context":%s`, jsonBytes(s.contextURL(gx, q, true)))
+	if len(ent) > 2 {
+		buf.WriteByte(',')
+	}
+	buf.Write(ent[1:])
+	writeRaw(gx.w, status, graphContentType, buf.Bytes())
+}
+
+func (s *Server) writeNotFound(gx *graphExchange) {
+	s.writeGraphError(gx.exchange, &odataErr{status: http.StatusNotFound, code: "ResourceNotFound",
+		msg: "An error has occurred", intune: true})
+}
+
+// writeGraphError writes Graph's error envelope. Intune-originated errors get
+// Intune's escaped-JSON diagnostic blob as the message.
+func (s *Server) writeGraphError(ex *exchange, e *odataErr) {
+	h := ex.w.Header()
+	reqID, clientID := h.Get("request-id"), h.Get("client-request-id")
+	msg := e.msg
+	if e.intune {
+		msg = intuneMessage(e.msg, reqID, ex.r.URL.Path)
+	}
+	type innerError struct {
+		Date            string `json:"date"`
+		RequestID       string `json:"request-id"`
+		ClientRequestID string `json:"client-request-id"`
+	}
+	type mainError struct {
+		Code       string     `json:"code"`
+		Message    string     `json:"message"`
+		InnerError innerError `json:"innerError"`
+	}
+	body := struct {
+		Error mainError `json:"error"`
+	}{mainError{e.code, msg, innerError{
+		// Zone-less and without fractions, exactly like Graph (a fraction
+		// here breaks the SDK's error parsing; CONTRACT §3.3).
+		Date:            time.Now().UTC().Format("2006-01-02T15:04:05"),
+		RequestID:       reqID,
+		ClientRequestID: clientID,
+	}}}
+	writeRaw(ex.w, e.status, graphContentType, jsonBytes(body))
+}
+
+// intuneMessage renders Intune's diagnostic JSON, which Graph then embeds as
+// a string in error.message.
+func intuneMessage(text, activityID, path string) string {
+	fefURL := "https://fef.msua06.manage.microsoft.com/DeviceAppManagementFE/StatelessDeviceAppManagementFEService" +
+		strings.TrimPrefix(path, "/beta") + "?api-version=5024-11-15"
+	inner := fmt.Sprintf("%s - Operation ID (for customer support): 00000000-0000-0000-0000-000000000000 - Activity ID: %s - Url: %s",
+		text, activityID, fefURL)
+	return "{\r\n  \"_version\": 3,\r\n  \"Message\": " + string(jsonBytes(inner)) +
+		",\r\n  \"CustomApiErrorPhrase\": \"\",\r\n  \"RetryAfter\": null,\r\n  \"ErrorSourceService\": \"\",\r\n  \"HttpHeaders\": \"{}\"\r\n}"
+}
+
+func writeRaw(w http.ResponseWriter, status int, contentType string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
+	writeRaw(w, status, contentType, jsonBytes(v))
+}
+
+// cloneProps deep-copies a stored entity through JSON so callers can never
+// alias the store.
+func cloneProps(p map[string]any) map[string]any {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return map[string]any{}
+	}
+	var out map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil {
+		return map[string]any{}
+	}
+	return out
+}

@@ -1,0 +1,94 @@
+package securityconfigurationtask
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// graphFractionDigits is Graph's DateTimeOffset precision: 100 ns.
+const graphFractionDigits = 7
+
+// graphPrecision rejects date-times with more fractional digits than Graph stores, which Graph
+// would otherwise round and so change behind the user's back.
+type graphPrecision struct{}
+
+func (graphPrecision) Description(context.Context) string {
+	return fmt.Sprintf("at most %d fractional-second digits", graphFractionDigits)
+}
+
+func (v graphPrecision) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (graphPrecision) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if n := fractionDigits(req.ConfigValue.ValueString()); n > graphFractionDigits {
+		resp.Diagnostics.AddAttributeError(req.Path, "Date-time more precise than Graph stores",
+			fmt.Sprintf("%s has %d fractional-second digits in %q; Microsoft Graph keeps %d (100 ns) and would change the value. "+
+				"Write at most %d digits.", req.Path, n, req.ConfigValue.ValueString(), graphFractionDigits, graphFractionDigits))
+	}
+}
+
+// fractionDigits counts the digits after the seconds' decimal point of an RFC 3339 string.
+func fractionDigits(s string) int {
+	i := strings.IndexByte(s, '.')
+	if i < 0 {
+		return 0
+	}
+	n := 0
+	for _, r := range s[i+1:] {
+		if r < '0' || r > '9' {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// sameInstant keeps the state's spelling of a date-time when the configuration names the same
+// instant in another form (an offset instead of Z, trailing zeros): Graph answers in UTC, and an
+// imported task's state holds Graph's form, so without this a plan would show a change that
+// changes nothing.
+type sameInstant struct{}
+
+func (sameInstant) Description(context.Context) string {
+	return "a date-time naming the same instant as the state's is not a change"
+}
+
+func (m sameInstant) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (sameInstant) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.PlanValue.IsNull() || req.PlanValue.IsUnknown() || req.StateValue.IsNull() || req.StateValue.IsUnknown() {
+		return
+	}
+	if instantEqual(req.PlanValue.ValueString(), req.StateValue.ValueString()) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+// instantEqual reports whether two RFC 3339 strings name the same instant, to the nanosecond.
+func instantEqual(a, b string) bool {
+	ta, errA := time.Parse(time.RFC3339Nano, a)
+	tb, errB := time.Parse(time.RFC3339Nano, b)
+	return errA == nil && errB == nil && ta.Equal(tb)
+}
+
+// flattenDateTime turns a Graph time into state, keeping prior's spelling when it is the same
+// instant so that neither apply nor refresh reports a change Graph did not make.
+func flattenDateTime(t *time.Time, prior timetypes.RFC3339) timetypes.RFC3339 {
+	if t == nil {
+		return timetypes.NewRFC3339Null()
+	}
+	if !prior.IsNull() && !prior.IsUnknown() {
+		if p, err := time.Parse(time.RFC3339Nano, prior.ValueString()); err == nil && p.Equal(*t) {
+			return prior
+		}
+	}
+	return timetypes.NewRFC3339ValueMust(t.UTC().Format(time.RFC3339Nano))
+}
