@@ -257,9 +257,11 @@ func TestAccSecurityConfigurationTask_importBlock(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroy(t),
 		Steps: []resource.TestStep{
-			{Config: configFull(name, fullB)},
+			{Config: configFullNoTimeouts(name, fullB)},
 			{
-				Config:          configFull(name, fullB),
+				// No timeouts block here: an import block plans against the configuration, and an
+				// imported task has no timeouts in state, so a timeouts block would plan an update.
+				Config:          configFullNoTimeouts(name, fullB),
 				ResourceName:    resourceName,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
@@ -295,8 +297,8 @@ func TestAccSecurityConfigurationTask_invalid(t *testing.T) {
 		attrs string
 		want  string
 	}{
-		"empty display name":   {`display_name = ""`, `Attribute display_name string length must be at least 1`},
-		"unknown status":       {`status = "inReview"`, `Attribute status value must be one of: \["unknown" "pending" "active" "completed"\s+"rejected"\], got: "inReview"`},
+		"empty display name":   {``, `Attribute display_name string length must be at least 1, got: 0`},
+		"unknown status":       {`status = "inReview"`, `Attribute status value must be one of: \["unknown" "pending" "active" "completed" "rejected"\], got: "inReview"`},
 		"wrong case":           {`priority = "High"`, `Attribute priority value must be one of: \["none" "high" "low"\], got: "High"`},
 		"bad category":         {`category = "malware"`, `Attribute category value must be one of: \["unknown" "advancedThreatProtection"\]`},
 		"bad policy":           {`endpoint_security_policy = "av"`, `Attribute endpoint_security_policy value must be one of:`},
@@ -311,13 +313,18 @@ func TestAccSecurityConfigurationTask_invalid(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
+			name := acctest.RandomName()
+			if c.attrs == "" {
+				name = ""
+			}
 			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      configAttrs(acctest.RandomName(), c.attrs),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(c.want),
+					Config:   configAttrs(name, c.attrs),
+					PlanOnly: true,
+					// Terraform wraps long messages: any run of spaces may be a line break.
+					ExpectError: regexp.MustCompile(strings.ReplaceAll(c.want, " ", `\s+`)),
 				}},
 			})
 		})
@@ -366,6 +373,11 @@ resource "intune_security_configuration_task" "test" {
 }
 `, name, v.description, v.creator, v.creatorNotes, v.assignedTo, v.insights, v.due, v.category, v.priority, v.status,
 		v.policy, v.platform, v.profile, v.count, v.settings)
+}
+
+func configFullNoTimeouts(name string, v fullValues) string {
+	c := configFull(name, v)
+	return strings.Replace(c, "\n  timeouts {\n    create = \"5m\"\n  }\n", "", 1)
 }
 
 // checkRemote reads the task from Graph (the emulator or a real tenant) and runs f on it.
