@@ -121,5 +121,5 @@ func (p *intuneProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *intuneProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{securityconfigurationtask.NewDataSource, securityconfigurationtask.NewListDataSource}
 }

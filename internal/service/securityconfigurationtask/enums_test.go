@@ -35,7 +35,9 @@ func TestEnumListsMatchSDK(t *testing.T) {
 		{categoryEnum, sdkMembers(func(i int) models.DeviceAppManagementTaskCategory { return models.DeviceAppManagementTaskCategory(i) })},
 		{priorityEnum, sdkMembers(func(i int) models.DeviceAppManagementTaskPriority { return models.DeviceAppManagementTaskPriority(i) })},
 		{statusEnum, sdkMembers(func(i int) models.DeviceAppManagementTaskStatus { return models.DeviceAppManagementTaskStatus(i) })},
-		{endpointSecurityPolicyEnum, sdkMembers(func(i int) models.EndpointSecurityConfigurationType { return models.EndpointSecurityConfigurationType(i) })},
+		{endpointSecurityPolicyEnum, sdkMembers(func(i int) models.EndpointSecurityConfigurationType {
+			return models.EndpointSecurityConfigurationType(i)
+		})},
 		{applicablePlatformEnum, sdkMembers(func(i int) models.EndpointSecurityConfigurationApplicablePlatform {
 			return models.EndpointSecurityConfigurationApplicablePlatform(i)
 		})},

@@ -18,6 +18,29 @@ import (
 // maxManagedDeviceCount is Graph's documented upper bound for managedDeviceCount.
 const maxManagedDeviceCount = 65536
 
+// docs holds each attribute's base description, shared by the resource and the data sources.
+var docs = map[string]string{
+	"id":                               "The task's Graph id (`id`).",
+	"display_name":                     "The task's name (`displayName`).",
+	"description":                      "The task's description (`description`).",
+	"creator":                          "The email address of the task's creator (`creator`).",
+	"creator_notes":                    "Notes from the creator (`creatorNotes`).",
+	"assigned_to":                      "The name or email address of the administrator the task is assigned to (`assignedTo`).",
+	"insights":                         "Information about the mitigation (`insights`).",
+	"created_date_time":                "When Graph created the task (`createdDateTime`), RFC 3339 in UTC.",
+	"due_date_time":                    "When the task is due (`dueDateTime`), RFC 3339.",
+	"category":                         "The task's category (`category`): " + categoryEnum.markdown() + ".",
+	"priority":                         "The task's priority (`priority`): " + priorityEnum.markdown() + ".",
+	"status":                           "The task's status (`status`): " + statusEnum.markdown() + ".",
+	"endpoint_security_policy":         "The endpoint security policy type the task is about (`endpointSecurityPolicy`): " + endpointSecurityPolicyEnum.markdown() + ".",
+	"applicable_platform":              "The platform the task applies to (`applicablePlatform`): " + applicablePlatformEnum.markdown() + ".",
+	"endpoint_security_policy_profile": "The endpoint security policy profile (`endpointSecurityPolicyProfile`): " + endpointSecurityPolicyProfileEnum.markdown() + ".",
+	"managed_device_count":             fmt.Sprintf("The number of vulnerable devices (`managedDeviceCount`), 0 to %d.", maxManagedDeviceCount),
+	"intended_settings":                "The intended settings and their values (`intendedSettings`, a list of Graph `keyValuePair`).",
+	"intended_settings.name":           "The setting's name (`name`).",
+	"intended_settings.value":          "The setting's value (`value`).",
+}
+
 func resourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "Manages an Intune security configuration task (Microsoft Graph beta " +
@@ -27,29 +50,29 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"Requires the Microsoft Graph application permission `DeviceManagementApps.ReadWrite.All`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "The task's Graph id (`id`), assigned by Graph on creation.",
+				MarkdownDescription: docs["id"] + " Assigned by Graph on creation.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"display_name": schema.StringAttribute{
-				MarkdownDescription: "The task's name (`displayName`). Must not be empty.",
+				MarkdownDescription: docs["display_name"] + " Must not be empty.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"description":   optionalString("The task's description (`description`)."),
-			"creator":       optionalString("The email address of the task's creator (`creator`)."),
-			"creator_notes": optionalString("Notes from the creator (`creatorNotes`)."),
-			"assigned_to":   optionalString("The name or email address of the administrator the task is assigned to (`assignedTo`)."),
-			"insights":      optionalString("Information about the mitigation (`insights`)."),
+			"description":   optionalString("description"),
+			"creator":       optionalString("creator"),
+			"creator_notes": optionalString("creator_notes"),
+			"assigned_to":   optionalString("assigned_to"),
+			"insights":      optionalString("insights"),
 			"created_date_time": schema.StringAttribute{
 				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When Graph created the task (`createdDateTime`), RFC 3339 in UTC.",
+				MarkdownDescription: docs["created_date_time"],
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"due_date_time": schema.StringAttribute{
 				CustomType: timetypes.RFC3339Type{},
-				MarkdownDescription: "When the task is due (`dueDateTime`), as an RFC 3339 date-time such as " +
+				MarkdownDescription: docs["due_date_time"] + " For example " +
 					"`2026-12-31T17:00:00-08:00`. Graph stores the instant and answers in UTC; a value naming the same " +
 					"instant in another offset never shows a difference. Fractional seconds are kept, up to Graph's " +
 					"precision of 7 digits (100 ns); more digits are rejected at plan time. Removing it clears the date in Graph.",
@@ -57,32 +80,30 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				Validators:    []validator.String{graphPrecision{}},
 				PlanModifiers: []planmodifier.String{sameInstant{}},
 			},
-			"category":                         optionalEnum("The task's category (`category`).", categoryEnum),
-			"priority":                         optionalEnum("The task's priority (`priority`).", priorityEnum),
-			"status":                           optionalEnum("The task's status (`status`). See also `status_note`.", statusEnum),
-			"endpoint_security_policy":         optionalEnum("The endpoint security policy type the task is about (`endpointSecurityPolicy`).", endpointSecurityPolicyEnum),
-			"applicable_platform":              optionalEnum("The platform the task applies to (`applicablePlatform`).", applicablePlatformEnum),
-			"endpoint_security_policy_profile": optionalEnum("The endpoint security policy profile (`endpointSecurityPolicyProfile`).", endpointSecurityPolicyProfileEnum),
+			"category":                         optionalEnum("category", categoryEnum),
+			"priority":                         optionalEnum("priority", priorityEnum),
+			"status":                           optionalEnum("status", statusEnum),
+			"endpoint_security_policy":         optionalEnum("endpoint_security_policy", endpointSecurityPolicyEnum),
+			"applicable_platform":              optionalEnum("applicable_platform", applicablePlatformEnum),
+			"endpoint_security_policy_profile": optionalEnum("endpoint_security_policy_profile", endpointSecurityPolicyProfileEnum),
 			"managed_device_count": schema.Int32Attribute{
-				MarkdownDescription: fmt.Sprintf("The number of vulnerable devices (`managedDeviceCount`), 0 to %d. "+
-					"When omitted, Graph's value (0 for a new task) is kept in state and not managed.", maxManagedDeviceCount),
-				Optional:      true,
-				Computed:      true,
-				Validators:    []validator.Int32{int32validator.Between(0, maxManagedDeviceCount)},
-				PlanModifiers: []planmodifier.Int32{int32planmodifier.UseStateForUnknown()},
+				MarkdownDescription: docs["managed_device_count"] + " When omitted, Graph's value (0 for a new task) is kept in state and not managed.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.Int32{int32validator.Between(0, maxManagedDeviceCount)},
+				PlanModifiers:       []planmodifier.Int32{int32planmodifier.UseStateForUnknown()},
 			},
 			"intended_settings": schema.ListNestedAttribute{
-				MarkdownDescription: "The intended settings and their values (`intendedSettings`, a list of Graph `keyValuePair`). " +
-					"Omitting it and an empty list from Graph are the same; removing it from the configuration clears the list in Graph.",
-				Optional: true,
+				MarkdownDescription: docs["intended_settings"] + " Omitting it and an empty list from Graph are the same; removing it from the configuration clears the list in Graph.",
+				Optional:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"name": schema.StringAttribute{
-							MarkdownDescription: "The setting's name (`name`).",
+							MarkdownDescription: docs["intended_settings.name"],
 							Required:            true,
 						},
 						"value": schema.StringAttribute{
-							MarkdownDescription: "The setting's value (`value`).",
+							MarkdownDescription: docs["intended_settings.value"],
 							Optional:            true,
 						},
 					},
@@ -103,19 +124,19 @@ func resourceSchema(ctx context.Context) schema.Schema {
 	}
 }
 
-func optionalString(description string) schema.StringAttribute {
+func optionalString(name string) schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: description + " Removing it from the configuration clears it in Graph.",
+		MarkdownDescription: docs[name] + " Removing it from the configuration clears it in Graph.",
 		Optional:            true,
 	}
 }
 
 // optionalEnum is Optional+Computed: Graph fills an omitted enum with its first member, which must
 // not show as a difference, and the value stays in state while it is not configured.
-func optionalEnum(description string, e enum) schema.StringAttribute {
+func optionalEnum(name string, e enum) schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: fmt.Sprintf("%s One of %s (case-sensitive). When omitted, Graph's value (`%s` for a new task) "+
-			"is kept in state and not managed.", description, e.markdown(), e.values[0]),
+		MarkdownDescription: fmt.Sprintf("%s Case-sensitive. When omitted, Graph's value (`%s` for a new task) "+
+			"is kept in state and not managed.", docs[name], e.values[0]),
 		Optional:      true,
 		Computed:      true,
 		Validators:    []validator.String{stringvalidator.OneOf(e.values...)},

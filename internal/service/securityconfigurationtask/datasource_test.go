@@ -1,0 +1,173 @@
+package securityconfigurationtask_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
+)
+
+func TestAccSecurityConfigurationTaskDataSource_basic(t *testing.T) {
+	name := acctest.RandomName()
+	same := func(attr string) statecheck.StateCheck {
+		return statecheck.CompareValuePairs(resourceName, tfjsonpath.New(attr), "data.intune_security_configuration_task.test", tfjsonpath.New(attr), compare.ValuesSame())
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: configFullNoTimeouts(name, fullA) + `
+data "intune_security_configuration_task" "test" {
+  id = intune_security_configuration_task.test.id
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					same("id"), same("display_name"), same("description"), same("creator"), same("creator_notes"),
+					same("assigned_to"), same("insights"), same("created_date_time"), same("due_date_time"),
+					same("category"), same("priority"), same("status"), same("endpoint_security_policy"),
+					same("applicable_platform"), same("endpoint_security_policy_profile"), same("managed_device_count"),
+					same("intended_settings"),
+				},
+			},
+		},
+	})
+}
+
+func TestAccSecurityConfigurationTaskDataSource_missing(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+data "intune_security_configuration_task" "test" {
+  id = "00000000-0000-0000-0000-000000000000"
+}
+`,
+			ExpectError: regexp.MustCompile(`Intune security configuration task not found(.|\n)*No task with id(.|\n)*"00000000-0000-0000-0000-000000000000" exists in Graph`),
+		}},
+	})
+}
+
+// The list data source crosses pages (the emulator serves 5 per page), skips the collection's
+// other task types, and applies each filter.
+func TestAccSecurityConfigurationTasksDataSource_filters(t *testing.T) {
+	name := acctest.RandomName()
+	var seeded []string
+	if acctest.Sim != nil {
+		// Other task types with the same name must never appear in the results.
+		for i, typ := range []string{"#microsoft.graph.appVulnerabilityTask", "#microsoft.graph.unmanagedDeviceDiscoveryTask", "#microsoft.graph.appVulnerabilityTask"} {
+			seeded = append(seeded, acctest.Sim.Seed(map[string]any{"@odata.type": typ, "displayName": name, "status": "pending", "priority": "high", "description": fmt.Sprint("seeded ", i)}))
+		}
+		t.Cleanup(func() {
+			for _, id := range seeded {
+				acctest.Sim.DeleteTask(id)
+			}
+		})
+	}
+	var before int
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			if acctest.Sim != nil {
+				before = acctest.Sim.Count("GET", "tasks")
+			}
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: configList(name),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.intune_security_configuration_tasks.named", tfjsonpath.New("tasks"), knownvalue.ListSizeExact(7)),
+					statecheck.ExpectKnownValue("data.intune_security_configuration_tasks.pending", tfjsonpath.New("tasks"), knownvalue.ListSizeExact(3)),
+					statecheck.ExpectKnownValue("data.intune_security_configuration_tasks.high", tfjsonpath.New("tasks"), knownvalue.ListSizeExact(4)),
+					statecheck.ExpectKnownValue("data.intune_security_configuration_tasks.atp", tfjsonpath.New("tasks"), knownvalue.ListSizeExact(2)),
+					statecheck.ExpectKnownValue("data.intune_security_configuration_tasks.none", tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue("data.intune_security_configuration_tasks.pending", tfjsonpath.New("tasks").AtSliceIndex(0).AtMapKey("status"), knownvalue.StringExact("pending")),
+				},
+				Check: func(s *terraform.State) error {
+					all := s.RootModule().Resources["data.intune_security_configuration_tasks.all"].Primary.Attributes
+					mine := 0
+					for k, v := range all {
+						if strings.HasSuffix(k, ".display_name") && v == name {
+							mine++
+						}
+						for _, id := range seeded {
+							if strings.HasSuffix(k, ".id") && v == id {
+								return fmt.Errorf("the unfiltered list holds %s, which is not a security configuration task", id)
+							}
+						}
+					}
+					if mine != 7 {
+						return fmt.Errorf("the unfiltered list holds %d of this test's 7 tasks", mine)
+					}
+					if acctest.Sim != nil && acctest.Sim.Count("GET", "tasks")-before < 2 {
+						return fmt.Errorf("the list was read without following @odata.nextLink")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func configList(name string) string {
+	return fmt.Sprintf(`
+locals {
+  statuses   = ["pending", "active", "completed", "pending", "rejected", "active", "pending"]
+  priorities = ["high", "low", "high", "none", "high", "low", "high"]
+  categories = ["advancedThreatProtection", "unknown", "unknown", "advancedThreatProtection", "unknown", "unknown", "unknown"]
+}
+
+resource "intune_security_configuration_task" "test" {
+  count        = 7
+  display_name = %[1]q
+  status       = local.statuses[count.index]
+  priority     = local.priorities[count.index]
+  category     = local.categories[count.index]
+}
+
+data "intune_security_configuration_tasks" "all" {
+  depends_on = [intune_security_configuration_task.test]
+}
+
+data "intune_security_configuration_tasks" "named" {
+  display_name = %[1]q
+  depends_on   = [intune_security_configuration_task.test]
+}
+
+data "intune_security_configuration_tasks" "pending" {
+  display_name = %[1]q
+  status       = "pending"
+  depends_on   = [intune_security_configuration_task.test]
+}
+
+data "intune_security_configuration_tasks" "high" {
+  display_name = %[1]q
+  priority     = "high"
+  depends_on   = [intune_security_configuration_task.test]
+}
+
+data "intune_security_configuration_tasks" "atp" {
+  display_name = %[1]q
+  category     = "advancedThreatProtection"
+  depends_on   = [intune_security_configuration_task.test]
+}
+
+data "intune_security_configuration_tasks" "none" {
+  display_name = "%[1]s-nothing-has-this-name"
+  depends_on   = [intune_security_configuration_task.test]
+}
+`, name)
+}
