@@ -56,6 +56,12 @@ func Main(m *testing.M) int {
 		return 1
 	}
 	defer Sim.Close()
+	// An empty CLI configuration keeps terraform from warning about a missing ~/.terraformrc.
+	cliConfig := dir + "/terraformrc"
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	o := Sim.Options()
 	for k, v := range map[string]string{
 		// Go reads SSL_CERT_FILE once, on first use of the system pool: this runs before any TLS.
@@ -65,6 +71,7 @@ func Main(m *testing.M) int {
 		"ARM_CLIENT_SECRET":  o.ClientSecret,
 		"ARM_GRAPH_ENDPOINT": Sim.URL(),
 		"ARM_AUTHORITY_HOST": Sim.URL(),
+		"TF_CLI_CONFIG_FILE": cliConfig,
 	} {
 		os.Setenv(k, v)
 	}

@@ -1,0 +1,68 @@
+package graph
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseTask(t *testing.T) {
+	t.Run("full entity with extra properties", func(t *testing.T) {
+		task, err := parseTask([]byte(`{"@odata.context":"x","@odata.type":"#microsoft.graph.securityConfigurationTask","id":"i1",
+			"displayName":"n","createdDateTime":"2026-11-29T16:41:29.3792597Z","dueDateTime":"2017-01-01T08:02:18.1994089Z",
+			"status":"pending","applicablePlatform":"macOS","managedDeviceCount":3,"intendedSettings":[],
+			"riskScore":3,"roleScopeTagIds":["0"],"nested":{"a":1}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, ok := task.Security()
+		if !ok {
+			t.Fatalf("not a security task: %s", task.OdataType)
+		}
+		if got := m.GetDueDateTime().UTC().Format(time.RFC3339Nano); got != "2017-01-01T08:02:18.1994089Z" {
+			t.Errorf("due = %s", got)
+		}
+		if len(task.Unparsed) != 0 {
+			t.Errorf("Unparsed = %v", task.Unparsed)
+		}
+	})
+	t.Run("enum value the SDK does not know is kept raw", func(t *testing.T) {
+		task, err := parseTask([]byte(`{"@odata.type":"#microsoft.graph.securityConfigurationTask","id":"i1","status":"inReview","priority":"High","category":"unknown"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if task.Model.GetStatus() != nil {
+			t.Fatal("the SDK parsed inReview?")
+		}
+		if task.Unparsed["status"] != "inReview" || task.Unparsed["priority"] != "High" || len(task.Unparsed) != 2 {
+			t.Errorf("Unparsed = %v", task.Unparsed)
+		}
+	})
+	t.Run("zone-less date-times are UTC, with or without fractions", func(t *testing.T) {
+		t.Setenv("TZ", "America/Los_Angeles")
+		task, err := parseTask([]byte(`{"@odata.type":"#microsoft.graph.securityConfigurationTask","id":"i1",
+			"createdDateTime":"2026-11-29T16:41:29.123","dueDateTime":"2027-01-01T00:00:00"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := task.Model.GetCreatedDateTime().UTC().Format(time.RFC3339Nano); got != "2026-11-29T16:41:29.123Z" {
+			t.Errorf("created = %s", got)
+		}
+		if got := task.Model.GetDueDateTime().UTC().Format(time.RFC3339Nano); got != "2027-01-01T00:00:00Z" {
+			t.Errorf("due = %s", got)
+		}
+	})
+	t.Run("other task types are recognised", func(t *testing.T) {
+		task, err := parseTask([]byte(`{"@odata.type":"#microsoft.graph.appVulnerabilityTask","id":"i2","displayName":"x"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := task.Security(); ok {
+			t.Fatal("an appVulnerabilityTask passed as a security configuration task")
+		}
+	})
+	t.Run("not JSON", func(t *testing.T) {
+		if _, err := parseTask([]byte(`<html>`)); err == nil {
+			t.Fatal("no error")
+		}
+	})
+}
