@@ -69,7 +69,7 @@ func (c *Client) CreateTask(ctx context.Context, body models.SecurityConfigurati
 	if len(resp.body) == 0 {
 		return nil, &Error{Method: http.MethodPost, Path: c.path(TasksPath), StatusCode: resp.status, Err: errors.New("Graph answered without the created task")}
 	}
-	return parseTask(resp.body)
+	return ParseTask(resp.body)
 }
 
 // GetTask reads one task. A missing task is an *Error for which IsNotFound is true.
@@ -86,7 +86,7 @@ func (c *Client) GetTask(ctx context.Context, id string) (*Task, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parseTask(resp.body)
+	return ParseTask(resp.body)
 }
 
 // UpdateTask PATCHes body. It returns the updated task when Graph answers 200 with a body, and
@@ -107,7 +107,7 @@ func (c *Client) UpdateTask(ctx context.Context, id string, body models.Security
 	if len(resp.body) == 0 {
 		return nil, nil
 	}
-	return parseTask(resp.body)
+	return ParseTask(resp.body)
 }
 
 // DeleteTask deletes one task. A 404 is returned as an error; callers treat it as success.
@@ -161,7 +161,7 @@ func (c *Client) ListTasks(ctx context.Context) ([]*Task, error) {
 			return nil, &Error{Method: http.MethodGet, Path: c.path(TasksPath), StatusCode: resp.status, Err: fmt.Errorf("decoding page %d of the task list: %w", page, err)}
 		}
 		for _, raw := range envelope.Value {
-			t, err := parseTask(raw)
+			t, err := ParseTask(raw)
 			if err != nil {
 				return nil, err
 			}
@@ -204,8 +204,8 @@ var zonelessDateTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(
 
 var dateTimeProperties = []string{"createdDateTime", "dueDateTime"}
 
-// parseTask decodes one task entity.
-func parseTask(body []byte) (*Task, error) {
+// ParseTask decodes one task entity as Graph serves it.
+func ParseTask(body []byte) (*Task, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return nil, fmt.Errorf("decoding the task Graph returned: %w", err)

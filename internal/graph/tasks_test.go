@@ -7,7 +7,7 @@ import (
 
 func TestParseTask(t *testing.T) {
 	t.Run("full entity with extra properties", func(t *testing.T) {
-		task, err := parseTask([]byte(`{"@odata.context":"x","@odata.type":"#microsoft.graph.securityConfigurationTask","id":"i1",
+		task, err := ParseTask([]byte(`{"@odata.context":"x","@odata.type":"#microsoft.graph.securityConfigurationTask","id":"i1",
 			"displayName":"n","createdDateTime":"2026-11-29T16:41:29.3792597Z","dueDateTime":"2017-01-01T08:02:18.1994089Z",
 			"status":"pending","applicablePlatform":"macOS","managedDeviceCount":3,"intendedSettings":[],
 			"riskScore":3,"roleScopeTagIds":["0"],"nested":{"a":1}}`))
@@ -26,7 +26,7 @@ func TestParseTask(t *testing.T) {
 		}
 	})
 	t.Run("enum value the SDK does not know is kept raw", func(t *testing.T) {
-		task, err := parseTask([]byte(`{"@odata.type":"#microsoft.graph.securityConfigurationTask","id":"i1","status":"inReview","priority":"High","category":"unknown"}`))
+		task, err := ParseTask([]byte(`{"@odata.type":"#microsoft.graph.securityConfigurationTask","id":"i1","status":"inReview","priority":"High","category":"unknown"}`))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,7 +39,7 @@ func TestParseTask(t *testing.T) {
 	})
 	t.Run("zone-less date-times are UTC, with or without fractions", func(t *testing.T) {
 		t.Setenv("TZ", "America/Los_Angeles")
-		task, err := parseTask([]byte(`{"@odata.type":"#microsoft.graph.securityConfigurationTask","id":"i1",
+		task, err := ParseTask([]byte(`{"@odata.type":"#microsoft.graph.securityConfigurationTask","id":"i1",
 			"createdDateTime":"2026-11-29T16:41:29.123","dueDateTime":"2027-01-01T00:00:00"}`))
 		if err != nil {
 			t.Fatal(err)
@@ -52,7 +52,7 @@ func TestParseTask(t *testing.T) {
 		}
 	})
 	t.Run("other task types are recognised", func(t *testing.T) {
-		task, err := parseTask([]byte(`{"@odata.type":"#microsoft.graph.appVulnerabilityTask","id":"i2","displayName":"x"}`))
+		task, err := ParseTask([]byte(`{"@odata.type":"#microsoft.graph.appVulnerabilityTask","id":"i2","displayName":"x"}`))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +61,7 @@ func TestParseTask(t *testing.T) {
 		}
 	})
 	t.Run("not JSON", func(t *testing.T) {
-		if _, err := parseTask([]byte(`<html>`)); err == nil {
+		if _, err := ParseTask([]byte(`<html>`)); err == nil {
 			t.Fatal("no error")
 		}
 	})

@@ -206,6 +206,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case path == "/beta" || strings.HasPrefix(path, "/beta/") || strings.EqualFold(firstSegment(path), "beta"):
 		s.serveGraph(w, r)
 	default:
+		if s.serveWorkload(w, r) { // CI ID token and managed identity endpoints (entra_federation.go)
+			return
+		}
 		s.serveEntra(w, r)
 	}
 }

@@ -41,6 +41,23 @@ type providerModel struct {
 	Environment   types.String `tfsdk:"environment"`
 	GraphEndpoint types.String `tfsdk:"graph_endpoint"`
 	AuthorityHost types.String `tfsdk:"authority_host"`
+
+	ClientIDFilePath               types.String `tfsdk:"client_id_file_path"`
+	ClientSecretFilePath           types.String `tfsdk:"client_secret_file_path"`
+	ClientCertificate              types.String `tfsdk:"client_certificate"`
+	ClientCertificatePath          types.String `tfsdk:"client_certificate_path"`
+	ClientCertificatePassword      types.String `tfsdk:"client_certificate_password"`
+	UseOIDC                        types.Bool   `tfsdk:"use_oidc"`
+	OIDCToken                      types.String `tfsdk:"oidc_token"`
+	OIDCTokenFilePath              types.String `tfsdk:"oidc_token_file_path"`
+	OIDCRequestToken               types.String `tfsdk:"oidc_request_token"`
+	OIDCRequestURL                 types.String `tfsdk:"oidc_request_url"`
+	ADOPipelineServiceConnectionID types.String `tfsdk:"ado_pipeline_service_connection_id"`
+	UseAKSWorkloadIdentity         types.Bool   `tfsdk:"use_aks_workload_identity"`
+	UseMSI                         types.Bool   `tfsdk:"use_msi"`
+	MSIEndpoint                    types.String `tfsdk:"msi_endpoint"`
+	UseCLI                         types.Bool   `tfsdk:"use_cli"`
+	DisableInstanceDiscovery       types.Bool   `tfsdk:"disable_instance_discovery"`
 }
 
 func (p *intuneProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -53,17 +70,19 @@ func (p *intuneProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		MarkdownDescription: "Manages Microsoft Intune objects through the Microsoft Graph beta API.",
 		Attributes: map[string]schema.Attribute{
 			"tenant_id": schema.StringAttribute{
-				MarkdownDescription: "The Entra ID tenant (directory) id. Falls back to `ARM_TENANT_ID`.",
+				MarkdownDescription: "The Entra ID tenant (directory) id. Falls back to `ARM_TENANT_ID`, and with `use_aks_workload_identity` to `AZURE_TENANT_ID`.",
 				Optional:            true,
 			},
 			"client_id": schema.StringAttribute{
-				MarkdownDescription: "The application (client) id of the app registration. Falls back to `ARM_CLIENT_ID`.",
-				Optional:            true,
+				MarkdownDescription: "The application (client) id of the app registration (or of a user-assigned managed identity). " +
+					"Falls back to `ARM_CLIENT_ID`, then `client_id_file_path`/`ARM_CLIENT_ID_FILE_PATH`, and with `use_aks_workload_identity` to `AZURE_CLIENT_ID`.",
+				Optional: true,
 			},
 			"client_secret": schema.StringAttribute{
-				MarkdownDescription: "A client secret of the app registration. Falls back to `ARM_CLIENT_SECRET`.",
-				Optional:            true,
-				Sensitive:           true,
+				MarkdownDescription: "A client secret of the app registration; used when no client certificate is configured. " +
+					"If `client_secret_file_path` is also set the two must agree. Falls back to `ARM_CLIENT_SECRET`.",
+				Optional:  true,
+				Sensitive: true,
 			},
 			"environment": schema.StringAttribute{
 				MarkdownDescription: "The Microsoft cloud: `public` (default, alias `global`), `usgovernment` (alias `usgovernmentl4`), " +
@@ -78,6 +97,95 @@ func (p *intuneProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"authority_host": schema.StringAttribute{
 				MarkdownDescription: "The Entra ID login base URL, e.g. `https://login.microsoftonline.com/`. Overrides `environment`. " +
 					"When it is not a Microsoft login host, instance discovery is turned off. Falls back to `ARM_AUTHORITY_HOST`, then `AZURE_AUTHORITY_HOST`.",
+				Optional: true,
+			},
+			"client_id_file_path": schema.StringAttribute{
+				MarkdownDescription: "Path to a file holding the application (client) id, as HCP Terraform dynamic credentials write it for " +
+					"each provider alias. If `client_id` is also set the two must agree. Falls back to `ARM_CLIENT_ID_FILE_PATH`.",
+				Optional: true,
+			},
+			"client_secret_file_path": schema.StringAttribute{
+				MarkdownDescription: "Path to a file holding the client secret. If `client_secret` is also set the two must agree. " +
+					"Falls back to `ARM_CLIENT_SECRET_FILE_PATH`.",
+				Optional: true,
+			},
+			"client_certificate": schema.StringAttribute{
+				MarkdownDescription: "Base64 of a PKCS#12 (PFX) bundle, or of a PEM file, holding the app's certificate and private key. " +
+					"**Authentication methods are tried in this order**: client certificate (`client_certificate`/`client_certificate_path`), " +
+					"client secret, OIDC (`use_oidc` with `oidc_token`, then `oidc_token_file_path`, then GitHub Actions, then Azure DevOps), " +
+					"AKS workload identity, managed identity, and last the Azure CLI (`use_cli`, on by default). The first one configured is used. " +
+					"If `client_certificate_path` is also set the two must agree. Falls back to `ARM_CLIENT_CERTIFICATE`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"client_certificate_path": schema.StringAttribute{
+				MarkdownDescription: "Path to a PKCS#12 (`.pfx`/`.p12`) or PEM file holding the certificate and private key. Used first of all methods. " +
+					"Falls back to `ARM_CLIENT_CERTIFICATE_PATH`.",
+				Optional: true,
+			},
+			"client_certificate_password": schema.StringAttribute{
+				MarkdownDescription: "Password of the PKCS#12 bundle, if it has one. Falls back to `ARM_CLIENT_CERTIFICATE_PASSWORD`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"use_oidc": schema.BoolAttribute{
+				MarkdownDescription: "Authenticate with a federated (OIDC) token, tried after client certificate and client secret. The token comes from, " +
+					"in order: `oidc_token`, `oidc_token_file_path`, the GitHub Actions ID token endpoint (`oidc_request_token`/`oidc_request_url`), " +
+					"or the Azure DevOps one when `ado_pipeline_service_connection_id` is set. Tokens are fetched again for each Entra ID token request, " +
+					"so short-lived CI tokens do not expire during a long apply. Falls back to `ARM_USE_OIDC`.",
+				Optional: true,
+			},
+			"oidc_token": schema.StringAttribute{
+				MarkdownDescription: "A federated ID token (JWT) with audience `api://AzureADTokenExchange`. If `oidc_token_file_path` is also set the two must agree. " +
+					"Falls back to `ARM_OIDC_TOKEN`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"oidc_token_file_path": schema.StringAttribute{
+				MarkdownDescription: "Path to a file holding a federated ID token; it is read again at every token request. HCP Terraform dynamic " +
+					"credentials and AKS workload identity provide one. Falls back to `ARM_OIDC_TOKEN_FILE_PATH`, and with " +
+					"`use_aks_workload_identity` to `AZURE_FEDERATED_TOKEN_FILE`.",
+				Optional: true,
+			},
+			"oidc_request_token": schema.StringAttribute{
+				MarkdownDescription: "Bearer token for the CI system's ID token endpoint. Falls back to `ARM_OIDC_REQUEST_TOKEN`, then " +
+					"`ACTIONS_ID_TOKEN_REQUEST_TOKEN` (GitHub Actions), or with `ado_pipeline_service_connection_id` to `SYSTEM_ACCESSTOKEN` (Azure DevOps).",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"oidc_request_url": schema.StringAttribute{
+				MarkdownDescription: "URL of the CI system's ID token endpoint. Falls back to `ARM_OIDC_REQUEST_URL`, then " +
+					"`ACTIONS_ID_TOKEN_REQUEST_URL` (GitHub Actions), or with `ado_pipeline_service_connection_id` to `SYSTEM_OIDCREQUESTURI` (Azure DevOps).",
+				Optional: true,
+			},
+			"ado_pipeline_service_connection_id": schema.StringAttribute{
+				MarkdownDescription: "Id of an Azure DevOps service connection using workload identity federation; with `use_oidc`, the token is " +
+					"requested from the pipeline's OIDC endpoint. Falls back to `ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID`, then `ARM_OIDC_AZURE_SERVICE_CONNECTION_ID`.",
+				Optional: true,
+			},
+			"use_aks_workload_identity": schema.BoolAttribute{
+				MarkdownDescription: "Authenticate with AKS workload identity (tried after OIDC): the projected token in `AZURE_FEDERATED_TOKEN_FILE`, " +
+					"with `client_id` and `tenant_id` falling back to `AZURE_CLIENT_ID` and `AZURE_TENANT_ID`. Falls back to `ARM_USE_AKS_WORKLOAD_IDENTITY`.",
+				Optional: true,
+			},
+			"use_msi": schema.BoolAttribute{
+				MarkdownDescription: "Authenticate with the host's managed identity (tried after AKS workload identity); `client_id` selects a " +
+					"user-assigned identity. Falls back to `ARM_USE_MSI`.",
+				Optional: true,
+			},
+			"msi_endpoint": schema.StringAttribute{
+				MarkdownDescription: "An IMDS-compatible managed identity token endpoint to use instead of the one detected on the host. " +
+					"Falls back to `ARM_MSI_ENDPOINT`.",
+				Optional: true,
+			},
+			"use_cli": schema.BoolAttribute{
+				MarkdownDescription: "Use the Azure CLI's signed-in account (`az account get-access-token`) when no other method is configured; " +
+					"tried last. Defaults to `true`. Falls back to `ARM_USE_CLI`.",
+				Optional: true,
+			},
+			"disable_instance_discovery": schema.BoolAttribute{
+				MarkdownDescription: "Skip Entra ID instance discovery, for disconnected or private clouds. Always on when `authority_host` is " +
+					"not a Microsoft login host. Falls back to `ARM_DISABLE_INSTANCE_DISCOVERY`.",
 				Optional: true,
 			},
 		},
