@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,7 +23,12 @@ import (
 type settings struct {
 	graphEndpoint string
 	auth          graph.AuthConfig
+	// writeRateLimit is the most writes per writeRateWindow the provider sends; 0 means no pacing.
+	writeRateLimit int
 }
+
+// writeRateWindow is the window of Intune's write throttle (100 writes per 20 s per app per tenant).
+const writeRateWindow = 20 * time.Second
 
 // envVars lists, per argument, the environment variables that also set it, first found wins.
 // Some fallbacks depend on other arguments (AKS workload identity, Azure DevOps) and are added where
@@ -50,6 +56,7 @@ var envVars = map[string][]string{
 	"environment":                        {"ARM_ENVIRONMENT"},
 	"graph_endpoint":                     {"ARM_GRAPH_ENDPOINT"},
 	"authority_host":                     {"ARM_AUTHORITY_HOST", "AZURE_AUTHORITY_HOST"},
+	"write_rate_limit":                   {"INTUNE_WRITE_RATE_LIMIT"},
 }
 
 // Fallbacks that apply only with another argument.
@@ -102,6 +109,35 @@ func (r *resolver) boolean(attr string, v types.Bool, def bool, envs ...string) 
 		}
 	}
 	return def
+}
+
+// integer resolves a whole-number argument within [min, max].
+func (r *resolver) integer(attr string, v types.Int64, min, max int64, envs ...string) int {
+	if v.IsUnknown() {
+		r.unknown(attr, envs)
+		return 0
+	}
+	n, source := v.ValueInt64(), attr
+	if v.IsNull() {
+		for _, e := range envs {
+			raw := strings.TrimSpace(r.getenv(e))
+			if raw == "" {
+				continue
+			}
+			parsed, err := strconv.ParseInt(raw, 10, 64)
+			if err != nil {
+				r.diags.AddAttributeError(path.Root(attr), "Invalid "+attr, fmt.Sprintf("The environment variable %s must be a whole number.", e))
+				return 0
+			}
+			n, source = parsed, "The environment variable "+e
+			break
+		}
+	}
+	if n < min || n > max {
+		r.diags.AddAttributeError(path.Root(attr), "Invalid "+attr, fmt.Sprintf("%s must be between %d and %d, got %d.", source, min, max, n))
+		return 0
+	}
+	return int(n)
 }
 
 func (r *resolver) unknown(attr string, envs []string) {
@@ -184,6 +220,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (settings, d
 	a.UseMSI = r.boolean("use_msi", cfg.UseMSI, false, env("use_msi")...)
 	a.UseCLI = r.boolean("use_cli", cfg.UseCLI, true, env("use_cli")...)
 	a.DisableInstanceDiscovery = r.boolean("disable_instance_discovery", cfg.DisableInstanceDiscovery, false, env("disable_instance_discovery")...)
+	s.writeRateLimit = r.integer("write_rate_limit", cfg.WriteRateLimit, 0, 1000, env("write_rate_limit")...)
 
 	withAKS := func(attr string) []string {
 		if a.UseAKSWorkloadIdentity {

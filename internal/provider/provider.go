@@ -58,6 +58,7 @@ type providerModel struct {
 	MSIEndpoint                    types.String `tfsdk:"msi_endpoint"`
 	UseCLI                         types.Bool   `tfsdk:"use_cli"`
 	DisableInstanceDiscovery       types.Bool   `tfsdk:"disable_instance_discovery"`
+	WriteRateLimit                 types.Int64  `tfsdk:"write_rate_limit"`
 }
 
 func (p *intuneProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -188,6 +189,13 @@ func (p *intuneProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"not a Microsoft login host. Falls back to `ARM_DISABLE_INSTANCE_DISCOVERY`.",
 				Optional: true,
 			},
+			"write_rate_limit": schema.Int64Attribute{
+				MarkdownDescription: "The most writes (create, update, delete, status change) this provider sends per 20 seconds, " +
+					"0 to 1000; 0 (the default) sends them as fast as Terraform asks and relies on retrying Graph's 429 answers. " +
+					"Intune allows about 100 writes per 20 seconds per app per tenant: a value just under that keeps a large apply " +
+					"from being throttled at all. Writes still honour any 429 Graph sends. Falls back to `INTUNE_WRITE_RATE_LIMIT`.",
+				Optional: true,
+			},
 		},
 	}
 }
@@ -212,6 +220,7 @@ func (p *intuneProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		GraphEndpoint: settings.graphEndpoint,
 		Credential:    cred,
 		UserAgent:     fmt.Sprintf("terraform-provider-intune/%s Terraform/%s", p.version, req.TerraformVersion),
+		WritePacer:    pacer(settings.writeRateLimit),
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("configuring the Microsoft Graph client", err.Error())
@@ -222,6 +231,14 @@ func (p *intuneProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	})
 	resp.ResourceData = client
 	resp.DataSourceData = client
+}
+
+// pacer spaces writes when the user asked for a write rate limit.
+func pacer(limit int) *graph.Pacer {
+	if limit <= 0 {
+		return nil
+	}
+	return graph.NewPacer(limit, writeRateWindow)
 }
 
 func (p *intuneProvider) Resources(context.Context) []func() resource.Resource {
