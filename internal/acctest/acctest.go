@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -135,12 +133,3 @@ func Context(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
-
-// staticCredential lets unit tests build a client without Entra.
-type staticCredential string
-
-func (s staticCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return azcore.AccessToken{Token: string(s), ExpiresOn: time.Now().Add(time.Hour)}, nil
-}
-
-var _ azcore.TokenCredential = staticCredential("")
