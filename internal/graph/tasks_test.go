@@ -1,8 +1,13 @@
 package graph
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 )
 
 func TestParseTask(t *testing.T) {
@@ -65,4 +70,30 @@ func TestParseTask(t *testing.T) {
 			t.Fatal("no error")
 		}
 	})
+}
+
+type noCredential struct{}
+
+func (noCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{}, errors.New("no token in this test")
+}
+
+// An empty id would address the collection itself (CONTRACT.md G13): the client refuses before
+// sending anything.
+func TestEmptyIDNeverReachesGraph(t *testing.T) {
+	c, err := NewClient(ClientConfig{GraphEndpoint: "https://graph.invalid", Credential: noCredential{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for name, call := range map[string]func() error{
+		"delete": func() error { return c.DeleteTask(ctx, "") },
+		"get":    func() error { _, err := c.GetTask(ctx, " "); return err },
+		"patch":  func() error { _, err := c.UpdateTask(ctx, "", nil); return err },
+		"status": func() error { return c.UpdateTaskStatus(ctx, "", 0, "") },
+	} {
+		if err := call(); !errors.Is(err, ErrEmptyID) {
+			t.Errorf("%s with an empty id: %v, want ErrEmptyID", name, err)
+		}
+	}
 }

@@ -52,9 +52,27 @@ func TestAccSecurityConfigurationTask_basic(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
+				Check: checkUserAgent,
 			},
 		},
 	})
+}
+
+// checkUserAgent asks the emulator what the provider sent as User-Agent.
+func checkUserAgent(*terraform.State) error {
+	if acctest.Sim == nil {
+		return nil // a real tenant does not tell
+	}
+	ua := regexp.MustCompile(`^terraform-provider-intune/test Terraform/1\.\d+\.\d+`)
+	for _, r := range acctest.Sim.Requests() {
+		if strings.HasPrefix(r.Path, "/beta/") {
+			if got := r.Header.Get("User-Agent"); !ua.MatchString(got) {
+				return fmt.Errorf("User-Agent = %q", got)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("no Graph request was logged")
 }
 
 func TestAccSecurityConfigurationTask_full(t *testing.T) {
