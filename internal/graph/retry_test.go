@@ -60,11 +60,11 @@ func TestDecide(t *testing.T) {
 
 func TestBackoffGrowsWithJitterAndCap(t *testing.T) {
 	p := RetryPolicy{BaseDelay: time.Second, MaxDelay: 8 * time.Second}
-	for attempt, max := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 4: 8 * time.Second, 9: 8 * time.Second} {
+	for attempt, ceiling := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 4: 8 * time.Second, 9: 8 * time.Second} {
 		for range 50 {
 			w := p.backoff(attempt)
-			if w < max/2 || w > max {
-				t.Fatalf("attempt %d: wait %v outside [%v, %v]", attempt, w, max/2, max)
+			if w < ceiling/2 || w > ceiling {
+				t.Fatalf("attempt %d: wait %v outside [%v, %v]", attempt, w, ceiling/2, ceiling)
 			}
 		}
 	}

@@ -67,7 +67,7 @@ func (c *Client) CreateTask(ctx context.Context, body models.SecurityConfigurati
 		return nil, err
 	}
 	if len(resp.body) == 0 {
-		return nil, &Error{Method: http.MethodPost, Path: c.path(TasksPath), StatusCode: resp.status, Err: errors.New("Graph answered without the created task")}
+		return nil, &Error{Method: http.MethodPost, Path: c.path(TasksPath), StatusCode: resp.status, Err: errors.New("the create was answered without the created task")}
 	}
 	return ParseTask(resp.body)
 }
@@ -183,7 +183,7 @@ func (c *Client) ListTasks(ctx context.Context) ([]*Task, error) {
 func (c *Client) nextPage(link string) (*abs.RequestInformation, error) {
 	u, err := url.Parse(link)
 	if err != nil || !strings.EqualFold(u.Host, c.host) {
-		return nil, fmt.Errorf("Graph returned an @odata.nextLink outside the configured endpoint: %q", link)
+		return nil, fmt.Errorf("refusing an @odata.nextLink outside the configured Graph endpoint: %q", link)
 	}
 	info := abs.NewRequestInformation()
 	info.Method = abs.GET

@@ -111,8 +111,8 @@ func (r *resolver) boolean(attr string, v types.Bool, def bool, envs ...string) 
 	return def
 }
 
-// integer resolves a whole-number argument within [min, max].
-func (r *resolver) integer(attr string, v types.Int64, min, max int64, envs ...string) int {
+// integer resolves a whole-number argument within [lo, hi].
+func (r *resolver) integer(attr string, v types.Int64, lo, hi int64, envs ...string) int {
 	if v.IsUnknown() {
 		r.unknown(attr, envs)
 		return 0
@@ -133,8 +133,8 @@ func (r *resolver) integer(attr string, v types.Int64, min, max int64, envs ...s
 			break
 		}
 	}
-	if n < min || n > max {
-		r.diags.AddAttributeError(path.Root(attr), "Invalid "+attr, fmt.Sprintf("%s must be between %d and %d, got %d.", source, min, max, n))
+	if n < lo || n > hi {
+		r.diags.AddAttributeError(path.Root(attr), "Invalid "+attr, fmt.Sprintf("%s must be between %d and %d, got %d.", source, lo, hi, n))
 		return 0
 	}
 	return int(n)

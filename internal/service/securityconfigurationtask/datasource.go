@@ -108,7 +108,7 @@ func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		resp.Diagnostics.AddError("reading Intune security configuration task", graph.Describe(err))
 		return
 	}
-	out, diags := flattenTask(ctx, task, taskModel{})
+	out, diags := flattenTask(task, taskModel{})
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -184,7 +184,7 @@ func (d *listDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		if _, ok := t.Security(); !ok {
 			continue
 		}
-		m, diags := flattenTask(ctx, t, taskModel{})
+		m, diags := flattenTask(t, taskModel{})
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
 			return

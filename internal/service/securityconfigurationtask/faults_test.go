@@ -39,7 +39,8 @@ resource "intune_security_configuration_task" "test" {
 }
 
 // checkConsistent compares the emulator's tasks named name-* with the ids in state.
-func checkConsistent(sim *graphsim.Server, name string, want int) resource.TestCheckFunc {
+func checkConsistent(sim *graphsim.Server, name string) resource.TestCheckFunc {
+	want := faultTasks
 	return func(s *terraform.State) error {
 		var inState []string
 		for _, rs := range s.RootModule().Resources {
@@ -75,14 +76,14 @@ func faultCase(t *testing.T, faults graphsim.Faults, extraCheck func(sim *graphs
 		Steps: []resource.TestStep{
 			{
 				Config: configMany(name, ""),
-				Check:  checkConsistent(sim, name, faultTasks),
+				Check:  checkConsistent(sim, name),
 			},
 			{
 				// Refresh and plan again under the same faults: reads and the empty plan are
 				// exercised too, and by now every fault the case sets has had its chance to fire.
 				Config:           configMany(name, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, faultTasks), func(*terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name), func(*terraform.State) error {
 					if extraCheck == nil {
 						return nil
 					}
@@ -205,7 +206,7 @@ func TestAccFault_html502OnRead(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyed(sim, name),
 		Steps: []resource.TestStep{
-			{Config: configMany(name, ""), Check: checkConsistent(sim, name, faultTasks)},
+			{Config: configMany(name, ""), Check: checkConsistent(sim, name)},
 			{
 				PreConfig: func() {
 					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "GET", Route: graphsim.RouteTask, Status: 502,
@@ -217,7 +218,7 @@ func TestAccFault_html502OnRead(t *testing.T) {
 			{
 				PreConfig: func() { sim.SetFaults(graphsim.Faults{}) },
 				Config:    configMany(name, ""),
-				Check:     checkConsistent(sim, name, faultTasks),
+				Check:     checkConsistent(sim, name),
 			},
 		},
 	})
@@ -243,7 +244,7 @@ func TestAccFault_slowerThanTimeout(t *testing.T) {
 			{
 				PreConfig: func() { sim.SetFaults(graphsim.Faults{}) },
 				Config:    configMany(name, `timeouts { create = "2s" }`),
-				Check:     checkConsistent(sim, name, faultTasks),
+				Check:     checkConsistent(sim, name),
 			},
 		},
 	})
@@ -267,7 +268,7 @@ func TestAccFault_patchNoContent(t *testing.T) {
 					statecheck.ExpectKnownValue("intune_security_configuration_task.test[0]", tfjsonpath.New("description"), knownvalue.StringExact("patched")),
 					statecheck.ExpectKnownValue("intune_security_configuration_task.test[3]", tfjsonpath.New("managed_device_count"), knownvalue.Int32Exact(7)),
 				},
-				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, faultTasks), func(*terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name), func(*terraform.State) error {
 					return fired(graphsim.FaultPatchNoContent, faultTasks)(sim)
 				}),
 			},
@@ -303,7 +304,7 @@ func TestAccFault_unknownEnumValue(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("intune_security_configuration_task.test[0]", tfjsonpath.New("status"), knownvalue.StringExact("inReview")),
 				},
-				Check: checkConsistent(sim, name, faultTasks),
+				Check: checkConsistent(sim, name),
 			},
 			{
 				// Configuring status replaces the unknown value in place.

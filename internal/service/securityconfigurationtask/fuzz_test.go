@@ -1,7 +1,6 @@
 package securityconfigurationtask
 
 import (
-	"context"
 	"testing"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
@@ -18,6 +17,6 @@ func FuzzFlatten(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_, _ = flattenTask(context.Background(), task, taskModel{})
+		_, _ = flattenTask(task, taskModel{})
 	})
 }

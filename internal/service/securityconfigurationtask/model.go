@@ -207,7 +207,7 @@ func settingsEqual(a, b []keyValuePairModel) bool {
 // flattenTask maps a task Graph returned onto state. prior is the plan (after create or update) or
 // the state (on refresh), used so that a value Graph merely spells differently is not a change:
 // a date-time in UTC for the same instant, an empty list for an omitted one, "" for null.
-func flattenTask(ctx context.Context, t *graph.Task, prior taskModel) (taskModel, diag.Diagnostics) {
+func flattenTask(t *graph.Task, prior taskModel) (taskModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	m, ok := t.Security()
 	if !ok {

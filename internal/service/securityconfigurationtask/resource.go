@@ -132,7 +132,7 @@ func (r *taskResource) create(ctx context.Context, body models.SecurityConfigura
 		switch {
 		case lookErr != nil:
 			return nil, fmt.Errorf("%w\n\nThe task may have been created: looking for it failed too (%s). Before applying again, check "+
-				"Intune for security configuration tasks named %q created after %s and import the right one with terraform import.",
+				"Intune for security configuration tasks named %q created after %s and import the right one with terraform import",
 				err, graph.Describe(lookErr), plan.DisplayName.ValueString(), since.UTC().Format(time.RFC3339))
 		case len(found) == 1:
 			tflog.Info(ctx, "found the task the ambiguous create made", map[string]any{"id": derefString(found[0].Model.GetId())})
@@ -146,7 +146,7 @@ func (r *taskResource) create(ctx context.Context, body models.SecurityConfigura
 				ids[i] = derefString(f.Model.GetId())
 			}
 			return nil, fmt.Errorf("%w\n\nThe create may have succeeded, and Graph holds %d matching tasks named %q created after %s: %s. "+
-				"Keep one with terraform import and delete the others.", err, len(found), plan.DisplayName.ValueString(),
+				"Keep one with terraform import and delete the others", err, len(found), plan.DisplayName.ValueString(),
 				since.UTC().Format(time.RFC3339), strings.Join(ids, ", "))
 		}
 		if ctx.Err() != nil {
@@ -169,7 +169,7 @@ func (r *taskResource) findCreated(ctx context.Context, plan taskModel, since ti
 		if !ok || m.GetCreatedDateTime() == nil || m.GetCreatedDateTime().Before(since) {
 			continue
 		}
-		got, diags := flattenTask(ctx, t, plan)
+		got, diags := flattenTask(t, plan)
 		if diags.HasError() || !sameConfigured(plan, got) {
 			continue
 		}
@@ -382,7 +382,7 @@ type stateSetter interface {
 }
 
 func (r *taskResource) writeState(ctx context.Context, task *graph.Task, prior resourceModel, state stateSetter, diags *diag.Diagnostics) {
-	m, d := flattenTask(ctx, task, prior.taskModel)
+	m, d := flattenTask(task, prior.taskModel)
 	diags.Append(d...)
 	if d.HasError() {
 		return
