@@ -32,7 +32,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	}
 	path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/_graphsim"), "/")
 	seg, rest, _ := strings.Cut(path, "/")
-	ctl := func(v any) { writeJSON(w, http.StatusOK, "application/json; charset=utf-8", v) }
+	ctl := func(v any) { writeJSON(w, http.StatusOK, v) }
 	switch {
 	case seg == "tasks" && rest == "" && r.Method == http.MethodGet:
 		ctl(map[string]any{"value": s.Tasks()})
@@ -41,7 +41,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		if !decodeControl(w, r, &obj) {
 			return
 		}
-		writeJSON(w, http.StatusCreated, "application/json; charset=utf-8", map[string]string{"id": s.Seed(obj)})
+		writeJSON(w, http.StatusCreated, map[string]string{"id": s.Seed(obj)})
 	case seg == "tasks" && rest != "" && r.Method == http.MethodGet:
 		t, ok := s.Task(rest)
 		if !ok {

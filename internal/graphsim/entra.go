@@ -74,7 +74,7 @@ func (s *Server) handleEntra(ex *exchange, tenant string) {
 		}
 		s.writeDiscovery(ex)
 	case RouteKeys:
-		writeJSON(ex.w, http.StatusOK, "application/json; charset=utf-8", map[string]any{"keys": []any{}})
+		writeJSON(ex.w, http.StatusOK, map[string]any{"keys": []any{}})
 	case RouteToken:
 		if r.Method != http.MethodPost {
 			s.writeEntraError(ex, &entraError{http.StatusMethodNotAllowed, "invalid_request", 900561,
@@ -112,7 +112,7 @@ func (s *Server) writeDiscovery(ex *exchange) {
 		"msgraph_host":                          ex.r.Host,
 		"rbac_url":                              "https://pas.windows.net",
 	}
-	writeJSON(ex.w, http.StatusOK, "application/json; charset=utf-8", doc)
+	writeJSON(ex.w, http.StatusOK, doc)
 }
 
 // issueToken implements the client credentials grant.
@@ -158,7 +158,7 @@ func (s *Server) issueToken(ex *exchange) {
 	}
 	ex.w.Header().Set("Cache-Control", "no-store, no-cache")
 	ex.w.Header().Set("Pragma", "no-cache")
-	writeJSON(ex.w, http.StatusOK, "application/json; charset=utf-8", map[string]any{
+	writeJSON(ex.w, http.StatusOK, map[string]any{
 		"token_type":     "Bearer",
 		"expires_in":     secs,
 		"ext_expires_in": secs,
@@ -282,7 +282,7 @@ func (s *Server) writeEntraError(ex *exchange, e *entraError) {
 	ts := now.Format("2006-01-02 15:04:05Z")
 	desc := fmt.Sprintf("AADSTS%d: %s\r\nTrace ID: %s\r\nCorrelation ID: %s\r\nTimestamp: %s", e.aadsts, e.text, trace, corr, ts)
 	ex.w.Header().Set("x-ms-request-id", trace)
-	writeJSON(ex.w, e.status, "application/json; charset=utf-8", map[string]any{
+	writeJSON(ex.w, e.status, map[string]any{
 		"error":             e.code,
 		"error_description": desc,
 		"error_codes":       []int{e.aadsts},

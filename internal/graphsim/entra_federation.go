@@ -236,7 +236,7 @@ func (s *Server) serveGitHubOIDC(ex *exchange) {
 	subject, ok := f.github[bearer(ex.r)]
 	f.mu.Unlock()
 	if !ok {
-		writeJSON(ex.w, http.StatusUnauthorized, "application/json; charset=utf-8", map[string]any{"message": "Bad credentials"})
+		writeJSON(ex.w, http.StatusUnauthorized, map[string]any{"message": "Bad credentials"})
 		return
 	}
 	aud := ex.r.URL.Query().Get("audience")
@@ -244,7 +244,7 @@ func (s *Server) serveGitHubOIDC(ex *exchange) {
 		aud = "https://github.com/graphsim" // GitHub's default: the repository owner's URL
 	}
 	tok := s.signIDToken(s.url+"/_oidc/github", subject, aud, 5*time.Minute)
-	writeJSON(ex.w, http.StatusOK, "application/json; charset=utf-8", map[string]any{"count": 1, "value": tok})
+	writeJSON(ex.w, http.StatusOK, map[string]any{"count": 1, "value": tok})
 }
 
 // serveAzureDevOpsOIDC mirrors POST $SYSTEM_OIDCREQUESTURI?api-version=7.1&serviceConnectionId=...:
@@ -256,7 +256,7 @@ func (s *Server) serveAzureDevOpsOIDC(ex *exchange) {
 	}
 	q := ex.r.URL.Query()
 	if q.Get("api-version") == "" {
-		writeJSON(ex.w, http.StatusBadRequest, "application/json; charset=utf-8", map[string]any{
+		writeJSON(ex.w, http.StatusBadRequest, map[string]any{
 			"message": "No api-version was supplied for the POST request.", "typeKey": "VssVersionNotSpecifiedException"})
 		return
 	}
@@ -271,33 +271,34 @@ func (s *Server) serveAzureDevOpsOIDC(ex *exchange) {
 		http.Error(ex.w, "401 Unauthorized", http.StatusUnauthorized)
 		return
 	case !known:
-		writeJSON(ex.w, http.StatusNotFound, "application/json; charset=utf-8", map[string]any{
+		writeJSON(ex.w, http.StatusNotFound, map[string]any{
 			"message": fmt.Sprintf("Service connection %s not found or not authorized for this pipeline.", conn)})
 		return
 	}
 	tok := s.signIDToken(s.url+"/_oidc/ado", adoSubject(conn), exchangeAudience, 15*time.Minute)
-	writeJSON(ex.w, http.StatusOK, "application/json; charset=utf-8", map[string]any{"oidcToken": tok})
+	writeJSON(ex.w, http.StatusOK, map[string]any{"oidcToken": tok})
 }
 
 // serveManagedIdentity mirrors IMDS: GET ?api-version=...&resource=...[&client_id=]
 // with "Metadata: true".
 func (s *Server) serveManagedIdentity(ex *exchange) {
 	q := ex.r.URL.Query()
-	imdsErr := func(status int, code, desc string) {
-		writeJSON(ex.w, status, "application/json; charset=utf-8", map[string]any{"error": code, "error_description": desc})
+	// IMDS answers every request it refuses with 400.
+	imdsErr := func(code, desc string) {
+		writeJSON(ex.w, http.StatusBadRequest, map[string]any{"error": code, "error_description": desc})
 	}
 	switch {
 	case ex.r.Method != http.MethodGet:
 		http.Error(ex.w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	case ex.r.Header.Get("Metadata") != "true":
-		imdsErr(http.StatusBadRequest, "invalid_request", "Required metadata header not specified")
+		imdsErr("invalid_request", "Required metadata header not specified")
 		return
 	case q.Get("api-version") == "":
-		imdsErr(http.StatusBadRequest, "invalid_request", "Required query variable 'api-version' is missing")
+		imdsErr("invalid_request", "Required query variable 'api-version' is missing")
 		return
 	case !s.isGraphResource(ex.r, q.Get("resource")):
-		imdsErr(http.StatusBadRequest, "invalid_resource", "AADSTS500011: The resource principal named "+q.Get("resource")+" was not found in the tenant.")
+		imdsErr("invalid_resource", "AADSTS500011: The resource principal named "+q.Get("resource")+" was not found in the tenant.")
 		return
 	}
 	f := s.fed()
@@ -315,12 +316,12 @@ func (s *Server) serveManagedIdentity(ex *exchange) {
 		clientID = clients[0]
 	}
 	if clientID == "" {
-		imdsErr(http.StatusBadRequest, "invalid_request", "Identity not found")
+		imdsErr("invalid_request", "Identity not found")
 		return
 	}
 	tok, exp := s.grant(ex.r.Host, clientID)
 	secs := int(time.Until(exp) / time.Second)
-	writeJSON(ex.w, http.StatusOK, "application/json; charset=utf-8", map[string]any{
+	writeJSON(ex.w, http.StatusOK, map[string]any{
 		"access_token": tok, "client_id": clientID, "expires_in": fmt.Sprint(secs), "expires_on": fmt.Sprint(exp.Unix()),
 		"ext_expires_in": fmt.Sprint(secs), "not_before": fmt.Sprint(time.Now().Unix()), "resource": q.Get("resource"), "token_type": "Bearer",
 	})

@@ -164,7 +164,7 @@ func TestPipelineEndpoints(t *testing.T) {
 	const app = "eeeeeeee-0000-4000-8000-000000000001"
 	ghURL := e.srv.EnableGitHubOIDC("gh-request-token", "repo:o/r:ref:refs/heads/main", app)
 	get := func(u, method, bearer string) (*http.Response, []byte) {
-		req, _ := http.NewRequest(method, u, nil)
+		req, _ := http.NewRequestWithContext(t.Context(), method, u, nil)
 		req.Header.Set("Authorization", "Bearer "+bearer)
 		return e.send(req)
 	}
@@ -212,11 +212,11 @@ func TestManagedIdentityEndpointAndMintToken(t *testing.T) {
 	const app = "ffffffff-0000-4000-8000-000000000001"
 	ep := e.srv.EnableManagedIdentity(app)
 	q := "?api-version=2018-02-01&resource=" + url.QueryEscape(e.srv.URL())
-	req, _ := http.NewRequest("GET", ep+q, nil)
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", ep+q, nil)
 	if resp, _ := e.send(req); resp.StatusCode != 400 {
 		t.Fatalf("without Metadata: %d", resp.StatusCode)
 	}
-	req, _ = http.NewRequest("GET", ep+q, nil)
+	req, _ = http.NewRequestWithContext(t.Context(), "GET", ep+q, nil)
 	req.Header.Set("Metadata", "true")
 	resp, body := e.send(req)
 	var mi struct {

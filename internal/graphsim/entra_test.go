@@ -20,12 +20,12 @@ func TestCAFileAndTLS(t *testing.T) {
 		t.Fatal("CAPEM differs from file")
 	}
 	// A client that does not trust the CA must fail verification.
-	if _, err := http.Get(e.srv.URL() + "/" + DefaultTenantID + "/v2.0/.well-known/openid-configuration"); err == nil {
+	if _, err := http.DefaultClient.Do(mustGet(t, e.srv.URL()+"/"+DefaultTenantID+"/v2.0/.well-known/openid-configuration")); err == nil {
 		t.Fatal("untrusting client connected")
 	}
 	// localhost is in the certificate too.
 	u := strings.Replace(e.srv.URL(), "127.0.0.1", "localhost", 1)
-	resp, err := e.hc.Get(u + "/" + DefaultTenantID + "/v2.0/.well-known/openid-configuration")
+	resp, err := e.hc.Do(mustGet(t, u+"/"+DefaultTenantID+"/v2.0/.well-known/openid-configuration"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestCAFileAndTLS(t *testing.T) {
 
 func TestDiscovery(t *testing.T) {
 	e := newEnv(t, Options{})
-	resp, b := e.send(mustReq(t, "GET", e.srv.URL()+"/"+DefaultTenantID+"/v2.0/.well-known/openid-configuration"))
+	resp, b := e.send(mustGet(t, e.srv.URL()+"/"+DefaultTenantID+"/v2.0/.well-known/openid-configuration"))
 	if resp.StatusCode != 200 {
 		t.Fatalf("%d %s", resp.StatusCode, b)
 	}
@@ -65,15 +65,16 @@ func TestDiscovery(t *testing.T) {
 		t.Error("tenant_region_scope missing")
 	}
 
-	resp, b = e.send(mustReq(t, "GET", e.srv.URL()+"/nope/v2.0/.well-known/openid-configuration"))
+	resp, b = e.send(mustGet(t, e.srv.URL()+"/nope/v2.0/.well-known/openid-configuration"))
 	if resp.StatusCode != 400 || !strings.Contains(string(b), "AADSTS90002: Tenant 'nope' not found") {
 		t.Fatalf("unknown tenant: %d %s", resp.StatusCode, b)
 	}
 }
 
-func mustReq(t *testing.T, method, u string) *http.Request {
+// mustGet builds a GET request for u, bound to the test's context.
+func mustGet(t *testing.T, u string) *http.Request {
 	t.Helper()
-	r, err := http.NewRequest(method, u, nil)
+	r, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func TestToken(t *testing.T) {
 	form := good()
 	form.Del("client_secret")
 	form.Del("client_id")
-	req, _ := http.NewRequest("POST", e.srv.URL()+tenantPath, strings.NewReader(form.Encode()))
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", e.srv.URL()+tenantPath, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(DefaultClientID, DefaultClientSecret)
 	if resp, b := e.send(req); resp.StatusCode != 200 {

@@ -220,7 +220,8 @@ func (s *Server) commitThenFail(ex *exchange, rule *Rule, op func()) {
 		buf.code = http.StatusOK
 	}
 	ex.w.WriteHeader(buf.code)
-	ex.w.Write(buf.body.Bytes())
+	// A write error means the client has gone; there is no one left to tell.
+	_, _ = ex.w.Write(buf.body.Bytes())
 }
 
 func (s *Server) writeRuleStatus(ex *exchange, rule *Rule) {
@@ -232,12 +233,13 @@ func (s *Server) writeRuleStatus(ex *exchange, rule *Rule) {
 		if ct == "" {
 			ct = "text/html; charset=utf-8"
 			if t := strings.TrimSpace(rule.Body); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
-				ct = "application/json; charset=utf-8"
+				ct = jsonContentType
 			}
 		}
 		ex.w.Header().Set("Content-Type", ct)
 		ex.w.WriteHeader(rule.Status)
-		ex.w.Write([]byte(rule.Body))
+		// A write error means the client has gone; there is no one left to tell.
+		_, _ = ex.w.Write([]byte(rule.Body))
 		return
 	}
 	if ex.route == RouteToken || ex.route == RouteDiscovery {
@@ -316,12 +318,14 @@ func resetConnection(ex *exchange) {
 	ex.w.status = 0
 	conn, _, err := http.NewResponseController(ex.w).Hijack()
 	if err == nil {
-		var nc net.Conn = conn
+		nc := conn
 		if tc, ok := conn.(*tls.Conn); ok {
 			nc = tc.NetConn()
 		}
 		if tcp, ok := nc.(*net.TCPConn); ok {
-			tcp.SetLinger(0)
+			// Best effort: without SO_LINGER 0 the close below is a FIN rather
+			// than a RST, which still drops the exchange unanswered.
+			_ = tcp.SetLinger(0)
 		}
 		nc.Close()
 		return

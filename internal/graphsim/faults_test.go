@@ -2,7 +2,6 @@ package graphsim
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -231,7 +230,7 @@ func TestStoreFaults(t *testing.T) {
 func TestControlAPI(t *testing.T) {
 	e := newEnv(t, Options{})
 	ctl := func(method, path, body string) (*http.Response, []byte) {
-		req, _ := http.NewRequest(method, e.srv.URL()+"/_graphsim/"+path, strings.NewReader(body))
+		req, _ := http.NewRequestWithContext(t.Context(), method, e.srv.URL()+"/_graphsim/"+path, strings.NewReader(body))
 		return e.send(req)
 	}
 	resp, b := ctl("POST", "tasks", `{"@odata.type":"#microsoft.graph.appVulnerabilityTask","appName":"x"}`)
@@ -242,7 +241,7 @@ func TestControlAPI(t *testing.T) {
 	if resp, b = ctl("PATCH", "tasks/"+id, `{"status":"inReview"}`); resp.StatusCode != 200 || mustMap(t, b)["status"] != "inReview" {
 		t.Fatalf("%d %s", resp.StatusCode, b)
 	}
-	resp, b = ctl("GET", "tasks", "")
+	_, b = ctl("GET", "tasks", "")
 	var tl struct{ Value []map[string]any }
 	mustJSON(t, b, &tl)
 	if len(tl.Value) != 1 || tl.Value[0]["appName"] != "x" {
@@ -288,7 +287,7 @@ func TestControlAPI(t *testing.T) {
 	}
 	_, b = ctl("GET", "faults", "")
 	var fw map[string]any
-	json.Unmarshal(b, &fw)
+	mustJSON(t, b, &fw)
 	if len(fw) != 0 {
 		t.Fatalf("faults after reset %s", b)
 	}

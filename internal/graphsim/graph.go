@@ -752,11 +752,16 @@ func writeRaw(w http.ResponseWriter, status int, contentType string, body []byte
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	w.Write(body)
+	// A write error means the client has gone; there is no one left to tell.
+	_, _ = w.Write(body)
 }
 
-func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
-	writeRaw(w, status, contentType, jsonBytes(v))
+// jsonContentType is the Content-Type of Entra's and the control API's JSON
+// answers.
+const jsonContentType = "application/json; charset=utf-8"
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeRaw(w, status, jsonContentType, jsonBytes(v))
 }
 
 // cloneProps deep-copies a stored entity through JSON so callers can never

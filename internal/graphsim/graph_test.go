@@ -305,8 +305,12 @@ func TestBodyEncodings(t *testing.T) {
 	e := newEnv(t, Options{})
 	var zb bytes.Buffer
 	zw := gzip.NewWriter(&zb)
-	zw.Write([]byte(`{"@odata.type":"#microsoft.graph.securityConfigurationTask","displayName":"zipped"}`))
-	zw.Close()
+	if _, err := zw.Write([]byte(`{"@odata.type":"#microsoft.graph.securityConfigurationTask","displayName":"zipped"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	// gzip, sent chunked (unknown length), as kiota's compression handler does.
 	req := e.newReq(t.Context(), "POST", tasksPath, nil)

@@ -128,7 +128,7 @@ func Start(opts Options) (*Server, error) {
 		cerr := f.Close()
 		if werr != nil || cerr != nil {
 			os.Remove(f.Name())
-			return nil, fmt.Errorf("graphsim: ca file: %v", errors.Join(werr, cerr))
+			return nil, fmt.Errorf("graphsim: ca file: %w", errors.Join(werr, cerr))
 		}
 		s.caFile, s.ownsCA = f.Name(), true
 	} else {
@@ -139,7 +139,9 @@ func Start(opts Options) (*Server, error) {
 	}
 	s.opts.CAFile = s.caFile
 
-	ln, err := net.Listen("tcp", opts.Addr)
+	// The context bounds only the bind itself (the listener outlives it); Start
+	// takes none from its callers.
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", opts.Addr)
 	if err != nil {
 		s.removeCA()
 		return nil, fmt.Errorf("graphsim: listen: %w", err)

@@ -78,7 +78,7 @@ func (e *env) getToken() string {
 
 func (e *env) postForm(path string, form url.Values) (*http.Response, []byte) {
 	e.t.Helper()
-	req, _ := http.NewRequest("POST", e.srv.URL()+path, strings.NewReader(form.Encode()))
+	req, _ := http.NewRequestWithContext(e.t.Context(), "POST", e.srv.URL()+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
 	return e.send(req)
 }

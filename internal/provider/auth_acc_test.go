@@ -66,7 +66,7 @@ func TestAccAuth_clientCertificate(t *testing.T) {
 	// exported that way (as `az ad sp create-for-rbac --create-cert` and older Windows tooling do).
 	if _, err := exec.LookPath("openssl"); err == nil {
 		pfx := filepath.Join(t.TempDir(), "client.pfx")
-		out, err := exec.Command("openssl", "pkcs12", "-export", "-in", pemPath, "-out", pfx, "-passout", "pass:pfx-password",
+		out, err := exec.CommandContext(t.Context(), "openssl", "pkcs12", "-export", "-in", pemPath, "-out", pfx, "-passout", "pass:pfx-password",
 			"-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1").CombinedOutput()
 		if err != nil {
 			t.Fatalf("openssl: %v %s", err, out)

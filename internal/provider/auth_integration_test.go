@@ -41,11 +41,11 @@ func TestAuth_gitHubFetchesAnIDTokenPerTokenRequest(t *testing.T) {
 	}
 	// Two Entra token requests (two scopes: the emulator answers under both of its names) must
 	// fetch two ID tokens: a GitHub token is good for minutes and is never kept.
-	if _, err := getToken(cred, sim.URL()+"/.default"); err != nil {
+	if err := getToken(cred, sim.URL()+"/.default"); err != nil {
 		t.Fatal(err)
 	}
 	local := strings.Replace(sim.URL(), "127.0.0.1", "localhost", 1)
-	if _, err := getToken(cred, local+"/.default"); err != nil {
+	if err := getToken(cred, local+"/.default"); err != nil {
 		t.Fatal(err)
 	}
 	if n := idTokens() - start; n != 2 {
@@ -75,7 +75,7 @@ func TestAuth_oidcTokenFileIsReadAtEachTokenRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	local := strings.Replace(sim.URL(), "127.0.0.1", "localhost", 1)
-	if _, err := getToken(cred, local+"/.default"); err == nil || !strings.Contains(err.Error(), "AADSTS70021") {
+	if err := getToken(cred, local+"/.default"); err == nil || !strings.Contains(err.Error(), "AADSTS70021") {
 		t.Fatalf("the rotated file was not read: %v", err)
 	}
 }
@@ -187,7 +187,7 @@ func TestAuth_secretsNeverInErrors(t *testing.T) {
 				cred, cerr := graph.NewCredential(auth)
 				err = cerr
 				if cerr == nil {
-					_, err = getToken(cred, endpoint+"/.default")
+					err = getToken(cred, endpoint+"/.default")
 				}
 			}
 			if err == nil {

@@ -178,7 +178,9 @@ func TestUnitResolveSettings_pipelineFallbacks(t *testing.T) {
 	t.Run("HCP Terraform alias: client_id_file_path in the block beats ARM_CLIENT_ID", func(t *testing.T) {
 		dir := t.TempDir()
 		idFile := filepath.Join(dir, "client-id")
-		os.WriteFile(idFile, []byte("alias-client\n"), 0o600)
+		if err := os.WriteFile(idFile, []byte("alias-client\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 		var m providerModel
 		m.ClientIDFilePath = types.StringValue(idFile)
 		env := base()
@@ -279,7 +281,9 @@ func TestUnitResolveSettings_methodErrors(t *testing.T) {
 	})
 	t.Run("a fake az on PATH makes the CLI the method", func(t *testing.T) {
 		dir := t.TempDir()
-		os.WriteFile(filepath.Join(dir, "az"), []byte("#!/bin/sh\n"), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, "az"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		a := resolveOK(t, providerModel{}, map[string]string{"PATH": dir}).auth
 		if m, _ := graph.ChooseMethod(a); m != graph.MethodAzureCLI {
 			t.Fatalf("method %q", m)

@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -97,7 +98,7 @@ func writeEnvFile(path string, srv *graphsim.Server) error {
 	cerr := tmp.Close()
 	if werr != nil || cerr != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("write env file: %v %v", werr, cerr)
+		return fmt.Errorf("write env file: %w", errors.Join(werr, cerr))
 	}
 	return os.Rename(tmp.Name(), path) // atomic: readers never see half a file
 }
