@@ -6,6 +6,11 @@ import (
 	"time"
 )
 
+// pacerMargin widens the pacer's window a little: Graph counts a write when it arrives, the pacer
+// when it leaves, and a write admitted exactly as the window frees would otherwise arrive a moment
+// too early and be throttled (and a 429's whole-second Retry-After then stalls every writer).
+const pacerMargin = 500 * time.Millisecond
+
 // Pacer spaces out writes so a large apply stays under Intune's write throttle (100 writes per 20 s
 // per app per tenant) instead of bouncing off it. It admits at most Limit writes in any Window
 // (a sliding window of start times), and after a 429 holds every writer until the Retry-After has
@@ -48,7 +53,7 @@ func (p *Pacer) reserve(now time.Time) time.Duration {
 	if now.Before(p.blocked) {
 		return p.blocked.Sub(now)
 	}
-	cutoff := now.Add(-p.Window)
+	cutoff := now.Add(-p.Window - pacerMargin)
 	keep := p.starts[:0]
 	for _, s := range p.starts {
 		if s.After(cutoff) {
@@ -57,7 +62,7 @@ func (p *Pacer) reserve(now time.Time) time.Duration {
 	}
 	p.starts = keep
 	if p.Limit > 0 && len(p.starts) >= p.Limit {
-		return p.starts[0].Add(p.Window).Sub(now) + time.Millisecond
+		return p.starts[0].Add(p.Window+pacerMargin).Sub(now) + time.Millisecond
 	}
 	p.starts = append(p.starts, now)
 	return 0

@@ -101,10 +101,10 @@ func TestPacerAdmitsLimitPerWindow(t *testing.T) {
 			t.Fatalf("write %d waited %v", i, w)
 		}
 	}
-	if w := p.reserve(now.Add(time.Second)); w < 8*time.Second || w > 10*time.Second {
-		t.Fatalf("fourth write in the window waits %v, want about 9s", w)
+	if w := p.reserve(now.Add(time.Second)); w < 9*time.Second || w > 10*time.Second {
+		t.Fatalf("fourth write in the window waits %v, want about 9.5s", w)
 	}
-	if w := p.reserve(now.Add(10*time.Second + 2*time.Millisecond)); w != 0 {
+	if w := p.reserve(now.Add(10*time.Second + pacerMargin + 2*time.Millisecond)); w != 0 {
 		t.Fatalf("after the window a write waited %v", w)
 	}
 	p.Throttled(time.Hour)
