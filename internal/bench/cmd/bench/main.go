@@ -1,0 +1,76 @@
+// Command bench is what `make bench` runs: it measures apply, plan and destroy times and Graph calls
+// against the in-process Graph emulator, a throttled apply, the provider's start-up and the Go
+// benchmarks, and writes bench/RESULTS.md and bench/apply-time.svg. See package bench.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/terraform-intune/terraform-provider-intune/internal/bench"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	cfg := bench.Config{Log: os.Stderr}
+	var ns string
+	flag.StringVar(&cfg.Root, "root", ".", "repository root (where main.go is)")
+	flag.StringVar(&cfg.OutDir, "out", "bench", "directory for RESULTS.md and apply-time.svg")
+	flag.StringVar(&cfg.Terraform, "terraform", "terraform", "terraform binary")
+	flag.StringVar(&ns, "n", "10 100 300", "task counts of the scale runs, space or comma separated; empty skips them")
+	flag.DurationVar(&cfg.Latency, "latency", 30*time.Millisecond, "Graph latency added in the scale runs")
+	flag.IntVar(&cfg.Parallelism, "parallelism", 10, "terraform -parallelism")
+	flag.IntVar(&cfg.ThrottledN, "throttled-n", 300, "task count of the throttled run; 0 skips it")
+	flag.IntVar(&cfg.WriteLimit, "write-limit", 100, "writes allowed per -write-window in the throttled run")
+	flag.DurationVar(&cfg.WriteWindow, "write-window", 20*time.Second, "sliding window of the write throttle")
+	flag.IntVar(&cfg.SchemaRuns, "schema-runs", 15, "repetitions of each start-up timing; 0 skips them")
+	flag.BoolVar(&cfg.GoBench, "go-bench", true, "run the Go benchmarks")
+	flag.BoolVar(&cfg.ColdBuild, "cold-build", false, "also time a build from an empty build cache (minutes, ~10 GB)")
+	flag.Parse()
+
+	for _, f := range strings.FieldsFunc(ns, func(r rune) bool { return r == ' ' || r == ',' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("-n: %q is not a positive task count", f)
+		}
+		cfg.Ns = append(cfg.Ns, n)
+	}
+	if cfg.Parallelism <= 0 || cfg.WriteLimit <= 0 || cfg.WriteWindow <= 0 {
+		return fmt.Errorf("-parallelism, -write-limit and -write-window must be positive")
+	}
+	var err error
+	if cfg.Root, err = filepath.Abs(cfg.Root); err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Root, "main.go")); err != nil {
+		return fmt.Errorf("-root %s is not the repository root: %w", cfg.Root, err)
+	}
+	if !filepath.IsAbs(cfg.OutDir) {
+		cfg.OutDir = filepath.Join(cfg.Root, cfg.OutDir)
+	}
+	if cfg.Terraform, err = exec.LookPath(cfg.Terraform); err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	start := time.Now()
+	_, err = bench.Run(ctx, cfg)
+	fmt.Fprintf(os.Stderr, "bench: finished in %s\n", time.Since(start).Round(time.Second))
+	return err
+}

@@ -1,0 +1,342 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	resultsFile = "RESULTS.md"
+	chartFile   = "apply-time.svg"
+	// maxBinaryMB is the goal for the release binary.
+	maxBinaryMB = 25
+	// maxThrottledRatio is the goal for a throttled apply against its floor.
+	maxThrottledRatio = 1.15
+)
+
+// Results is everything one run measured.
+type Results struct {
+	Config         Config
+	Date           time.Time
+	Machine        Machine
+	Build          BuildResult
+	Startup        StartupResult
+	Scale          []ScaleResult
+	Throttled      []ThrottledResult
+	PacingArgument bool // the provider has a write_rate_limit argument
+	GoBench        []GoBenchmark
+	Cold           *ColdBuildResult
+	ColdCarried    []string // cold-build rows of an earlier run, when this one did not measure them
+	Failures       []string
+}
+
+// makeCmd is the make invocation that reproduces this run's sizes.
+func (r *Results) makeCmd() string {
+	c := r.Config
+	parts := []string{"make bench"}
+	ns := make([]string, len(c.Ns))
+	for i, n := range c.Ns {
+		ns[i] = strconv.Itoa(n)
+	}
+	parts = append(parts, fmt.Sprintf("BENCH_N=%q", strings.Join(ns, " ")), fmt.Sprintf("BENCH_THROTTLED_N=%d", c.ThrottledN))
+	if c.ColdBuild {
+		parts = append(parts, "COLD_BUILD=1")
+	}
+	return strings.Join(parts, " ")
+}
+
+func writeResults(dir string, r *Results) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	carryColdBuild(dir, r)
+	if err := os.WriteFile(filepath.Join(dir, chartFile), []byte(applyChart(r)), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, resultsFile), []byte(markdown(r)), 0o644)
+}
+
+func markdown(r *Results) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	c := r.Config
+	m := r.Machine
+
+	p("# Benchmark results\n\n")
+	p("Written by `%s` on %s; regenerate it rather than editing it. ", r.makeCmd(), r.Date.UTC().Format("2006-01-02 15:04 MST"))
+	p("Every figure runs the real `terraform` binary and a release build of the provider (`%s`, installed through `dev_overrides`) "+
+		"against the Graph emulator (`internal/graphsim`) started inside the benchmark command, whose latency and write-throttle switches and "+
+		"request counters are set and read between phases. Each figure names the command that reproduces it.\n\n", releaseBuildCmd)
+
+	p("## Machine\n\n| | |\n|---|---|\n")
+	p("| CPUs (`nproc`) | %d (%s) |\n", m.CPUs, orDash(m.CPUModel))
+	p("| memory | %.1f GiB |\n", float64(m.MemTotalKB)/(1<<20))
+	p("| Go | %s |\n| Terraform | %s |\n| kernel | %s |\n", orDash(m.GoVersion), orDash(m.Terraform), orDash(m.Kernel))
+	p("| load average (1, 5, 15 min) before / after | %s / %s |\n\n", m.LoadBefore, m.LoadAfter)
+	p("Wall times depend on what else the machine was doing: the load average above says how busy it was.\n\n")
+
+	if len(r.Failures) > 0 {
+		p("## Failures\n\n")
+		for _, f := range r.Failures {
+			p("- ```\n  %s\n  ```\n", strings.ReplaceAll(f, "\n", "\n  "))
+		}
+		p("\n")
+	}
+
+	goals(&b, r)
+	if len(r.Scale) > 0 {
+		scaleSection(&b, r)
+	}
+	if len(r.Throttled) > 0 {
+		throttledSection(&b, r)
+	}
+	startupSection(&b, r)
+	if len(r.GoBench) > 0 {
+		p("## Go benchmarks: mapping and error paths\n\n")
+		p("CPU cost per call, without Graph or terraform (`%s`). `ParseAndFlattenTask` is what a refresh costs per resource once the bytes "+
+			"have arrived; `NewHTTPErrorDescribe` is one Graph error turned into a diagnostic's text.\n\n", goBenchCmd)
+		p("| benchmark | ns/op | B/op | allocs/op | reproduce |\n|---|--:|--:|--:|---|\n")
+		for _, g := range r.GoBench {
+			p("| %s | %s | %d | %d | `%s` |\n", g.Name, groupDigits(g.NsPerOp), g.BytesPerOp, g.AllocsPerOp, g.Command())
+		}
+		p("\n")
+	}
+
+	p("## How to read and reproduce\n\n")
+	p("- `make bench` runs `go run ./internal/bench/cmd/bench` with `BENCH_N` (default `10 100 300`), `BENCH_THROTTLED_N` (default 300; 0 skips), " +
+		"`BENCH_LATENCY` (default 30ms), `BENCH_SCHEMA_RUNS` (default 15; 0 skips the start-up figures) and `COLD_BUILD=1` (adds the cold build, minutes and ~10 GB).\n")
+	p("- Each scale run uses a fresh configuration of `count = N` tasks and runs, in order, the create apply, a `plan -detailed-exitcode` that must exit 0, "+
+		"an apply changing every task's `description`, and a destroy, all with `-parallelism=%d`. The emulator's request log is cleared before each, "+
+		"so the calls are per operation.\n", c.Parallelism)
+	p("- Calls per resource: a GET of a task before any write to it in the same operation is a refresh; a GET after the write is a read-back " +
+		"(after a PATCH answered 204, or the one confirming read after a DELETE). Token requests are per provider process, not per resource.\n")
+	p("- The floor is what the Graph latency alone costs: `ceil(N/parallelism) x latency` for one call per resource. Refresh, write and confirming read " +
+		"are sequential per resource, so an update's own floor is 2x and a destroy's 3x that figure; the table keeps one floor for comparison. " +
+		"The distance to the floor is terraform's own per-resource work (graph walk, plan, state), the provider's gRPC round trips and the provider start-ups.\n")
+	p("- Provider peak RSS is the largest `VmHWM` in `/proc/<pid>/status` of the `terraform-provider-intune` processes terraform started, polled every %s; "+
+		"terraform starts the provider more than once per command (validate, plan, apply), counted in the processes column.\n", sampleEvery)
+	p("- The throttled floor is `(ceil(N/limit) - 1) x window`: the first `limit` writes go at once, each later batch waits for a window to pass.\n")
+	return b.String()
+}
+
+func goals(b *strings.Builder, r *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Goals\n\n| goal | measured | met |\n|---|---|---|\n")
+	perRes := func(op string, f func(Calls) int) (string, bool) {
+		var parts []string
+		ok := len(r.Scale) > 0
+		for _, s := range r.Scale {
+			for _, o := range s.Ops {
+				if o.Name == op {
+					v := float64(f(o.Calls)) / float64(max(o.N, 1))
+					parts = append(parts, fmt.Sprintf("%.2f (N=%d)", v, o.N))
+					ok = ok && v <= 1.0001
+				}
+			}
+		}
+		return strings.Join(parts, ", "), ok
+	}
+	if len(r.Scale) > 0 {
+		v, ok := perRes(OpCreate, func(c Calls) int { return c.Graph() })
+		p("| create: 1 Graph call per resource | %s | %s |\n", v, yes(ok))
+		v, ok = perRes(OpPlan, func(c Calls) int { return c.Graph() })
+		p("| refresh (no-op plan): 1 Graph call per resource | %s | %s |\n", v, yes(ok))
+		v, ok = perRes(OpUpdate, func(c Calls) int { return c.Patch + c.Status + c.ReadAfter })
+		p("| update: 1 Graph call per resource after the refresh (the emulator answers PATCH with 200 and the task) | %s | %s |\n", v, yes(ok))
+		v, ok = perRes(OpDestroy, func(c Calls) int { return c.Delete })
+		v2, ok2 := perRes(OpDestroy, func(c Calls) int { return c.ReadAfter })
+		p("| delete: 1 DELETE + at most 1 confirming read per resource | DELETE %s; confirming GET %s | %s |\n", v, v2, yes(ok && ok2))
+		noop := true
+		for _, s := range r.Scale {
+			for _, o := range s.Ops {
+				if o.Name == OpPlan && o.Exit != 0 {
+					noop = false
+				}
+			}
+		}
+		p("| plan after apply is empty (`plan -detailed-exitcode` exits 0) | %s | %s |\n", map[bool]string{true: "exit 0 for every N", false: "non-zero exit"}[noop], yes(noop))
+	}
+	for _, t := range r.Throttled {
+		label := "retries only"
+		if t.PacerLimit > 0 {
+			label = fmt.Sprintf("write_rate_limit = %d", t.PacerLimit)
+		}
+		p("| throttled apply, N=%d (%s): wall <= %.2f x floor | %.3f (%s / %s) | %s |\n", t.N, label, maxThrottledRatio, t.Ratio(),
+			secs(t.Wall), secs(t.Floor), yes(t.Ratio() <= maxThrottledRatio && t.Floor > 0))
+		p("| throttled apply, N=%d (%s): no failures | exit %d, %d of %d tasks | %s |\n", t.N, label, t.Exit, t.Tasks, t.N, yes(t.Exit == 0 && t.Tasks == t.N))
+	}
+	if r.Startup.Size > 0 {
+		p("| release binary <= %d MB | %.1f MB | %s |\n", maxBinaryMB, mb(r.Startup.Size), yes(mb(r.Startup.Size) <= maxBinaryMB))
+	}
+	p("\n")
+}
+
+func scaleSection(b *strings.Builder, r *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	c := r.Config
+	p("## 1. Scale: N tasks, %s added Graph latency, no throttling, -parallelism=%d\n\n", c.Latency, c.Parallelism)
+	p("![Apply time against N, with the latency floor](%s)\n\n", chartFile)
+	p("Reproduce a row with `make bench BENCH_N=<N> BENCH_THROTTLED_N=0 BENCH_SCHEMA_RUNS=0 BENCH_GO=0`, which runs the four commands of the last column in order.\n\n")
+	p("| N | operation | wall | floor | x floor | refresh GET / res | write / res | read-back GET / res | list calls | token requests | provider processes | provider peak RSS | terraform command |\n")
+	p("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	for _, s := range r.Scale {
+		for _, o := range s.Ops {
+			n := float64(max(o.N, 1))
+			writes := o.Calls.Create + o.Calls.Patch + o.Calls.Status + o.Calls.Delete
+			exit := ""
+			if o.Exit != 0 {
+				exit = fmt.Sprintf(" (exit %d)", o.Exit)
+			}
+			p("| %d | %s%s | %s | %s | %.1f | %.2f | %.2f | %.2f | %d | %d | %d | %.0f MB | `%s` |\n",
+				o.N, o.Name, exit, secs(o.Wall), secs(o.Floor), o.Ratio(),
+				float64(o.Calls.Refresh)/n, float64(writes)/n, float64(o.Calls.ReadAfter)/n,
+				o.Calls.List, o.Calls.Token, o.Plugins, float64(o.PeakRSS)/1024, o.Command)
+		}
+	}
+	p("\nPer-resource cost above the floor (wall time minus floor, divided by N, per operation):\n\n")
+	p("| N | create | no-op plan | update | destroy |\n|--:|--:|--:|--:|--:|\n")
+	for _, s := range r.Scale {
+		p("| %d |", s.N)
+		for _, o := range s.Ops {
+			p(" %.1f ms |", float64(o.Wall-o.Floor)/float64(time.Millisecond)/float64(max(o.N, 1)))
+		}
+		p("\n")
+	}
+	p("\n")
+}
+
+func throttledSection(b *strings.Builder, r *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	t0 := r.Throttled[0]
+	p("## 2. Throttled: N creates under %d writes per %s\n\n", t0.Limit, t0.Window)
+	p("The emulator's `WriteThrottle` answers 429 with `Retry-After` (seconds until the oldest write leaves the sliding window) once %d writes "+
+		"fell in the last %s. No latency is added. After the apply the throttle is turned off and the tasks destroyed.\n\n", t0.Limit, t0.Window)
+	p("| N | client-side pacing | wall | floor | x floor | 429s received | POST attempts | creates accepted per %s window | last create accepted at | exit | tasks at the emulator | provider peak RSS | reproduce |\n", t0.Window)
+	p("|--:|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|---|\n")
+	for _, t := range r.Throttled {
+		pacing := "none (retries honouring Retry-After)"
+		if t.PacerLimit > 0 {
+			pacing = fmt.Sprintf("`write_rate_limit = %d`", t.PacerLimit)
+		}
+		windows := make([]string, len(t.PerWindow))
+		for i, w := range t.PerWindow {
+			windows[i] = strconv.Itoa(w)
+		}
+		p("| %d | %s | %s | %s | %.3f | %d | %d | %s | %s | %d | %d | %.0f MB | `make bench BENCH_N= BENCH_THROTTLED_N=%d BENCH_SCHEMA_RUNS=0 BENCH_GO=0`: `%s` |\n",
+			t.N, pacing, secs(t.Wall), secs(t.Floor), t.Ratio(), t.Throttled, t.Calls.Create, strings.Join(windows, " / "), secs(t.LastWrite),
+			t.Exit, t.Tasks, float64(t.PeakRSS)/1024, t.N, t.Command)
+	}
+	p("\n")
+	switch {
+	case !r.PacingArgument:
+		p("Client-side pacing was **not measured**: the provider schema has no `write_rate_limit` argument yet (`graph.Pacer` exists but is not wired to one). " +
+			"When it has one, this run also applies with `write_rate_limit = 100` and compares.\n\n")
+	case len(r.Throttled) >= 2:
+		a, p2 := r.Throttled[0], r.Throttled[1]
+		faster := "retries only"
+		if p2.Wall < a.Wall {
+			faster = fmt.Sprintf("`write_rate_limit = %d`", p2.PacerLimit)
+		}
+		p("Faster: %s (%s against %s; %d against %d 429s).\n\n", faster, secs(a.Wall), secs(p2.Wall), a.Throttled, p2.Throttled)
+	}
+}
+
+func startupSection(b *strings.Builder, r *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	s := r.Startup
+	p("## 3. Start-up and build\n\n| figure | value | goal | reproduce |\n|---|--:|---|---|\n")
+	if s.Size > 0 {
+		p("| release binary size | %.1f MB (%d bytes) | <= %d MB | `%s && stat -c %%s terraform-provider-intune` |\n", mb(s.Size), s.Size, maxBinaryMB, releaseBuildCmd)
+		p("| provider exec to gRPC handshake (median of %d) | %s | | start the binary with `TF_PLUGIN_MAGIC_COOKIE` set and time the first stdout line |\n",
+			s.Runs, ms(s.Handshake))
+		p("| `terraform providers schema -json` with the provider (median of %d) | %s | | `make bench BENCH_N= BENCH_THROTTLED_N=0 BENCH_GO=0` |\n", s.Runs, ms(s.Schema))
+		p("| the same command in a configuration without providers (terraform alone) | %s | | same |\n", ms(s.Baseline))
+		p("| provider's share: start, handshake, GetProviderSchema, stop | %s | | difference of the two above |\n", ms(s.Schema-s.Baseline))
+		p("| `terraform version` (median of %d) | %s | | same |\n", s.Runs, ms(s.Version))
+	}
+	if r.Build.Wall > 0 {
+		p("| release build made for this run (with whatever the build cache held; not a cold-build figure) | %s | | `%s` |\n", secs(r.Build.Wall), releaseBuildCmd)
+	}
+	switch c := r.Cold; {
+	case c != nil:
+		day := r.Date.UTC().Format("2006-01-02")
+		p("| cold build (%s): wall time | %s | | `%s` |\n", day, secs(c.Wall), coldBuildCmd)
+		p("| cold build (%s): peak memory of one process (the `models` compile) | %.1f GB | | same (`Maximum resident set size`) |\n", day, float64(c.PeakRSSKB)/(1<<20))
+		p("| cold build (%s): CPU time (user + system) | %s | | same |\n", day, secs(c.UserCPU+c.SystemCPU))
+	case len(r.ColdCarried) > 0:
+		// Minutes and ~10 GB: a run without COLD_BUILD=1 keeps the last measured figures, dated.
+		for _, row := range r.ColdCarried {
+			p("%s\n", row)
+		}
+	default:
+		p("| cold build | not measured in this run | | `make bench COLD_BUILD=1` (`%s`) |\n", coldBuildCmd)
+	}
+	p("\n")
+}
+
+// carryColdBuild keeps the cold-build rows of the previous results file in dir when this run did
+// not measure them, with the date of the run that did.
+func carryColdBuild(dir string, r *Results) {
+	if r.Cold != nil {
+		return
+	}
+	b, err := os.ReadFile(filepath.Join(dir, resultsFile))
+	if err != nil {
+		return
+	}
+	day := ""
+	if m := writtenOn.FindSubmatch(b); m != nil {
+		day = string(m[1])
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		switch {
+		case strings.HasPrefix(line, "| cold build ("):
+			r.ColdCarried = append(r.ColdCarried, line)
+		case strings.HasPrefix(line, "| cold build: ") && day != "":
+			r.ColdCarried = append(r.ColdCarried, "| cold build ("+day+"): "+strings.TrimPrefix(line, "| cold build: "))
+		}
+	}
+}
+
+var writtenOn = regexp.MustCompile("Written by `[^`]*` on (\\d{4}-\\d{2}-\\d{2})")
+
+func yes(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func secs(d time.Duration) string {
+	if d >= 100*time.Second {
+		return fmt.Sprintf("%.0f s", d.Seconds())
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
+
+// groupDigits prints a float as an integer with thin thousands separators.
+func groupDigits(f float64) string {
+	s := strconv.FormatInt(int64(f+0.5), 10)
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
