@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -80,8 +81,9 @@ func instantEqual(a, b string) bool {
 }
 
 // flattenDateTime turns a Graph time into state, keeping prior's spelling when it is the same
-// instant so that neither apply nor refresh reports a change Graph did not make.
-func flattenDateTime(t *time.Time, prior timetypes.RFC3339) timetypes.RFC3339 {
+// instant so that neither apply nor refresh reports a change Graph did not make. A time that
+// RFC 3339 cannot hold (a year outside 0000-9999 once in UTC) is reported, never a panic.
+func flattenDateTime(name string, t *time.Time, prior timetypes.RFC3339, diags *diag.Diagnostics) timetypes.RFC3339 {
 	if t == nil {
 		return timetypes.NewRFC3339Null()
 	}
@@ -90,5 +92,11 @@ func flattenDateTime(t *time.Time, prior timetypes.RFC3339) timetypes.RFC3339 {
 			return prior
 		}
 	}
-	return timetypes.NewRFC3339ValueMust(t.UTC().Format(time.RFC3339Nano))
+	v, d := timetypes.NewRFC3339Value(t.UTC().Format(time.RFC3339Nano))
+	if d.HasError() {
+		diags.AddError("Graph returned an unusable "+name,
+			fmt.Sprintf("Graph answered %s = %s, which is not a date-time Terraform can store (RFC 3339 years run from 0000 to 9999 in UTC).", name, t.String()))
+		return timetypes.NewRFC3339Null()
+	}
+	return v
 }

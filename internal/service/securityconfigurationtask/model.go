@@ -224,8 +224,8 @@ func flattenTask(t *graph.Task, prior taskModel) (taskModel, diag.Diagnostics) {
 		CreatorNotes:       flattenString(m.GetCreatorNotes(), prior.CreatorNotes),
 		AssignedTo:         flattenString(m.GetAssignedTo(), prior.AssignedTo),
 		Insights:           flattenString(m.GetInsights(), prior.Insights),
-		CreatedDateTime:    flattenDateTime(m.GetCreatedDateTime(), prior.CreatedDateTime),
-		DueDateTime:        flattenDateTime(m.GetDueDateTime(), prior.DueDateTime),
+		CreatedDateTime:    flattenDateTime("createdDateTime", m.GetCreatedDateTime(), prior.CreatedDateTime, &diags),
+		DueDateTime:        flattenDateTime("dueDateTime", m.GetDueDateTime(), prior.DueDateTime, &diags),
 		ManagedDeviceCount: types.Int32PointerValue(m.GetManagedDeviceCount()),
 	}
 	out.Category = flattenEnum(t, categoryEnum, m.GetCategory(), prior.Category, &diags)
