@@ -141,7 +141,11 @@ func newValidateHarness(t *testing.T) *validateHarness {
 
 	tmp := t.TempDir()
 	binDir := filepath.Join(tmp, "bin")
-	build := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(binDir, "terraform-provider-intune"), ".")
+	args := []string{"build", "-o", filepath.Join(binDir, "terraform-provider-intune")}
+	if raceBuild {
+		args = append(args, "-race")
+	}
+	build := exec.CommandContext(t.Context(), "go", append(args, ".")...)
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
