@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"github.com/terraform-intune/terraform-provider-intune/internal/graph/graphhttp"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func BenchmarkNewHTTPErrorDescribe_intune(b *testing.B) {
 	body := []byte(benchIntuneError)
 	b.ReportAllocs()
 	for b.Loop() {
-		e := newHTTPError(http.MethodGet, "/beta/deviceAppManagement/deviceAppManagementTasks/x", http.StatusNotFound, header, body, "")
+		e := graphhttp.NewHTTPError(http.MethodGet, "/beta/deviceAppManagement/deviceAppManagementTasks/x", http.StatusNotFound, header, body, "")
 		if d := Describe(e); !strings.Contains(d, "Activity ID") {
 			b.Fatal(d)
 		}
@@ -40,7 +41,7 @@ func BenchmarkNewHTTPErrorDescribe_html(b *testing.B) {
 		strings.Repeat("<p>The request has been throttled by the gateway.</p>", 20) + "</body></html>")
 	b.ReportAllocs()
 	for b.Loop() {
-		e := newHTTPError(http.MethodPost, "/beta/deviceAppManagement/deviceAppManagementTasks", http.StatusTooManyRequests, header, body, "crid")
+		e := graphhttp.NewHTTPError(http.MethodPost, "/beta/deviceAppManagement/deviceAppManagementTasks", http.StatusTooManyRequests, header, body, "crid")
 		if d := Describe(e); !strings.Contains(d, "Retry-After") && !strings.Contains(d, "17") {
 			b.Fatal(d)
 		}

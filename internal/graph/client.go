@@ -15,6 +15,8 @@ import (
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
 	dam "github.com/microsoftgraph/msgraph-beta-sdk-go/deviceappmanagement"
 	core "github.com/microsoftgraph/msgraph-sdk-go-core"
+
+	"github.com/terraform-intune/terraform-provider-intune/internal/graph/graphhttp"
 )
 
 // sdkVersion is the msgraph-beta-sdk-go version in go.mod; it is reported in the SdkVersion header.
@@ -144,12 +146,12 @@ func (c *Client) send(ctx context.Context, info *abs.RequestInformation) (*respo
 		return nil, &Error{Method: method, Path: path, Err: err}
 	}
 	defer resp.Body.Close()
-	body, err := readBody(resp)
+	body, err := graphhttp.ReadBody(resp)
 	if err != nil {
 		return nil, &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: fmt.Errorf("reading the response: %w", err)}
 	}
 	if resp.StatusCode >= 400 {
-		return nil, newHTTPError(method, path, resp.StatusCode, resp.Header, body, req.Header.Get("client-request-id"))
+		return nil, graphhttp.NewHTTPError(method, path, resp.StatusCode, resp.Header, body, req.Header.Get("client-request-id"))
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
 }

@@ -7,15 +7,15 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	khttp "github.com/microsoft/kiota-http-go"
+
+	"github.com/terraform-intune/terraform-provider-intune/internal/graph/graphhttp"
 )
 
 // RetryPolicy is the one place that decides what is retried and how long to wait. Retries go on until
@@ -53,7 +53,7 @@ func (p RetryPolicy) Decide(method string, attempt int, resp *http.Response, err
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return Decision{}
 		}
-		if idempotent || neverSent(err) {
+		if idempotent || graphhttp.NeverSent(err) {
 			return Decision{Retry: true, Wait: p.backoff(attempt), Reason: "transport error"}
 		}
 		return Decision{}
@@ -109,17 +109,6 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	return 0, false
-}
-
-// neverSent reports transport errors that happened before a byte of the request left: the server
-// cannot have acted on it, so even a POST is safe to send again.
-func neverSent(err error) bool {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return true
-	}
-	var dns *net.DNSError
-	return errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // retryMiddleware applies the RetryPolicy (and write pacing) inside the kiota pipeline. It sits

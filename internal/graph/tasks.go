@@ -14,6 +14,8 @@ import (
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
 	dam "github.com/microsoftgraph/msgraph-beta-sdk-go/deviceappmanagement"
 	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
+
+	"github.com/terraform-intune/terraform-provider-intune/internal/graph/graphhttp"
 )
 
 // SecurityConfigurationTaskType is the @odata.type of the one task type this provider manages.
@@ -44,9 +46,8 @@ func (t *Task) Security() (models.SecurityConfigurationTaskable, bool) {
 // enumProperties are the task's enum-typed JSON properties.
 var enumProperties = []string{"category", "priority", "status", "endpointSecurityPolicy", "applicablePlatform", "endpointSecurityPolicyProfile"}
 
-// ErrEmptyID is returned instead of calling Graph with an empty id, which the SDK would turn into
-// a request on the whole collection (CONTRACT.md G13).
-var ErrEmptyID = errors.New("task id is empty")
+// ErrEmptyID is returned instead of calling Graph with an empty id (CONTRACT.md G13).
+var ErrEmptyID = graphhttp.ErrEmptyID
 
 func (c *Client) item(id string) (*dam.DeviceAppManagementTasksDeviceAppManagementTaskItemRequestBuilder, error) {
 	if strings.TrimSpace(id) == "" {

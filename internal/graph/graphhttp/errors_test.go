@@ -1,4 +1,4 @@
-package graph
+package graphhttp
 
 import (
 	"context"
@@ -25,7 +25,7 @@ func TestDescribe(t *testing.T) {
 	}{
 		{
 			name: "Intune message unwrapped, IDs shown",
-			err: newHTTPError("GET", "/beta/deviceAppManagement/deviceAppManagementTasks/x", 404,
+			err: NewHTTPError("GET", "/beta/deviceAppManagement/deviceAppManagementTasks/x", 404,
 				jsonHeader("request-id", "rid-1", "client-request-id", "crid-1"), []byte(intune), ""),
 			want: "GET /beta/deviceAppManagement/deviceAppManagementTasks/x returned HTTP 404 Not Found.\n" +
 				"Graph error code: ResourceNotFound\n" +
@@ -35,7 +35,7 @@ func TestDescribe(t *testing.T) {
 		},
 		{
 			name: "OData error, ids from innerError, 403 names the permission",
-			err: newHTTPError("POST", "/beta/deviceAppManagement/deviceAppManagementTasks", 403, jsonHeader(),
+			err: NewHTTPError("POST", "/beta/deviceAppManagement/deviceAppManagementTasks", 403, jsonHeader(),
 				[]byte(`{"error":{"code":"Forbidden","message":"Application is not authorized to perform this operation.","innerError":{"request-id":"r2","client-request-id":"c2"}}}`), ""),
 			want: "POST /beta/deviceAppManagement/deviceAppManagementTasks returned HTTP 403 Forbidden.\n" +
 				"Graph error code: Forbidden\n" +
@@ -45,7 +45,7 @@ func TestDescribe(t *testing.T) {
 		},
 		{
 			name: "HTML gateway page keeps the status",
-			err: newHTTPError("GET", "/beta/x", 502, http.Header{"Content-Type": {"text/html"}},
+			err: NewHTTPError("GET", "/beta/x", 502, http.Header{"Content-Type": {"text/html"}},
 				[]byte("<html><head><title>502 Bad Gateway</title></head><body><h1>Bad   Gateway</h1></body></html>"), "sent-crid"),
 			want: "GET /beta/x returned HTTP 502 Bad Gateway.\n" +
 				"Response body (not Graph JSON): 502 Bad Gateway Bad Gateway\n" +
@@ -53,14 +53,14 @@ func TestDescribe(t *testing.T) {
 		},
 		{
 			name: "JSON without an error object (the SDK's ODataError.Error() panics on it)",
-			err:  newHTTPError("PATCH", "/beta/x", 500, jsonHeader(), []byte(`{}`), ""),
+			err:  NewHTTPError("PATCH", "/beta/x", 500, jsonHeader(), []byte(`{}`), ""),
 			want: "PATCH /beta/x returned HTTP 500 Internal Server Error.\n" +
 				"Response body (not Graph JSON): {}\n" +
 				"request-id: (none), client-request-id: (none)",
 		},
 		{
 			name: "throttling that outlived the timeout",
-			err: newHTTPError("POST", "/beta/x", 429, jsonHeader("Retry-After", "7"),
+			err: NewHTTPError("POST", "/beta/x", 429, jsonHeader("Retry-After", "7"),
 				[]byte(`{"error":{"code":"TooManyRequests","message":"Too many requests."}}`), "c"),
 			want: "POST /beta/x returned HTTP 429 Too Many Requests.\n" +
 				"Graph error code: TooManyRequests\n" +

@@ -1,0 +1,248 @@
+// Package graphhttp describes failed Microsoft Graph calls: the error type, its classification (not
+// found, ambiguous write, never sent) and the text of a diagnostic. It depends on the standard
+// library only, so it can be fuzzed without compiling the Graph SDK.
+package graphhttp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"syscall"
+)
+
+// maxBody bounds how much of a response is read; a task is a few kilobytes.
+const maxBody = 16 << 20
+
+// ReadBody reads a response body, bounded.
+func ReadBody(resp *http.Response) ([]byte, error) {
+	return io.ReadAll(io.LimitReader(resp.Body, maxBody))
+}
+
+// RequiredPermission is the Graph application permission that covers every call this provider makes.
+const RequiredPermission = "DeviceManagementApps.ReadWrite.All"
+
+// Error is any failed Graph call: a transport failure (Err set, no status) or an HTTP error answer.
+type Error struct {
+	Method     string
+	Path       string
+	StatusCode int
+
+	// From Graph's error JSON, when there was one.
+	Code    string
+	Message string // the human part; Intune's JSON-in-message is unwrapped
+	// From Intune's wrapped message.
+	ActivityID  string
+	OperationID string
+
+	RequestID       string
+	ClientRequestID string
+	// RetryAfter is the raw header, kept to explain throttling that outlived the timeout.
+	RetryAfter string
+	// Snippet is the start of a body that was not Graph error JSON (an HTML gateway page).
+	Snippet string
+
+	Err error
+}
+
+func (e *Error) Error() string {
+	if e.StatusCode == 0 {
+		return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err)
+	}
+	s := fmt.Sprintf("%s %s: HTTP %d", e.Method, e.Path, e.StatusCode)
+	if e.Code != "" {
+		s += " " + e.Code
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// IsNotFound reports whether err is Graph saying the object does not exist. Only a 404 counts:
+// a 400 or 403 on a read never means "gone".
+func IsNotFound(err error) bool {
+	var ge *Error
+	return errors.As(err, &ge) && ge.StatusCode == http.StatusNotFound
+}
+
+// graphErrorBody is OData's error envelope. Fields are decoded by hand, never through the SDK's
+// ODataError, whose Error() panics when parts are missing (CONTRACT.md G8).
+type graphErrorBody struct {
+	Error *struct {
+		Code       string `json:"code"`
+		Message    string `json:"message"`
+		InnerError *struct {
+			RequestID       string `json:"request-id"`
+			ClientRequestID string `json:"client-request-id"`
+		} `json:"innerError"`
+	} `json:"error"`
+}
+
+// intuneMessage is the JSON Intune embeds, escaped, inside the OData message.
+type intuneMessage struct {
+	Message string `json:"Message"`
+}
+
+var (
+	activityRe  = regexp.MustCompile(`Activity ID: ([0-9a-fA-F-]{36})`)
+	operationRe = regexp.MustCompile(`Operation ID \(for customer support\): ([0-9a-fA-F-]{36})`)
+	tagRe       = regexp.MustCompile(`<[^>]*>`)
+	spaceRe     = regexp.MustCompile(`\s+`)
+)
+
+// NewHTTPError builds the Error for an HTTP error answer; clientRequestID is the id that was sent.
+func NewHTTPError(method, path string, status int, header http.Header, body []byte, clientRequestID string) *Error {
+	e := &Error{
+		Method: method, Path: path, StatusCode: status,
+		RequestID:       header.Get("request-id"),
+		ClientRequestID: header.Get("client-request-id"),
+		RetryAfter:      header.Get("Retry-After"),
+	}
+	if e.ClientRequestID == "" {
+		e.ClientRequestID = clientRequestID
+	}
+	var parsed graphErrorBody
+	if mt, _, _ := mime.ParseMediaType(header.Get("Content-Type")); (mt == "application/json" || mt == "") &&
+		json.Unmarshal(body, &parsed) == nil && parsed.Error != nil {
+		e.Code = parsed.Error.Code
+		e.Message = parsed.Error.Message
+		if ie := parsed.Error.InnerError; ie != nil {
+			if e.RequestID == "" {
+				e.RequestID = ie.RequestID
+			}
+			if e.ClientRequestID == "" {
+				e.ClientRequestID = ie.ClientRequestID
+			}
+		}
+		e.unwrapIntune()
+		return e
+	}
+	e.Snippet = snippet(body)
+	return e
+}
+
+// unwrapIntune replaces Intune's escaped JSON message by its human sentence and pulls out the IDs
+// support asks for.
+func (e *Error) unwrapIntune() {
+	m := strings.TrimSpace(e.Message)
+	if !strings.HasPrefix(m, "{") {
+		return
+	}
+	var im intuneMessage
+	if json.Unmarshal([]byte(m), &im) != nil || im.Message == "" {
+		return
+	}
+	human := im.Message
+	if g := activityRe.FindStringSubmatch(human); g != nil {
+		e.ActivityID = g[1]
+	}
+	if g := operationRe.FindStringSubmatch(human); g != nil {
+		e.OperationID = g[1]
+	}
+	// "An error has occurred - Operation ID ... - Activity ID: ... - Url: ..." keeps only its first part.
+	if i := strings.Index(human, " - Operation ID"); i >= 0 {
+		human = human[:i]
+	}
+	e.Message = strings.TrimSpace(human)
+}
+
+// snippet makes a short readable excerpt of a non-JSON body (HTML tags dropped).
+func snippet(body []byte) string {
+	s := tagRe.ReplaceAllString(string(body), " ")
+	s = strings.TrimSpace(spaceRe.ReplaceAllString(s, " "))
+	if len(s) > 200 {
+		s = s[:200] + "..."
+	}
+	return s
+}
+
+// Describe turns any error from this package into the detail text of a diagnostic: what was called,
+// what Graph said, the IDs support needs, and what the user can do about it.
+func Describe(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ge *Error
+	if !errors.As(err, &ge) {
+		return err.Error()
+	}
+	var b strings.Builder
+	if ge.StatusCode == 0 {
+		fmt.Fprintf(&b, "%s %s failed before Graph answered: %v", ge.Method, ge.Path, ge.Err)
+		if errors.Is(ge.Err, context.DeadlineExceeded) {
+			b.WriteString("\n\nThe operation's timeout passed. Raise it in the resource's timeouts block if Graph is slow or throttling.")
+		}
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%s %s returned HTTP %d %s.", ge.Method, ge.Path, ge.StatusCode, http.StatusText(ge.StatusCode))
+	if ge.Code != "" {
+		fmt.Fprintf(&b, "\nGraph error code: %s", ge.Code)
+	}
+	if ge.Message != "" {
+		fmt.Fprintf(&b, "\nMessage: %s", ge.Message)
+	}
+	if ge.Snippet != "" {
+		fmt.Fprintf(&b, "\nResponse body (not Graph JSON): %s", ge.Snippet)
+	}
+	if ge.ActivityID != "" || ge.OperationID != "" {
+		fmt.Fprintf(&b, "\nIntune Activity ID: %s, Operation ID: %s", orNone(ge.ActivityID), orNone(ge.OperationID))
+	}
+	fmt.Fprintf(&b, "\nrequest-id: %s, client-request-id: %s", orNone(ge.RequestID), orNone(ge.ClientRequestID))
+	switch ge.StatusCode {
+	case http.StatusUnauthorized:
+		b.WriteString("\n\nGraph rejected the access token. Check tenant_id, client_id and the credential, and that the token is for the Graph endpoint configured.")
+	case http.StatusForbidden:
+		fmt.Fprintf(&b, "\n\nThe application needs the Microsoft Graph application permission %s, with admin consent, and the tenant needs an active Intune licence.", RequiredPermission)
+	case http.StatusTooManyRequests:
+		b.WriteString("\n\nGraph kept throttling until the operation's timeout. Raise the timeout, or lower terraform's -parallelism.")
+		if ge.RetryAfter != "" {
+			fmt.Fprintf(&b, " Graph last asked to wait %s seconds.", ge.RetryAfter)
+		}
+	}
+	return b.String()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// AmbiguousWrite reports whether a failed write may still have been carried out by Graph: the
+// request was sent but the answer was lost (connection cut, deadline) or was a server error. The
+// caller must look before writing again, or it may create a second object.
+func AmbiguousWrite(err error) bool {
+	var ge *Error
+	if !errors.As(err, &ge) {
+		return false
+	}
+	if ge.StatusCode == 0 {
+		return ge.Err != nil && !NeverSent(ge.Err) && !errors.Is(ge.Err, ErrEmptyID)
+	}
+	return ge.StatusCode >= 500
+}
+
+// ErrEmptyID is returned instead of calling Graph with an empty id, which the SDK would turn into
+// a request on the whole collection (CONTRACT.md G13).
+var ErrEmptyID = errors.New("task id is empty")
+
+// NeverSent reports transport errors that happened before a byte of the request left: the server
+// cannot have acted on it, so even a POST is safe to send again.
+func NeverSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED)
+}
