@@ -36,12 +36,8 @@ func (p *Pacer) Wait(ctx context.Context) error {
 		if wait <= 0 {
 			return nil
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := sleep(ctx, wait); err != nil {
+			return err
 		}
 	}
 }
