@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	abs "github.com/microsoft/kiota-abstractions-go"
@@ -29,14 +31,30 @@ type ClientConfig struct {
 	Credential    azcore.TokenCredential
 	// UserAgent is sent verbatim on every Graph request.
 	UserAgent string
-	// Transport is the innermost round tripper; nil means a clone of http.DefaultTransport, which
-	// trusts the system store (and SSL_CERT_FILE).
+	// Transport is the innermost round tripper; nil means http.DefaultTransport, which trusts the
+	// system store (and SSL_CERT_FILE). An *http.Transport is cloned and given the health limits
+	// below.
 	Transport http.RoundTripper
 	// Retry decides what is retried and how long to wait; the zero value is DefaultRetryPolicy.
 	Retry RetryPolicy
 	// WritePacer spaces out writes client-side; nil means no pacing.
 	WritePacer *Pacer
+	// ResponseHeaderTimeout bounds the wait for an answer's headers once a request is sent; zero
+	// means DefaultResponseHeaderTimeout.
+	ResponseHeaderTimeout time.Duration
 }
+
+// Transport health limits, so that a connection that silently died (a NAT or proxy dropping it
+// without a reset) fails an attempt, which is then retried or looked up, instead of hanging an
+// apply until its timeout (graph-behaviour.md §10.3). Graph answers in seconds; its own gateway
+// gives up on a backend after about 100 s.
+const (
+	DefaultResponseHeaderTimeout = 2 * time.Minute
+	// http2PingAfter is how long an HTTP/2 connection may be silent before it is pinged, and
+	// http2PingTimeout how long the ping may go unanswered before the connection is closed.
+	http2PingAfter   = 30 * time.Second
+	http2PingTimeout = 15 * time.Second
+)
 
 // Client talks to Microsoft Graph beta. It is safe for concurrent use: Terraform calls it from
 // many goroutines during one apply.
@@ -44,18 +62,23 @@ type Client struct {
 	adapter *khttp.NetHttpRequestAdapter
 	http    *http.Client
 	baseURL string
-	host    string
 	pacer   *Pacer
+	claims  *Claims
+
+	// clock is the latest estimate of Graph's clock: the Date header of an answer, against the
+	// local monotonic clock at the moment it arrived.
+	clockMu   sync.Mutex
+	graphDate time.Time
+	localAt   time.Time
 }
 
 // NewClient builds the request adapter and its middleware pipeline.
 //
 // The pipeline is explicit and fixed, outermost first: telemetry (SdkVersion, one client-request-id
 // shared by all retries of a call), user agent, retry (our policy), logging (one line per attempt),
-// redirect, query-name
-// decoding. The SDK's default list is avoided on purpose: its order is random per client and its
-// compression handler corrupts retried bodies (CONTRACT.md G1/G2), and its retry handler gives up
-// after 3 tries or 180 s regardless of the operation's timeout (G7/G14).
+// redirect, query-name decoding. The SDK's default list is avoided on purpose: its order is random
+// per client and its compression handler corrupts retried bodies, and its retry handler gives up
+// after 3 tries or 180 s regardless of the operation's timeout (graph-behaviour.md §10, §7.2).
 func NewClient(cfg ClientConfig) (*Client, error) {
 	endpoint, err := NormalizeEndpoint(cfg.GraphEndpoint)
 	if err != nil {
@@ -74,7 +97,16 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 
 	transport := cfg.Transport
 	if transport == nil {
-		transport = http.DefaultTransport.(*http.Transport).Clone()
+		transport = http.DefaultTransport
+	}
+	if t, ok := transport.(*http.Transport); ok {
+		t = t.Clone()
+		t.ResponseHeaderTimeout = cfg.ResponseHeaderTimeout
+		if t.ResponseHeaderTimeout <= 0 {
+			t.ResponseHeaderTimeout = DefaultResponseHeaderTimeout
+		}
+		t.HTTP2 = &http.HTTP2Config{SendPingTimeout: http2PingAfter, PingTimeout: http2PingTimeout}
+		transport = t
 	}
 	policy := cfg.Retry
 	if policy == (RetryPolicy{}) {
@@ -91,7 +123,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 			khttp.NewParametersNameDecodingHandler(),
 		),
 		// Deadlines come from each operation's context (the resource timeouts); a client-wide
-		// timeout would cut retries short (CONTRACT.md G7).
+		// timeout would cut retries short (graph-behaviour.md §10.3).
 		Timeout: 0,
 		// net/http must not follow redirects itself: the redirect middleware does, dropping the
 		// Authorization header when the host changes.
@@ -104,14 +136,40 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	}
 	base := endpoint + "/beta"
 	adapter.SetBaseUrl(base)
-	return &Client{adapter: adapter, http: hc, baseURL: base, host: u.Host, pacer: cfg.WritePacer}, nil
+	return &Client{adapter: adapter, http: hc, baseURL: base, pacer: cfg.WritePacer, claims: newClaims()}, nil
 }
 
 // BaseURL is the Graph beta root the client talks to.
 func (c *Client) BaseURL() string { return c.baseURL }
 
+// Claims is the registry of task ids this provider process owns.
+func (c *Client) Claims() *Claims { return c.claims }
+
+// observeClock records Graph's clock from an answer's Date header.
+func (c *Client) observeClock(h http.Header) {
+	d := graphhttp.ParseDate(h)
+	if d.IsZero() {
+		return
+	}
+	c.clockMu.Lock()
+	c.graphDate, c.localAt = d, time.Now()
+	c.clockMu.Unlock()
+}
+
+// GraphNow estimates Graph's clock now (to about a second), from the latest answer's Date header,
+// and false before any answer carried one. Task ages are measured on Graph's clock because Graph
+// stamps createdDateTime with it; the machine running Terraform may be minutes off.
+func (c *Client) GraphNow() (time.Time, bool) {
+	c.clockMu.Lock()
+	defer c.clockMu.Unlock()
+	if c.graphDate.IsZero() {
+		return time.Time{}, false
+	}
+	return c.graphDate.Add(time.Since(c.localAt)), true
+}
+
 // tasks returns the collection builder. The Internal constructor with an explicit baseurl is used
-// because a builder made from a raw URL sends its children to the wrong path (CONTRACT.md G12).
+// because a builder made from a raw URL sends its children to the wrong path (graph-behaviour.md §10.4).
 func (c *Client) tasks() *dam.DeviceAppManagementTasksRequestBuilder {
 	return dam.NewDeviceAppManagementTasksRequestBuilderInternal(map[string]string{"baseurl": c.baseURL}, c.adapter)
 }
@@ -121,39 +179,48 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	// received is when the answer arrived (local monotonic clock).
+	received time.Time
 }
 
 // send authenticates and sends one request built by the SDK and returns the raw response. Every
 // failure, transport or HTTP, is returned as *Error so that one function can describe it.
 //
 // Raw responses are read here instead of through the adapter's Send: the adapter loses the status
-// code for non-JSON error bodies and its ODataError can panic (CONTRACT.md G8/G9), and reading the
-// bytes ourselves lets a value the SDK cannot parse (an unknown enum member, a zone-less date)
-// be reported rather than silently dropped.
+// code for non-JSON error bodies and its ODataError can panic (graph-behaviour.md §6), and reading
+// the bytes ourselves lets a value the SDK cannot parse (an unknown enum member, a zone-less date)
+// be reported rather than silently dropped (§3, §4).
 func (c *Client) send(ctx context.Context, info *abs.RequestInformation) (*response, error) {
 	method := info.Method.String()
 	path := ""
 	if uri, err := info.GetUri(); err == nil {
 		path = uri.Path
 	}
+	// Converting the request authenticates it: the token is fetched here, before anything is
+	// sent, so a failure is never an ambiguous write (graph-behaviour.md §7.3).
 	native, err := c.adapter.ConvertToNativeRequest(ctx, info)
 	if err != nil {
-		return nil, &Error{Method: method, Path: path, Err: fmt.Errorf("authenticating: %w", err)}
+		return nil, &Error{Method: method, Path: path, NotSent: true, Err: err}
 	}
 	req := native.(*http.Request)
 	resp, err := c.http.Do(req)
 	if err != nil {
+		var ns notSent
+		if errors.As(err, &ns) {
+			return nil, &Error{Method: method, Path: path, NotSent: true, Err: ns.err}
+		}
 		return nil, &Error{Method: method, Path: path, Err: err}
 	}
 	defer resp.Body.Close()
+	c.observeClock(resp.Header)
 	body, err := graphhttp.ReadBody(resp)
 	if err != nil {
-		return nil, &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: fmt.Errorf("reading the response: %w", err)}
+		return nil, &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Date: graphhttp.ParseDate(resp.Header), Err: fmt.Errorf("reading the response: %w", err)}
 	}
 	if resp.StatusCode >= 400 {
 		return nil, graphhttp.NewHTTPError(method, path, resp.StatusCode, resp.Header, body, req.Header.Get("client-request-id"))
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+	return &response{status: resp.StatusCode, header: resp.Header, body: body, received: time.Now()}, nil
 }
 
 type userAgentMiddleware struct{ userAgent string }

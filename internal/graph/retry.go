@@ -23,7 +23,7 @@ import (
 type RetryPolicy struct {
 	// BaseDelay is the first backoff when Graph gives no Retry-After; it doubles per attempt.
 	BaseDelay time.Duration
-	// MaxDelay caps one computed backoff wait. A Retry-After from Graph is honoured as given.
+	// MaxDelay caps one computed backoff wait. A Retry-After from Graph is honoured within its own bounds.
 	MaxDelay time.Duration
 	// NoDeadlineBudget bounds retrying when the context has no deadline at all.
 	NoDeadlineBudget time.Duration
@@ -40,17 +40,23 @@ type Decision struct {
 	Reason string
 }
 
-// Decide looks at one attempt's outcome (resp nil when err is set) and decides whether to try again.
+// Decide looks at one attempt's outcome (resp nil when err is set) and decides whether to try again
+// (graph-behaviour.md §7.2).
 //
-//   - GET, PUT, PATCH, DELETE are idempotent: 429, 503, 504 and transport errors are retried.
+//   - GET, PUT, PATCH, DELETE are idempotent: 429, 500, 502, 503, 504 and transport errors are retried.
 //   - POST creates objects, so it is retried only where Graph said it did not process the request:
 //     429 (throttled before processing), 503 carrying Retry-After, and connections that were never
 //     established. Any other POST failure is ambiguous and goes back to the caller, which looks for
 //     the object before posting again.
+//
+// A Retry-After is honoured as a minimum, plus a little jitter so that writers throttled together
+// do not all come back in the same instant (every request counts against Graph's limit).
 func (p RetryPolicy) Decide(method string, attempt int, resp *http.Response, err error) Decision {
-	idempotent := method != http.MethodPost
+	idempotent := idempotentMethod(method)
 	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// The caller stops once the operation's own context is done; a timeout of the transport
+		// (no response headers in time) is an error like a reset.
+		if errors.Is(err, context.Canceled) {
 			return Decision{}
 		}
 		if idempotent || graphhttp.NeverSent(err) {
@@ -65,7 +71,7 @@ func (p RetryPolicy) Decide(method string, attempt int, resp *http.Response, err
 		if !idempotent && !hasRetryAfter {
 			return Decision{}
 		}
-	case http.StatusGatewayTimeout:
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
 		if !idempotent {
 			return Decision{}
 		}
@@ -74,7 +80,7 @@ func (p RetryPolicy) Decide(method string, attempt int, resp *http.Response, err
 	}
 	wait := p.backoff(attempt)
 	if hasRetryAfter {
-		wait = retryAfter
+		wait = retryAfter + time.Duration(rand.Int64N(int64(retryAfterJitter)))
 	}
 	return Decision{Retry: true, Wait: wait, Reason: "HTTP " + strconv.Itoa(resp.StatusCode)}
 }
@@ -89,26 +95,40 @@ func (p RetryPolicy) backoff(attempt int) time.Duration {
 	return time.Duration(d/2 + rand.Float64()*d/2)
 }
 
-// ParseRetryAfter reads a Retry-After header given in seconds (fractions round up) or as an HTTP date.
+// retryAfterJitter is the most added to a Retry-After wait.
+const retryAfterJitter = 500 * time.Millisecond
+
+// Bounds of an honoured Retry-After. Below one second a retry would hammer a service that just
+// asked for a pause (and "0" would make a hot loop); above an hour the value is not a wait anyone
+// meant, and converting it to a Duration could overflow. A wait longer than the operation has left
+// is never slept: the middleware returns Graph's answer instead.
+const (
+	minRetryAfter = time.Second
+	maxRetryAfter = time.Hour
+)
+
+// ParseRetryAfter reads a Retry-After header given in seconds (fractions round up) or as an HTTP
+// date, clamped to [minRetryAfter, maxRetryAfter]. A negative or unreadable value is ignored.
 func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
+	var d time.Duration
 	if secs, err := strconv.ParseFloat(v, 64); err == nil {
 		if secs < 0 || math.IsNaN(secs) || math.IsInf(secs, 0) {
 			return 0, false
 		}
-		return time.Duration(math.Ceil(secs)) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
+		d = maxRetryAfter
+		if secs < maxRetryAfter.Seconds() {
+			d = time.Duration(math.Ceil(secs)) * time.Second
 		}
-		return d, true
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	} else {
+		return 0, false
 	}
-	return 0, false
+	return min(max(d, minRetryAfter), maxRetryAfter), true
 }
 
 // retryMiddleware applies the RetryPolicy (and write pacing) inside the kiota pipeline. It sits
@@ -134,10 +154,13 @@ func (m retryMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (
 		deadline = time.Now().Add(m.policy.NoDeadlineBudget)
 	}
 	write := req.Method != http.MethodGet && req.Method != http.MethodHead
+	create := createAttemptsFrom(ctx)
 	for attempt := 1; ; attempt++ {
 		if write && m.pacer != nil {
 			if err := m.pacer.Wait(ctx); err != nil {
-				return nil, err
+				// Nothing was sent in this attempt, and any earlier attempt was one Graph did not
+				// process (that is when POSTs are retried): no write can have happened.
+				return nil, notSent{err}
 			}
 		}
 		try := req.Clone(ctx)
@@ -149,7 +172,13 @@ func (m retryMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (
 		if attempt > 1 {
 			try.Header.Set("Retry-Attempt", strconv.Itoa(attempt-1))
 		}
+		if create != nil {
+			create.send()
+		}
 		resp, err := p.Next(try, i)
+		if ctx.Err() != nil {
+			return resp, err
+		}
 		d := m.policy.Decide(req.Method, attempt, resp, err)
 		if resp != nil && resp.StatusCode == http.StatusTooManyRequests && m.pacer != nil {
 			m.pacer.Throttled(d.Wait)
@@ -171,11 +200,28 @@ func (m retryMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 			_ = resp.Body.Close()
 		}
+		if create != nil {
+			// This attempt was not processed (the policy retries a POST only then): while it
+			// sleeps, this create cannot be adding a task to Graph.
+			create.idle()
+		}
 		if err := sleep(ctx, d.Wait); err != nil {
+			if !idempotentMethod(req.Method) {
+				return nil, notSent{err}
+			}
 			return nil, err
 		}
 	}
 }
+
+func idempotentMethod(method string) bool { return method != http.MethodPost }
+
+// notSent marks an error from before a request left (or after an attempt Graph did not process),
+// so that Client.send reports it as such and a create is never treated as ambiguous for it.
+type notSent struct{ err error }
+
+func (e notSent) Error() string { return e.err.Error() }
+func (e notSent) Unwrap() error { return e.err }
 
 // sleep waits d, or returns ctx's error if ctx ends first.
 func sleep(ctx context.Context, d time.Duration) error {

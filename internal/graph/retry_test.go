@@ -25,14 +25,20 @@ func TestDecide(t *testing.T) {
 		resp         *http.Response
 		err          error
 		retry        bool
-		wait         time.Duration // exact when > 0
+		wait         time.Duration // when > 0: at least this, plus at most retryAfterJitter
 	}{
 		{"GET 429 Retry-After seconds", "GET", resp(429, "3"), nil, true, 3 * time.Second},
 		{"GET 429 fractional Retry-After rounds up", "GET", resp(429, "1.2"), nil, true, 2 * time.Second},
 		{"PATCH 503", "PATCH", resp(503, ""), nil, true, 0},
 		{"DELETE 504", "DELETE", resp(504, ""), nil, true, 0},
-		{"GET 500 is not retried", "GET", resp(500, ""), nil, false, 0},
-		{"GET 502 is not retried", "GET", resp(502, ""), nil, false, 0},
+		{"GET 500", "GET", resp(500, ""), nil, true, 0},
+		{"GET 502 (a gateway page)", "GET", resp(502, ""), nil, true, 0},
+		{"DELETE 500", "DELETE", resp(500, ""), nil, true, 0},
+		{"GET 429 Retry-After 0 waits the minimum", "GET", resp(429, "0"), nil, true, time.Second},
+		{"GET 429 absurd Retry-After is capped", "GET", resp(429, "1e300"), nil, true, time.Hour},
+		{"GET 429 negative Retry-After falls back to backoff", "GET", resp(429, "-5"), nil, true, 0},
+		{"POST 500 is ambiguous", "POST", resp(500, ""), nil, false, 0},
+		{"POST 502 is ambiguous", "POST", resp(502, ""), nil, false, 0},
 		{"GET 404", "GET", resp(404, ""), nil, false, 0},
 		{"GET reset", "GET", nil, reset, true, 0},
 		{"POST 429", "POST", resp(429, "5"), nil, true, 5 * time.Second},
@@ -43,7 +49,8 @@ func TestDecide(t *testing.T) {
 		{"POST reset is ambiguous", "POST", nil, reset, false, 0},
 		{"POST never connected", "POST", nil, dial, true, 0},
 		{"cancelled", "GET", nil, context.Canceled, false, 0},
-		{"deadline", "GET", nil, context.DeadlineExceeded, false, 0},
+		{"GET timed out awaiting headers", "GET", nil, context.DeadlineExceeded, true, 0},
+		{"POST timed out awaiting headers is ambiguous", "POST", nil, context.DeadlineExceeded, false, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -51,8 +58,11 @@ func TestDecide(t *testing.T) {
 			if d.Retry != c.retry {
 				t.Fatalf("Retry = %v, want %v", d.Retry, c.retry)
 			}
-			if c.wait > 0 && d.Wait != c.wait {
-				t.Errorf("Wait = %v, want %v", d.Wait, c.wait)
+			if c.wait > 0 && (d.Wait < c.wait || d.Wait >= c.wait+retryAfterJitter) {
+				t.Errorf("Wait = %v, want %v plus less than %v", d.Wait, c.wait, retryAfterJitter)
+			}
+			if c.retry && d.Wait <= 0 {
+				t.Errorf("Wait = %v: a retry must never be immediate", d.Wait)
 			}
 		})
 	}
@@ -78,12 +88,17 @@ func TestParseRetryAfter(t *testing.T) {
 	}{
 		"":                              {0, false},
 		"10":                            {10 * time.Second, true},
-		"0":                             {0, true},
+		"0":                             {time.Second, true},
 		"0.5":                           {time.Second, true},
+		"1.2":                           {2 * time.Second, true},
 		"-3":                            {0, false},
 		"soon":                          {0, false},
+		"NaN":                           {0, false},
+		"99999999999999999999":          {time.Hour, true},
+		"1e300":                         {time.Hour, true},
 		"Sun, 29 Nov 2026 12:00:30 GMT": {30 * time.Second, true},
-		"Sun, 29 Nov 2026 11:00:00 GMT": {0, true},
+		"Sun, 29 Nov 2026 11:00:00 GMT": {time.Second, true},
+		"Mon, 29 Nov 2027 12:00:00 GMT": {time.Hour, true},
 	}
 	for in, c := range cases {
 		got, ok := ParseRetryAfter(in, now)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
@@ -26,13 +27,15 @@ const TasksPath = "/deviceAppManagement/deviceAppManagementTasks"
 
 // Task is one task as Graph returned it.
 type Task struct {
+	// ID is the task's id.
+	ID string
 	// Model is the SDK's typed view. For a security configuration task it is a
 	// models.SecurityConfigurationTaskable.
 	Model models.DeviceAppManagementTaskable
 	// OdataType is the @odata.type Graph sent.
 	OdataType string
 	// Unparsed holds enum properties whose value the SDK could not map (a member newer than the
-	// SDK, or a different case): the SDK silently turns those into nil (CONTRACT.md G11), so the raw
+	// SDK, or a different case): the SDK silently turns those into nil (graph-behaviour.md §4), so the raw
 	// string is kept here, keyed by the JSON property name.
 	Unparsed map[string]string
 }
@@ -46,7 +49,7 @@ func (t *Task) Security() (models.SecurityConfigurationTaskable, bool) {
 // enumProperties are the task's enum-typed JSON properties.
 var enumProperties = []string{"category", "priority", "status", "endpointSecurityPolicy", "applicablePlatform", "endpointSecurityPolicyProfile"}
 
-// ErrEmptyID is returned instead of calling Graph with an empty id (CONTRACT.md G13).
+// ErrEmptyID is returned instead of calling Graph with an empty id (graph-behaviour.md §10.4).
 var ErrEmptyID = graphhttp.ErrEmptyID
 
 func (c *Client) item(id string) (*dam.DeviceAppManagementTasksDeviceAppManagementTaskItemRequestBuilder, error) {
@@ -56,21 +59,73 @@ func (c *Client) item(id string) (*dam.DeviceAppManagementTasksDeviceAppManageme
 	return c.tasks().ByDeviceAppManagementTaskId(id), nil
 }
 
-// CreateTask POSTs body and returns the created task from the 201 answer. body must be freshly
-// built (never a model returned by a GET: CONTRACT.md 2.6).
-func (c *Client) CreateTask(ctx context.Context, body models.SecurityConfigurationTaskable) (*Task, error) {
+// CreateAttempt is when a create's last POST left and when its outcome came back (local monotonic
+// clock), for a lookup that must place the create on Graph's clock.
+type CreateAttempt struct {
+	SentAt, AnsweredAt time.Time
+}
+
+// CreateTask POSTs body and returns the created task from the 201 answer, and claims its id.
+// body must be freshly built (never a model returned by a GET: graph-behaviour.md §10.5).
+//
+// When the answer is a success that does not carry a usable entity, the id is taken from the raw
+// JSON or the Location header and the task is returned with only ID set (Model nil): the caller
+// reads it. When no id can be had at all, the error is one AmbiguousWrite reports as ambiguous, so
+// the caller looks for the task instead of losing it (graph-behaviour.md §5).
+func (c *Client) CreateTask(ctx context.Context, body models.DeviceAppManagementTaskable) (*Task, CreateAttempt, error) {
+	attempts := &createAttempts{claims: c.claims}
+	// The create stops counting as "on the wire" only once its id is claimed (or it failed).
+	defer attempts.idle()
+	ctx = withCreateAttempts(ctx, attempts)
+	var at CreateAttempt
 	info, err := c.tasks().ToPostRequestInformation(ctx, body, nil)
 	if err != nil {
-		return nil, fmt.Errorf("serialising the task: %w", err)
+		return nil, at, fmt.Errorf("serialising the task: %w", err)
 	}
 	resp, err := c.send(ctx, info)
+	at = CreateAttempt{SentAt: attempts.sentAt(), AnsweredAt: time.Now()}
 	if err != nil {
-		return nil, err
+		return nil, at, err
 	}
-	if len(resp.body) == 0 {
-		return nil, &Error{Method: http.MethodPost, Path: c.path(TasksPath), StatusCode: resp.status, Err: errors.New("the create was answered without the created task")}
+	task, perr := ParseTask(resp.body)
+	if perr == nil && task.ID != "" {
+		c.claims.claimCreated(task.ID)
+		return task, at, nil
 	}
-	return ParseTask(resp.body)
+	if id := createdID(resp); id != "" {
+		c.claims.claimCreated(id)
+		return &Task{ID: id}, at, nil
+	}
+	problem := errors.New("the create was answered without the created task or its id")
+	if perr != nil {
+		problem = fmt.Errorf("the create's answer could not be read and names no id: %w", perr)
+	}
+	return nil, at, &Error{Method: http.MethodPost, Path: c.path(TasksPath), StatusCode: resp.status,
+		Date: graphhttp.ParseDate(resp.header), RequestID: resp.header.Get("request-id"), Err: problem}
+}
+
+// createdID finds the new task's id in an answer the SDK could not use: a top-level "id" in JSON
+// that decodes, else the last segment of the Location header ("…/deviceAppManagementTasks/{id}"
+// or the OData key form "…/deviceAppManagementTasks('{id}')").
+func createdID(resp *response) string {
+	var raw struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(resp.body, &raw) == nil && strings.TrimSpace(raw.ID) != "" {
+		return raw.ID
+	}
+	loc, err := url.Parse(resp.header.Get("Location"))
+	if err != nil || loc.Path == "" {
+		return ""
+	}
+	seg := loc.Path[strings.LastIndex(loc.Path, "/")+1:]
+	if i := strings.Index(seg, "('"); i >= 0 && strings.HasSuffix(seg, "')") {
+		seg = seg[i+2 : len(seg)-2]
+	}
+	if seg, err = url.PathUnescape(seg); err != nil || strings.EqualFold(seg, "deviceAppManagementTasks") {
+		return ""
+	}
+	return strings.TrimSpace(seg)
 }
 
 // GetTask reads one task. A missing task is an *Error for which IsNotFound is true.
@@ -91,8 +146,8 @@ func (c *Client) GetTask(ctx context.Context, id string) (*Task, error) {
 }
 
 // UpdateTask PATCHes body. It returns the updated task when Graph answers 200 with a body, and
-// nil when Graph answers 204 (the caller then reads the task again; CONTRACT.md G4).
-func (c *Client) UpdateTask(ctx context.Context, id string, body models.SecurityConfigurationTaskable) (*Task, error) {
+// nil when Graph answers 204 (the caller then reads the task again; graph-behaviour.md §5).
+func (c *Client) UpdateTask(ctx context.Context, id string, body models.DeviceAppManagementTaskable) (*Task, error) {
 	b, err := c.item(id)
 	if err != nil {
 		return nil, err
@@ -142,17 +197,36 @@ func (c *Client) UpdateTaskStatus(ctx context.Context, id string, status models.
 	return err
 }
 
+// TaskList is every task of the collection, and Graph's clock when the list was read.
+type TaskList struct {
+	Tasks []*Task
+	// date is the first page's Date header and received when that page arrived (local clock).
+	date, received time.Time
+}
+
+// GraphTimeAt places a moment of the local monotonic clock on Graph's clock, using the list's
+// Date header; false when Graph sent none.
+func (l *TaskList) GraphTimeAt(local time.Time) (time.Time, bool) {
+	if l.date.IsZero() {
+		return time.Time{}, false
+	}
+	return l.date.Add(local.Sub(l.received)), true
+}
+
 // ListTasks returns every task in the polymorphic collection, following @odata.nextLink.
-func (c *Client) ListTasks(ctx context.Context) ([]*Task, error) {
+func (c *Client) ListTasks(ctx context.Context) (*TaskList, error) {
 	info, err := c.tasks().ToGetRequestInformation(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	var all []*Task
+	list := &TaskList{}
 	for page := 1; ; page++ {
 		resp, err := c.send(ctx, info)
 		if err != nil {
 			return nil, err
+		}
+		if page == 1 {
+			list.date, list.received = graphhttp.ParseDate(resp.header), resp.received
 		}
 		var envelope struct {
 			Value    []json.RawMessage `json:"value"`
@@ -166,10 +240,10 @@ func (c *Client) ListTasks(ctx context.Context) ([]*Task, error) {
 			if err != nil {
 				return nil, err
 			}
-			all = append(all, t)
+			list.Tasks = append(list.Tasks, t)
 		}
 		if envelope.NextLink == "" {
-			return all, nil
+			return list, nil
 		}
 		next, err := c.nextPage(envelope.NextLink)
 		if err != nil {
@@ -179,18 +253,30 @@ func (c *Client) ListTasks(ctx context.Context) ([]*Task, error) {
 	}
 }
 
-// nextPage builds the request for an @odata.nextLink, refusing links to another host: the bearer
-// token must never be sent anywhere but the configured Graph endpoint.
+// nextPage builds the request for an @odata.nextLink, refusing links to another scheme, host or
+// port: the bearer token must never be sent anywhere but the configured Graph endpoint
+// (graph-behaviour.md §9).
 func (c *Client) nextPage(link string) (*abs.RequestInformation, error) {
 	u, err := url.Parse(link)
-	if err != nil || !strings.EqualFold(u.Host, c.host) {
-		return nil, fmt.Errorf("refusing an @odata.nextLink outside the configured Graph endpoint: %q", link)
+	base, _ := url.Parse(c.baseURL)
+	if err != nil || !u.IsAbs() || !strings.EqualFold(u.Scheme, base.Scheme) || hostPort(u) != hostPort(base) {
+		return nil, &Error{Method: http.MethodGet, Path: c.path(TasksPath),
+			Err: fmt.Errorf("refusing to follow an @odata.nextLink outside the configured Graph endpoint %s: %q", c.baseURL, link)}
 	}
 	info := abs.NewRequestInformation()
 	info.Method = abs.GET
 	info.SetUri(*u)
 	info.Headers.TryAdd("Accept", "application/json")
 	return info, nil
+}
+
+// hostPort is a URL's host in lower case with its port, the scheme's default spelled out.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"https": "443", "http": "80"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.ToLower(u.Hostname()) + ":" + port
 }
 
 func (c *Client) path(p string) string {
@@ -200,7 +286,7 @@ func (c *Client) path(p string) string {
 
 // zonelessDateTime matches an ISO date-time without a zone designator. Graph means UTC by it, but
 // the SDK would read it in the machine's local zone, or fail the whole response when it has
-// fractional seconds (CONTRACT.md G10).
+// fractional seconds (graph-behaviour.md §3).
 var zonelessDateTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$`)
 
 var dateTimeProperties = []string{"createdDateTime", "dueDateTime"}
@@ -235,6 +321,9 @@ func ParseTask(body []byte) (*Task, error) {
 		return nil, errors.New("decoding the task Graph returned: not a task")
 	}
 	t := &Task{Model: m}
+	if p := m.GetId(); p != nil {
+		t.ID = *p
+	}
 	if p := m.GetOdataType(); p != nil {
 		t.OdataType = *p
 	}

@@ -78,7 +78,7 @@ func (noCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcor
 	return azcore.AccessToken{}, errors.New("no token in this test")
 }
 
-// An empty id would address the collection itself (CONTRACT.md G13): the client refuses before
+// An empty id would address the collection itself (graph-behaviour.md §10.4): the client refuses before
 // sending anything.
 func TestEmptyIDNeverReachesGraph(t *testing.T) {
 	c, err := NewClient(ClientConfig{GraphEndpoint: "https://graph.invalid", Credential: noCredential{}})

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // maxBody bounds how much of a response is read; a task is a few kilobytes.
@@ -25,8 +26,14 @@ func ReadBody(resp *http.Response) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(resp.Body, maxBody))
 }
 
-// RequiredPermission is the Graph application permission that covers every call this provider makes.
+// RequiredPermission is the Graph application permission that every operation on the task
+// collection is documented to accept, in every revision of the reference pages
+// (graph-behaviour.md §11).
 const RequiredPermission = "DeviceManagementApps.ReadWrite.All"
+
+// configurationPermission is the other application permission some revisions of the reference
+// pages list (graph-behaviour.md §11).
+const configurationPermission = "DeviceManagementConfiguration.ReadWrite.All"
 
 // Error is any failed Graph call: a transport failure (Err set, no status) or an HTTP error answer.
 type Error struct {
@@ -47,6 +54,15 @@ type Error struct {
 	RetryAfter string
 	// Snippet is the start of a body that was not Graph error JSON (an HTML gateway page).
 	Snippet string
+	// GraphError is true when the body was Graph's OData error JSON: only then did Graph itself
+	// answer, rather than a proxy or something that is not Graph at all (graph-behaviour.md §6).
+	GraphError bool
+	// Date is Graph's clock when it answered (the Date header), zero when there was none.
+	Date time.Time
+
+	// NotSent marks a failure before the request left this process (getting a token, waiting
+	// for the client-side write pacer): Graph cannot have acted on it (graph-behaviour.md §7.3).
+	NotSent bool
 
 	Err error
 }
@@ -67,15 +83,26 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// IsNotFound reports whether err is Graph saying the object does not exist. Only a 404 counts:
-// a 400 or 403 on a read never means "gone".
+// IsNotFound reports whether err is Graph saying the object does not exist: a 404 whose body is
+// Graph's error JSON, and not one of Graph's routing errors (a path Graph does not serve at all).
+// A 404 page from a proxy, a wrong endpoint or a path Graph does not know must never make
+// Terraform believe a task is gone and plan to create it again; a 400 or 403 never means gone
+// either (graph-behaviour.md §6).
 func IsNotFound(err error) bool {
 	var ge *Error
-	return errors.As(err, &ge) && ge.StatusCode == http.StatusNotFound
+	if !errors.As(err, &ge) || ge.StatusCode != http.StatusNotFound || !ge.GraphError {
+		return false
+	}
+	switch ge.Code {
+	case "BadRequest", "No method match route template":
+		// "Resource not found for the segment ...": the URL, not the object, is unknown.
+		return false
+	}
+	return true
 }
 
 // graphErrorBody is OData's error envelope. Fields are decoded by hand, never through the SDK's
-// ODataError, whose Error() panics when parts are missing (CONTRACT.md G8).
+// ODataError, whose Error() panics when parts are missing (graph-behaviour.md §6).
 type graphErrorBody struct {
 	Error *struct {
 		Code       string `json:"code"`
@@ -106,6 +133,7 @@ func NewHTTPError(method, path string, status int, header http.Header, body []by
 		RequestID:       header.Get("request-id"),
 		ClientRequestID: header.Get("client-request-id"),
 		RetryAfter:      header.Get("Retry-After"),
+		Date:            ParseDate(header),
 	}
 	if e.ClientRequestID == "" {
 		e.ClientRequestID = clientRequestID
@@ -113,6 +141,7 @@ func NewHTTPError(method, path string, status int, header http.Header, body []by
 	var parsed graphErrorBody
 	if mt, _, _ := mime.ParseMediaType(header.Get("Content-Type")); (mt == "application/json" || mt == "") &&
 		json.Unmarshal(body, &parsed) == nil && parsed.Error != nil {
+		e.GraphError = true
 		e.Code = parsed.Error.Code
 		e.Message = parsed.Error.Message
 		if ie := parsed.Error.InnerError; ie != nil {
@@ -155,6 +184,15 @@ func (e *Error) unwrapIntune() {
 	e.Message = strings.TrimSpace(human)
 }
 
+// ParseDate reads a response's Date header: Graph's clock, to the second. Zero when absent.
+func ParseDate(h http.Header) time.Time {
+	t, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
 // snippet makes a short readable excerpt of a non-JSON body (HTML tags dropped).
 func snippet(body []byte) string {
 	s := tagRe.ReplaceAllString(string(body), " ")
@@ -176,6 +214,10 @@ func Describe(err error) string {
 		return err.Error()
 	}
 	var b strings.Builder
+	if ge.NotSent {
+		describeNotSent(&b, ge)
+		return b.String()
+	}
 	if ge.StatusCode == 0 {
 		fmt.Fprintf(&b, "%s %s failed before Graph answered: %v", ge.Method, ge.Path, ge.Err)
 		if errors.Is(ge.Err, context.DeadlineExceeded) {
@@ -184,6 +226,9 @@ func Describe(err error) string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "%s %s returned HTTP %d %s.", ge.Method, ge.Path, ge.StatusCode, http.StatusText(ge.StatusCode))
+	if ge.StatusCode < 400 && ge.Err != nil {
+		fmt.Fprintf(&b, "\nProblem: %v", ge.Err)
+	}
 	if ge.Code != "" {
 		fmt.Fprintf(&b, "\nGraph error code: %s", ge.Code)
 	}
@@ -201,7 +246,12 @@ func Describe(err error) string {
 	case http.StatusUnauthorized:
 		b.WriteString("\n\nGraph rejected the access token. Check tenant_id, client_id and the credential, and that the token is for the Graph endpoint configured.")
 	case http.StatusForbidden:
-		fmt.Fprintf(&b, "\n\nThe application needs the Microsoft Graph application permission %s, with admin consent, and the tenant needs an active Intune licence.", RequiredPermission)
+		b.WriteString("\n\n" + permissionHint(ge.Method, ge.Path))
+	case http.StatusNotFound:
+		if !IsNotFound(ge) {
+			b.WriteString("\n\nThis 404 did not come from Graph as an answer about the object (no Graph error JSON, or a path Graph does not serve), " +
+				"so the object is not treated as deleted. Check graph_endpoint and any proxy between Terraform and Graph.")
+		}
 	case http.StatusTooManyRequests:
 		b.WriteString("\n\nGraph kept throttling until the operation's timeout. Raise the timeout, or lower terraform's -parallelism.")
 		if ge.RetryAfter != "" {
@@ -209,6 +259,46 @@ func Describe(err error) string {
 		}
 	}
 	return b.String()
+}
+
+// describeNotSent explains a failure that happened before anything was sent to Graph.
+func describeNotSent(b *strings.Builder, ge *Error) {
+	switch {
+	case errors.Is(ge.Err, context.DeadlineExceeded) || errors.Is(ge.Err, context.Canceled):
+		fmt.Fprintf(b, "%s %s was not sent: the operation's timeout passed while it waited to be sent (%v). Nothing reached Graph.", ge.Method, ge.Path, ge.Err)
+		b.WriteString("\n\nIf write_rate_limit is set, the writes of this apply need more time than the timeout allows at that rate: raise the timeout in the resource's timeouts block, or raise write_rate_limit.")
+	default:
+		fmt.Fprintf(b, "%s %s was not sent: getting an access token from Microsoft Entra ID failed. Nothing reached Graph.\n\n%v", ge.Method, ge.Path, ge.Err)
+		b.WriteString("\n\nCheck the provider's authentication settings: tenant_id, client_id and the credential of the method in use " +
+			"(a client secret or certificate that is wrong or expired, a federated token that has expired or whose subject does not match the app's federated credential, " +
+			"or for the Azure CLI, run az login). Retrying does not help until the configuration is fixed.")
+	}
+}
+
+// permissionHint names the permissions the failed operation is documented to accept
+// (graph-behaviour.md §11).
+func permissionHint(method, path string) string {
+	op, configuration := "this operation", "newer revisions of its reference page also list"
+	switch {
+	case method == http.MethodPost && strings.HasSuffix(path, "/updateStatus"):
+		op, configuration = "updateStatus", ""
+	case method == http.MethodPost:
+		op, configuration = "create", "the rendered create page also lists"
+	case method == http.MethodGet:
+		op = "read and list"
+	case method == http.MethodPatch:
+		op = "update"
+	case method == http.MethodDelete:
+		op = "delete"
+	}
+	s := fmt.Sprintf("The application needs the Microsoft Graph application permission %s, with admin consent: every operation on Intune tasks, "+
+		"%s included, is documented to accept it.", RequiredPermission, op)
+	if configuration != "" {
+		s += fmt.Sprintf(" For %s, %s %s.", op, configuration, configurationPermission)
+	} else {
+		s += fmt.Sprintf(" %s is not documented for %s.", configurationPermission, op)
+	}
+	return s + " The tenant also needs an active Intune licence."
 }
 
 func orNone(s string) string {
@@ -223,17 +313,19 @@ func orNone(s string) string {
 // caller must look before writing again, or it may create a second object.
 func AmbiguousWrite(err error) bool {
 	var ge *Error
-	if !errors.As(err, &ge) {
+	if !errors.As(err, &ge) || ge.NotSent {
 		return false
 	}
 	if ge.StatusCode == 0 {
 		return ge.Err != nil && !NeverSent(ge.Err) && !errors.Is(ge.Err, ErrEmptyID)
 	}
-	return ge.StatusCode >= 500
+	// A success status that still carried an error: the write happened but its answer cannot be
+	// used (no entity, no id), so what was written is unknown.
+	return ge.StatusCode >= 500 || ge.StatusCode < 300 && ge.Err != nil
 }
 
 // ErrEmptyID is returned instead of calling Graph with an empty id, which the SDK would turn into
-// a request on the whole collection (CONTRACT.md G13).
+// a request on the whole collection (graph-behaviour.md §10.4).
 var ErrEmptyID = errors.New("task id is empty")
 
 // NeverSent reports transport errors that happened before a byte of the request left: the server

@@ -41,7 +41,53 @@ func TestDescribe(t *testing.T) {
 				"Graph error code: Forbidden\n" +
 				"Message: Application is not authorized to perform this operation.\n" +
 				"request-id: r2, client-request-id: c2\n\n" +
-				"The application needs the Microsoft Graph application permission DeviceManagementApps.ReadWrite.All, with admin consent, and the tenant needs an active Intune licence.",
+				"The application needs the Microsoft Graph application permission DeviceManagementApps.ReadWrite.All, with admin consent: " +
+				"every operation on Intune tasks, create included, is documented to accept it. For create, the rendered create page also lists " +
+				"DeviceManagementConfiguration.ReadWrite.All. The tenant also needs an active Intune licence.",
+		},
+		{
+			name: "403 on updateStatus: only one permission is documented",
+			err: NewHTTPError("POST", "/beta/deviceAppManagement/deviceAppManagementTasks/x/updateStatus", 403, jsonHeader(),
+				[]byte(`{"error":{"code":"Forbidden","message":"denied"}}`), "c3"),
+			want: "POST /beta/deviceAppManagement/deviceAppManagementTasks/x/updateStatus returned HTTP 403 Forbidden.\n" +
+				"Graph error code: Forbidden\n" +
+				"Message: denied\n" +
+				"request-id: (none), client-request-id: c3\n\n" +
+				"The application needs the Microsoft Graph application permission DeviceManagementApps.ReadWrite.All, with admin consent: " +
+				"every operation on Intune tasks, updateStatus included, is documented to accept it. " +
+				"DeviceManagementConfiguration.ReadWrite.All is not documented for updateStatus. The tenant also needs an active Intune licence.",
+		},
+		{
+			name: "an HTML 404 is not Graph saying the task is gone",
+			err: NewHTTPError("GET", "/beta/x", 404, http.Header{"Content-Type": {"text/html"}},
+				[]byte("<html><body><h1>404 Not Found</h1></body></html>"), "c4"),
+			want: "GET /beta/x returned HTTP 404 Not Found.\n" +
+				"Response body (not Graph JSON): 404 Not Found\n" +
+				"request-id: (none), client-request-id: c4\n\n" +
+				"This 404 did not come from Graph as an answer about the object (no Graph error JSON, or a path Graph does not serve), " +
+				"so the object is not treated as deleted. Check graph_endpoint and any proxy between Terraform and Graph.",
+		},
+		{
+			name: "a token that could not be had: nothing was sent",
+			err:  &Error{Method: "GET", Path: "/beta/x", NotSent: true, Err: errors.New("ClientSecretCredential: AADSTS7000215: Invalid client secret provided.")},
+			want: "GET /beta/x was not sent: getting an access token from Microsoft Entra ID failed. Nothing reached Graph.\n\n" +
+				"ClientSecretCredential: AADSTS7000215: Invalid client secret provided.\n\n" +
+				"Check the provider's authentication settings: tenant_id, client_id and the credential of the method in use " +
+				"(a client secret or certificate that is wrong or expired, a federated token that has expired or whose subject does not match the app's federated credential, " +
+				"or for the Azure CLI, run az login). Retrying does not help until the configuration is fixed.",
+		},
+		{
+			name: "the deadline passed while waiting to send",
+			err:  &Error{Method: "POST", Path: "/beta/x", NotSent: true, Err: context.DeadlineExceeded},
+			want: "POST /beta/x was not sent: the operation's timeout passed while it waited to be sent (context deadline exceeded). Nothing reached Graph.\n\n" +
+				"If write_rate_limit is set, the writes of this apply need more time than the timeout allows at that rate: raise the timeout in the resource's timeouts block, or raise write_rate_limit.",
+		},
+		{
+			name: "a create answered 201 without the task",
+			err:  &Error{Method: "POST", Path: "/beta/x", StatusCode: 201, Err: errors.New("the create was answered without the created task or its id")},
+			want: "POST /beta/x returned HTTP 201 Created.\n" +
+				"Problem: the create was answered without the created task or its id\n" +
+				"request-id: (none), client-request-id: (none)",
 		},
 		{
 			name: "HTML gateway page keeps the status",
@@ -89,15 +135,27 @@ func TestDescribe(t *testing.T) {
 	}
 }
 
-func TestIsNotFoundOnlyFor404(t *testing.T) {
+func TestIsNotFoundOnlyForGraphsOwn404(t *testing.T) {
 	for status, want := range map[int]bool{404: true, 400: false, 403: false, 410: false, 500: false} {
-		err := fmt.Errorf("wrapped: %w", &Error{Method: "GET", Path: "/p", StatusCode: status})
+		err := fmt.Errorf("wrapped: %w", NewHTTPError("GET", "/p", status, http.Header{"Content-Type": {"application/json"}},
+			[]byte(`{"error":{"code":"ResourceNotFound","message":"gone"}}`), ""))
 		if got := IsNotFound(err); got != want {
-			t.Errorf("IsNotFound(HTTP %d) = %v", status, got)
+			t.Errorf("IsNotFound(HTTP %d with Graph JSON) = %v", status, got)
 		}
 	}
-	if IsNotFound(&Error{Err: errors.New("reset")}) {
-		t.Error("a transport error is not a 404")
+	notGone := map[string]*Error{
+		"HTML 404 from a proxy": NewHTTPError("GET", "/p", 404, http.Header{"Content-Type": {"text/html"}}, []byte("<h1>Not Found</h1>"), ""),
+		"empty 404":             NewHTTPError("GET", "/p", 404, http.Header{}, nil, ""),
+		"JSON 404 that is not Graph's error": NewHTTPError("GET", "/p", 404, http.Header{"Content-Type": {"application/json"}},
+			[]byte(`{"message":"no route"}`), ""),
+		"Graph's routing 404 (the path, not the object)": NewHTTPError("GET", "/p", 404, http.Header{"Content-Type": {"application/json"}},
+			[]byte(`{"error":{"code":"BadRequest","message":"Resource not found for the segment 'deviceAppManagementTasks'."}}`), ""),
+		"transport error": {Err: errors.New("reset")},
+	}
+	for name, err := range notGone {
+		if IsNotFound(err) {
+			t.Errorf("%s: IsNotFound = true", name)
+		}
 	}
 }
 
@@ -116,6 +174,10 @@ func TestAmbiguousWrite(t *testing.T) {
 		"deadline mid-request":        {&Error{Err: context.DeadlineExceeded}, true},
 		"never connected":             {&Error{Err: dial}, false},
 		"empty id":                    {ErrEmptyID, false},
+		"no token: never sent":        {&Error{NotSent: true, Err: errors.New("AADSTS7000215")}, false},
+		"pacer wait cut by deadline":  {&Error{NotSent: true, Err: context.DeadlineExceeded}, false},
+		"201 without the task":        {&Error{StatusCode: 201, Err: errors.New("no entity")}, true},
+		"201 that is fine":            {&Error{StatusCode: 201}, false},
 	}
 	for name, c := range cases {
 		if got := AmbiguousWrite(c.err); got != c.want {

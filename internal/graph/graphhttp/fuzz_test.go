@@ -1,12 +1,14 @@
 package graphhttp
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
 // FuzzDescribe feeds arbitrary error answers through the error-to-diagnostic path: it must never
-// panic (the SDK's own ODataError.Error() does on some of these: CONTRACT.md G8) and must always
+// panic (the SDK's own ODataError.Error() does on some of these: graph-behaviour.md §6) and must always
 // name the status.
 func FuzzDescribe(f *testing.F) {
 	f.Add(404, "application/json", []byte(`{"error":{"code":"ResourceNotFound","message":"{\"_version\":3,\"Message\":\"An error has occurred - Operation ID (for customer support): 00000000-0000-0000-0000-000000000000 - Activity ID: 11111111-1111-1111-1111-111111111111 - Url: x\"}","innerError":{"request-id":"r"}}}`))
@@ -20,8 +22,14 @@ func FuzzDescribe(f *testing.F) {
 		}
 		e := NewHTTPError("GET", "/beta/x", status, http.Header{"Content-Type": {contentType}}, body, "crid")
 		d := Describe(e)
-		if d == "" || e.StatusCode != status {
-			t.Fatalf("Describe lost the status: %q", d)
+		if e.StatusCode != status || !strings.HasPrefix(d, fmt.Sprintf("GET /beta/x returned HTTP %d ", status)) {
+			t.Fatalf("Describe does not name the status %d: %q", status, d)
+		}
+		if !strings.Contains(d, "client-request-id: ") {
+			t.Fatalf("Describe lost the request ids: %q", d)
+		}
+		if IsNotFound(e) && (status != http.StatusNotFound || !e.GraphError) {
+			t.Fatalf("IsNotFound for HTTP %d, GraphError=%v", status, e.GraphError)
 		}
 	})
 }
