@@ -1,12 +1,16 @@
 package provider
 
 import (
+	"context"
 	"encoding/base64"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -336,10 +340,13 @@ func TestUnitResolveSettings_nationalClouds(t *testing.T) {
 			if s.graphEndpoint != tc.graphEndpoint || s.auth.AuthorityHost != tc.authority {
 				t.Fatalf("got %s %s", s.graphEndpoint, s.auth.AuthorityHost)
 			}
-			// The Graph client asks for <graph_endpoint>/.default (graph.NewClient); Microsoft's own
-			// login hosts keep instance discovery on.
-			if scope := s.graphEndpoint + "/.default"; scope != tc.graphEndpoint+"/.default" || !graph.IsMicrosoftLoginHost(s.auth.AuthorityHost) {
-				t.Fatalf("scope %s, discovery host %v", scope, graph.IsMicrosoftLoginHost(s.auth.AuthorityHost))
+			// Microsoft's own login hosts keep instance discovery on.
+			if !graph.IsMicrosoftLoginHost(s.auth.AuthorityHost) {
+				t.Fatalf("%s is not treated as a Microsoft login host", s.auth.AuthorityHost)
+			}
+			// The Graph client built for this endpoint asks Entra for <graph_endpoint>/.default.
+			if got := requestedScopes(t, s.graphEndpoint); got != tc.graphEndpoint+"/.default" {
+				t.Fatalf("the client asked for a token for %q, want %q", got, tc.graphEndpoint+"/.default")
 			}
 		})
 	}
@@ -352,4 +359,27 @@ func TestUnitResolveSettings_nationalClouds(t *testing.T) {
 			t.Fatalf("%s %s", s.graphEndpoint, s.auth.AuthorityHost)
 		}
 	})
+}
+
+// scopeRecorder is a credential that records the scopes asked for and refuses to give a token, so
+// nothing is ever sent.
+type scopeRecorder struct{ scopes []string }
+
+func (r *scopeRecorder) GetToken(_ context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	r.scopes = o.Scopes
+	return azcore.AccessToken{}, errors.New("no token in this test")
+}
+
+// requestedScopes builds the Graph client for endpoint and returns the scopes it asks a token for.
+func requestedScopes(t *testing.T, endpoint string) string {
+	t.Helper()
+	rec := &scopeRecorder{}
+	c, err := graph.NewClient(graph.ClientConfig{GraphEndpoint: endpoint, Credential: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetTask(t.Context(), "any"); err == nil {
+		t.Fatal("a request without a token succeeded")
+	}
+	return strings.Join(rec.scopes, " ")
 }
