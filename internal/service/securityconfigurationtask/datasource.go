@@ -3,7 +3,9 @@ package securityconfigurationtask
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -29,6 +31,15 @@ func NewListDataSource() datasource.DataSource { return &listDataSource{} }
 type taskDataSource struct{ client *graph.Client }
 
 type listDataSource struct{ client *graph.Client }
+
+// defaultDataSourceReadTimeout bounds a data source's read when its timeouts block does not.
+const defaultDataSourceReadTimeout = 5 * time.Minute
+
+// taskDataSourceModel is the single-task data source: every task property, and its timeouts.
+type taskDataSourceModel struct {
+	taskModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
 
 // computedTaskAttributes is every task property as a computed data-source attribute; id is
 // Required on the single-task data source and replaced there.
@@ -74,7 +85,7 @@ func (d *taskDataSource) Metadata(_ context.Context, req datasource.MetadataRequ
 	resp.TypeName = req.ProviderTypeName + "_security_configuration_task"
 }
 
-func (d *taskDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *taskDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := computedTaskAttributes()
 	attrs["id"] = schema.StringAttribute{
 		MarkdownDescription: docs["id"] + " The task to read.",
@@ -83,8 +94,10 @@ func (d *taskDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one Intune security configuration task (Microsoft Graph beta `securityConfigurationTask`) by id, " +
-			"without managing it. A missing id, or an id of another task type, is an error.",
+			"without managing it. A missing id, or an id of another task type, is an error. A task this run created moments ago " +
+			"is read again while Graph's replicas catch up, as the resource does.",
 		Attributes: attrs,
+		Blocks:     map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 }
 
@@ -93,12 +106,20 @@ func (d *taskDataSource) Configure(_ context.Context, req datasource.ConfigureRe
 }
 
 func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg taskModel
+	var cfg taskDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	task, err := d.client.GetTask(ctx, cfg.ID.ValueString())
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	id := cfg.ID.ValueString()
+	task, err := findTask(ctx, d.client, id, func() bool { return recentlyCreated(d.client, id, timetypes.NewRFC3339Null()) })
 	if graph.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Intune security configuration task not found",
 			fmt.Sprintf("No task with id %q exists in Graph.\n\n%s", cfg.ID.ValueString(), graph.Describe(err)))
@@ -113,23 +134,24 @@ func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &taskDataSourceModel{taskModel: out, Timeouts: cfg.Timeouts})...)
 }
 
 // listModel is the all-tasks data source: optional filters and the matching tasks.
 type listModel struct {
-	DisplayName types.String `tfsdk:"display_name"`
-	Status      types.String `tfsdk:"status"`
-	Category    types.String `tfsdk:"category"`
-	Priority    types.String `tfsdk:"priority"`
-	Tasks       []taskModel  `tfsdk:"tasks"`
+	DisplayName types.String   `tfsdk:"display_name"`
+	Status      types.String   `tfsdk:"status"`
+	Category    types.String   `tfsdk:"category"`
+	Priority    types.String   `tfsdk:"priority"`
+	Tasks       []taskModel    `tfsdk:"tasks"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *listDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_security_configuration_tasks"
 }
 
-func (d *listDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *listDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	filter := func(what string, e *enum) schema.StringAttribute {
 		a := schema.StringAttribute{Optional: true, MarkdownDescription: "Only tasks whose " + what}
 		if e != nil {
@@ -161,6 +183,7 @@ func (d *listDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				NestedObject:        schema.NestedAttributeObject{Attributes: computedTaskAttributes()},
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 }
 
@@ -174,13 +197,20 @@ func (d *listDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	all, err := d.client.ListTasks(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("listing Intune security configuration tasks", graph.Describe(err))
 		return
 	}
 	cfg.Tasks = []taskModel{}
-	for _, t := range all {
+	for _, t := range all.Tasks {
 		if _, ok := t.Security(); !ok {
 			continue
 		}

@@ -15,6 +15,36 @@ import (
 // graphFractionDigits is Graph's DateTimeOffset precision: 100 ns.
 const graphFractionDigits = 7
 
+// unsetDateTime is how Graph writes a non-nullable date-time that nobody set (.NET's
+// DateTimeOffset.MinValue), and the only way to clear one: dueDateTime cannot be null
+// (graph-behaviour.md §2.2, §2.3).
+const unsetDateTime = "0001-01-01T00:00:00Z"
+
+// isUnsetTime reports whether t is Graph's unset date-time, in whatever spelling it came: Go's zero
+// time is that same instant.
+func isUnsetTime(t time.Time) bool { return t.Equal(time.Time{}) }
+
+// notUnsetDateTime refuses a configured date-time at Graph's unset instant: Graph reads it back as
+// "no date", so the configuration could never match what Graph holds.
+type notUnsetDateTime struct{}
+
+func (notUnsetDateTime) Description(context.Context) string {
+	return "must not be " + unsetDateTime + ", which Graph uses for \"no date\""
+}
+
+func (v notUnsetDateTime) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (notUnsetDateTime) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if t, err := time.Parse(time.RFC3339Nano, req.ConfigValue.ValueString()); err == nil && isUnsetTime(t) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Date-time means \"no date\" in Graph",
+			fmt.Sprintf("%s = %q is %s, the value Graph holds for a task without a due date (the property cannot be null). "+
+				"For a task without a due date, leave %s out of the configuration.", req.Path, req.ConfigValue.ValueString(), unsetDateTime, req.Path))
+	}
+}
+
 // graphPrecision rejects date-times with more fractional digits than Graph stores, which Graph
 // would otherwise round and so change behind the user's back.
 type graphPrecision struct{}
@@ -81,10 +111,11 @@ func instantEqual(a, b string) bool {
 }
 
 // flattenDateTime turns a Graph time into state, keeping prior's spelling when it is the same
-// instant so that neither apply nor refresh reports a change Graph did not make. A time that
-// RFC 3339 cannot hold (a year outside 0000-9999 once in UTC) is reported, never a panic.
+// instant so that neither apply nor refresh reports a change Graph did not make. Graph's unset
+// value is null in state. A time that RFC 3339 cannot hold (a year outside 0000-9999 once in UTC)
+// is reported, never a panic.
 func flattenDateTime(name string, t *time.Time, prior timetypes.RFC3339, diags *diag.Diagnostics) timetypes.RFC3339 {
-	if t == nil {
+	if t == nil || isUnsetTime(*t) {
 		return timetypes.NewRFC3339Null()
 	}
 	if !prior.IsNull() && !prior.IsUnknown() {

@@ -32,6 +32,10 @@ var (
 		values: []string{"unknown", "antivirus", "windowsSecurity", "bitLocker", "fileVault", "firewall", "firewallRules", "endpointDetectionAndResponse", "deviceControl", "appAndBrowserIsolation", "exploitProtection", "webProtection", "applicationControl", "attackSurfaceReductionRules", "accountProtection"}}
 )
 
+// unset is the member Graph holds when nobody set the property: the enums are non-nullable, and an
+// unset one holds the member with value 0, the first (graph-behaviour.md §2.2).
+func (e enum) unset() string { return e.values[0] }
+
 // markdown lists the members for a MarkdownDescription: `a`, `b`, `c`.
 func (e enum) markdown() string {
 	quoted := make([]string, len(e.values))

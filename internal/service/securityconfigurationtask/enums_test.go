@@ -9,7 +9,7 @@ import (
 )
 
 // sdkMembers walks an SDK enum from 0 upwards until String() runs off the end of its table
-// (it panics there: CONTRACT.md G11), returning every member the SDK can print.
+// (it panics there: graph-behaviour.md §4), returning every member the SDK can print.
 func sdkMembers[T interface{ String() string }](conv func(int) T) (out []string) {
 	for i := 0; ; i++ {
 		s, ok := func() (s string, ok bool) {

@@ -45,14 +45,16 @@ type keyValuePairModel struct {
 var keyValuePairType = types.ObjectType{AttrTypes: map[string]attr.Type{"name": types.StringType, "value": types.StringType}}
 
 // expandTask builds the request body that moves Graph from prior to plan. With prior nil it is a
-// create body holding every configured value; otherwise it is a PATCH holding only what changed, with
-// an explicit null for each optional value removed from the configuration. The model is always
-// freshly built: a GET result must never be sent back (CONTRACT.md 2.6). changed is false when
-// nothing in Graph needs to change.
+// create body holding every configured value; otherwise it is a PATCH holding only what changed.
+// A value removed from the configuration is cleared the way Graph allows (graph-behaviour.md §2.5):
+// an explicit null for a nullable string, the unset date-time for dueDateTime (which cannot be
+// null), [] for the list; the Optional+Computed enums and count are not sent and keep Graph's value.
+// The model is always freshly built: a GET result must never be sent back (§10.5). changed is
+// false when nothing in Graph needs to change.
 func expandTask(ctx context.Context, plan taskModel, prior *taskModel) (body models.SecurityConfigurationTaskable, changed bool, diags diag.Diagnostics) {
 	t := models.NewSecurityConfigurationTask()
 	// Explicit nulls go through additionalData: SetX(nil) only serialises a null with the backing
-	// store enabled, which this provider does not use (CONTRACT.md G6, R1).
+	// store enabled, which this provider does not use (graph-behaviour.md §10.5, §1).
 	extra := t.GetAdditionalData()
 	if extra == nil {
 		extra = map[string]any{}
@@ -93,12 +95,13 @@ func expandTask(ctx context.Context, plan taskModel, prior *taskModel) (body mod
 	setString("insights", plan.Insights, ps.Insights, t.SetInsights)
 
 	// dueDateTime goes out as the configured text: the SDK's time writer drops fractional seconds
-	// (CONTRACT.md G10), and the text is already validated RFC 3339 with at most 7 digits.
+	// (graph-behaviour.md §3), and the text is already validated RFC 3339 with at most 7 digits.
+	// It is non-nullable: removing it writes Graph's unset value back (§2.3).
 	if !plan.DueDateTime.IsUnknown() && differs(plan.DueDateTime, ps.DueDateTime) {
 		switch {
 		case plan.DueDateTime.IsNull():
 			if prior != nil {
-				extra["dueDateTime"] = nil
+				extra["dueDateTime"] = unsetDateTime
 				changed = true
 			}
 		case prior != nil && instantEqual(plan.DueDateTime.ValueString(), ps.DueDateTime.ValueString()):
@@ -279,8 +282,8 @@ func derefString(p *string) string {
 	return *p
 }
 
-// flattenEnum writes the enum's text. A value the SDK could not map (newer than the SDK, CONTRACT.md
-// G11) is kept as Graph sent it, with a warning, instead of becoming null and a bogus difference.
+// flattenEnum writes the enum's text. A value the SDK could not map (newer than the SDK,
+// graph-behaviour.md §4) is kept as Graph sent it, with a warning, instead of becoming null and a bogus difference.
 func flattenEnum[T fmt.Stringer](t *graph.Task, e enum, v *T, prior types.String, diags *diag.Diagnostics) types.String {
 	if v != nil {
 		return types.StringValue((*v).String())
@@ -296,4 +299,83 @@ func flattenEnum[T fmt.Stringer](t *graph.Task, e enum, v *T, prior types.String
 		return types.StringNull()
 	}
 	return prior
+}
+
+// modelAttr is one Graph attribute of a taskModel: a pointer to its framework value, and whether
+// it is Optional+Computed (Graph fills it in when it is not configured).
+type modelAttr struct {
+	value            any
+	optionalComputed bool
+}
+
+// attrs lists m's Graph attributes in a fixed order, so that code treating every attribute alike
+// walks one list instead of naming each field (id and created_date_time are Graph's, not
+// configurable, and left out).
+func (m *taskModel) attrs() []modelAttr {
+	return []modelAttr{
+		{&m.DisplayName, false}, {&m.Description, false}, {&m.Creator, false}, {&m.CreatorNotes, false},
+		{&m.AssignedTo, false}, {&m.Insights, false}, {&m.DueDateTime, false},
+		{&m.Category, true}, {&m.Priority, true}, {&m.Status, true}, {&m.EndpointSecurityPolicy, true},
+		{&m.ApplicablePlatform, true}, {&m.EndpointSecurityPolicyProfile, true}, {&m.ManagedDeviceCount, true},
+		{&m.IntendedSettings, false},
+	}
+}
+
+func attrValue(p any) attr.Value {
+	switch v := p.(type) {
+	case *types.String:
+		return *v
+	case *timetypes.RFC3339:
+		return *v
+	case *types.Int32:
+		return *v
+	case *types.List:
+		return *v
+	}
+	panic(fmt.Sprintf("attrValue: unexpected %T", p))
+}
+
+func setAttrValue(p any, v attr.Value) {
+	switch d := p.(type) {
+	case *types.String:
+		*d = v.(types.String)
+	case *timetypes.RFC3339:
+		*d = v.(timetypes.RFC3339)
+	case *types.Int32:
+		*d = v.(types.Int32)
+	case *types.List:
+		*d = v.(types.List)
+	default:
+		panic(fmt.Sprintf("setAttrValue: unexpected %T", p))
+	}
+}
+
+// keepPlanned sets the planned value into out, after an apply, for every Optional+Computed
+// attribute the configuration leaves out, and with all for every configured attribute too.
+func keepPlanned(out *taskModel, plan, config taskModel, all bool) {
+	o, p, c := out.attrs(), plan.attrs(), config.attrs()
+	for i := range o {
+		pv, cv := attrValue(p[i].value), attrValue(c[i].value)
+		if pv.IsUnknown() {
+			continue
+		}
+		if cv.IsNull() && o[i].optionalComputed || !cv.IsNull() && all {
+			setAttrValue(o[i].value, pv)
+		}
+	}
+}
+
+// showsConfigured reports whether got (flattened onto plan) holds every value the configuration
+// sets, as planned.
+func showsConfigured(got, plan, config taskModel) bool {
+	g, p, c := got.attrs(), plan.attrs(), config.attrs()
+	for i := range g {
+		if attrValue(c[i].value).IsNull() {
+			continue
+		}
+		if pv := attrValue(p[i].value); !pv.IsUnknown() && !attrValue(g[i].value).Equal(pv) {
+			return false
+		}
+	}
+	return true
 }

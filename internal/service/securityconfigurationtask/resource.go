@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
@@ -29,8 +29,9 @@ const (
 	defaultUpdateTimeout = 30 * time.Minute
 	defaultDeleteTimeout = 30 * time.Minute
 
-	// consistencyWindow is how long after creation a 404 may only mean Graph's replicas have not
-	// caught up, so a read keeps asking instead of dropping the task from state.
+	// consistencyWindow is how long Graph's replicas may lag a write: a 404 for a task younger
+	// than this may only mean they have not caught up, a list may not show it yet, and a read
+	// after an update may still show the old values (graph-behaviour.md §8).
 	consistencyWindow = 30 * time.Second
 )
 
@@ -71,8 +72,9 @@ func (r *taskResource) Configure(_ context.Context, req resource.ConfigureReques
 }
 
 func (r *taskResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan resourceModel
+	var plan, config resourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -90,117 +92,23 @@ func (r *taskResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	task, err := r.create(ctx, body, plan.taskModel)
-	if task != nil && task.Model.GetId() != nil {
+	if task != nil {
 		// The id reaches state before anything else can fail, so a later error taints the task
 		// instead of orphaning it.
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), *task.Model.GetId())...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), task.ID)...)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("creating Intune security configuration task", graph.Describe(err))
-		if task == nil {
+		return
+	}
+	if task.Model == nil {
+		// Graph's answer named the new task but did not carry it: read it.
+		if task, err = r.find(ctx, task.ID, plan.CreatedDateTime); err != nil {
+			resp.Diagnostics.AddError("reading Intune security configuration task after create", graph.Describe(err))
 			return
 		}
 	}
-	r.writeState(ctx, task, plan, &resp.State, &resp.Diagnostics)
-}
-
-// create POSTs the task. When a POST fails in a way that leaves open whether Graph created the task
-// (connection cut, deadline or server error after the body was sent), it looks for the task before
-// posting again, so that a retried create never leaves two tasks behind. When it finds the task
-// after the operation's deadline, it returns both the task (so it reaches state, tainted) and the error.
-func (r *taskResource) create(ctx context.Context, body models.SecurityConfigurationTaskable, plan taskModel) (*graph.Task, error) {
-	since := time.Now().Add(-2 * time.Minute) // tolerate clock skew between this machine and Graph
-	for attempt := 1; ; attempt++ {
-		task, err := r.client.CreateTask(ctx, body)
-		if err == nil || !graph.AmbiguousWrite(err) {
-			return task, err
-		}
-		tflog.Warn(ctx, "create ended ambiguously; looking for the task before posting again", map[string]any{"attempt": attempt, "error": err.Error()})
-		lookCtx := ctx
-		if ctx.Err() != nil {
-			// The deadline passed mid-POST: look with a short budget of our own, so that a task
-			// Graph did create still reaches state.
-			var cancel context.CancelFunc
-			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-			defer cancel()
-		}
-		// Give Graph a moment: a task created by the failed call may take a little while to be listed.
-		if sleepCtx(lookCtx, 2*time.Second) != nil {
-			return nil, err
-		}
-		found, lookErr := r.findCreated(lookCtx, plan, since)
-		switch {
-		case lookErr != nil:
-			return nil, fmt.Errorf("%w\n\nThe task may have been created: looking for it failed too (%s). Before applying again, check "+
-				"Intune for security configuration tasks named %q created after %s and import the right one with terraform import",
-				err, graph.Describe(lookErr), plan.DisplayName.ValueString(), since.UTC().Format(time.RFC3339))
-		case len(found) == 1:
-			tflog.Info(ctx, "found the task the ambiguous create made", map[string]any{"id": derefString(found[0].Model.GetId())})
-			if ctx.Err() != nil {
-				return found[0], err
-			}
-			return found[0], nil
-		case len(found) > 1:
-			ids := make([]string, len(found))
-			for i, f := range found {
-				ids[i] = derefString(f.Model.GetId())
-			}
-			return nil, fmt.Errorf("%w\n\nThe create may have succeeded, and Graph holds %d matching tasks named %q created after %s: %s. "+
-				"Keep one with terraform import and delete the others", err, len(found), plan.DisplayName.ValueString(),
-				since.UTC().Format(time.RFC3339), strings.Join(ids, ", "))
-		}
-		if ctx.Err() != nil {
-			return nil, err
-		}
-		tflog.Info(ctx, "the ambiguous create made no task; posting again", map[string]any{"attempt": attempt})
-	}
-}
-
-// findCreated lists the tasks that this create could have made: same configured values, created
-// after since.
-func (r *taskResource) findCreated(ctx context.Context, plan taskModel, since time.Time) ([]*graph.Task, error) {
-	all, err := r.client.ListTasks(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []*graph.Task
-	for _, t := range all {
-		m, ok := t.Security()
-		if !ok || m.GetCreatedDateTime() == nil || m.GetCreatedDateTime().Before(since) {
-			continue
-		}
-		got, diags := flattenTask(t, plan)
-		if diags.HasError() || !sameConfigured(plan, got) {
-			continue
-		}
-		out = append(out, t)
-	}
-	return out, nil
-}
-
-// sameConfigured compares the configured (non-null, known) attributes of plan with got.
-func sameConfigured(plan, got taskModel) bool {
-	pairs := [][2]interface {
-		IsNull() bool
-		IsUnknown() bool
-		String() string
-	}{
-		{plan.DisplayName, got.DisplayName}, {plan.Description, got.Description}, {plan.Creator, got.Creator},
-		{plan.CreatorNotes, got.CreatorNotes}, {plan.AssignedTo, got.AssignedTo}, {plan.Insights, got.Insights},
-		{plan.DueDateTime, got.DueDateTime}, {plan.Category, got.Category}, {plan.Priority, got.Priority},
-		{plan.Status, got.Status}, {plan.EndpointSecurityPolicy, got.EndpointSecurityPolicy},
-		{plan.ApplicablePlatform, got.ApplicablePlatform}, {plan.EndpointSecurityPolicyProfile, got.EndpointSecurityPolicyProfile},
-		{plan.ManagedDeviceCount, got.ManagedDeviceCount},
-	}
-	for _, p := range pairs {
-		if p[0].IsNull() || p[0].IsUnknown() {
-			continue
-		}
-		if p[0].String() != p[1].String() {
-			return false
-		}
-	}
-	return true
+	r.writeState(ctx, task, plan, &config.taskModel, false, &resp.State, &resp.Diagnostics)
 }
 
 func (r *taskResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -217,10 +125,13 @@ func (r *taskResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	task, err := r.get(ctx, state.ID.ValueString(), createdAt(state.taskModel))
+	id := state.ID.ValueString()
+	// This resource's task: no create-recovery lookup of this run may adopt it.
+	r.client.Claims().Claim(id)
+	task, err := r.find(ctx, id, state.CreatedDateTime)
 	if graph.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Intune security configuration task not found",
-			fmt.Sprintf("Task %s no longer exists in Graph, so it was removed from state; the next plan creates it again.", state.ID.ValueString()))
+			fmt.Sprintf("Task %s no longer exists in Graph, so it was removed from state; the next plan creates it again.", id))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -228,43 +139,19 @@ func (r *taskResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		resp.Diagnostics.AddError("reading Intune security configuration task", graph.Describe(err))
 		return
 	}
-	r.writeState(ctx, task, state, &resp.State, &resp.Diagnostics)
+	r.writeState(ctx, task, state, nil, false, &resp.State, &resp.Diagnostics)
 }
 
-// get reads a task. A 404 for a task created moments ago may only mean Graph's replicas have not
-// caught up, so until the task is consistencyWindow old (and within ctx), a 404 is asked again;
-// an older task gets one confirming read.
-func (r *taskResource) get(ctx context.Context, id string, created time.Time) (*graph.Task, error) {
-	wait := time.Second
-	for attempt := 1; ; attempt++ {
-		task, err := r.client.GetTask(ctx, id)
-		if !graph.IsNotFound(err) {
-			return task, err
-		}
-		young := !created.IsZero() && time.Since(created) < consistencyWindow
-		if !young && attempt >= 2 {
-			return nil, err
-		}
-		tflog.Debug(ctx, "task not found; asking again in case Graph is catching up", map[string]any{"id": id, "attempt": attempt})
-		if sleepCtx(ctx, wait) != nil {
-			return nil, err
-		}
-		wait = min(wait*2, 5*time.Second)
-	}
-}
-
-func createdAt(m taskModel) time.Time {
-	if m.CreatedDateTime.IsNull() || m.CreatedDateTime.IsUnknown() {
-		return time.Time{}
-	}
-	t, _ := time.Parse(time.RFC3339Nano, m.CreatedDateTime.ValueString())
-	return t
+// find reads a task, with the consistency grace for one created moments ago (findTask).
+func (r *taskResource) find(ctx context.Context, id string, created timetypes.RFC3339) (*graph.Task, error) {
+	return findTask(ctx, r.client, id, func() bool { return recentlyCreated(r.client, id, created) })
 }
 
 func (r *taskResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state resourceModel
+	var plan, state, config resourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -276,6 +163,7 @@ func (r *taskResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	id := state.ID.ValueString()
+	r.client.Claims().Claim(id)
 
 	// A status change with a note goes through the updateStatus action, which records the note;
 	// everything else goes through one PATCH.
@@ -311,15 +199,23 @@ func (r *taskResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		}
 		task = nil // the PATCH answer, if any, predates the status change
 	}
+	stale := false
 	if task == nil {
-		// Graph answered 204 (or nothing was patched): read the task to learn its values.
-		task, err = r.get(ctx, id, createdAt(state.taskModel))
+		// Graph answered 204, or changed the status by the action, or nothing was patched: read
+		// the task until it shows what was written, which a lagging replica may not at once
+		// (graph-behaviour.md §8).
+		task, stale, err = r.waitShows(ctx, id, plan.taskModel, config.taskModel, state.CreatedDateTime)
 		if err != nil {
 			resp.Diagnostics.AddError("reading Intune security configuration task after update", graph.Describe(err))
 			return
 		}
+		if stale {
+			resp.Diagnostics.AddWarning("Graph does not show the update yet",
+				fmt.Sprintf("Task %s was updated, but Graph still answered with earlier values after %s. State holds the values "+
+					"that were written; the next refresh shows what Graph holds by then.", id, consistencyWindow))
+		}
 	}
-	r.writeState(ctx, task, plan, &resp.State, &resp.Diagnostics)
+	r.writeState(ctx, task, plan, &config.taskModel, stale, &resp.State, &resp.Diagnostics)
 }
 
 func (r *taskResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -344,27 +240,8 @@ func (r *taskResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		resp.Diagnostics.AddError("deleting Intune security configuration task", graph.Describe(err))
 		return
 	}
-	if err := r.waitGone(ctx, id); err != nil {
+	if err := waitTaskDeleted(ctx, r.client, id); err != nil {
 		resp.Diagnostics.AddError("waiting for Intune security configuration task to be deleted", graph.Describe(err))
-	}
-}
-
-// waitGone reads the task until Graph reports it gone, so that a re-create in the same apply does
-// not race a delete still being replicated.
-func (r *taskResource) waitGone(ctx context.Context, id string) error {
-	wait := 500 * time.Millisecond
-	for {
-		_, err := r.client.GetTask(ctx, id)
-		if graph.IsNotFound(err) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := sleepCtx(ctx, wait); err != nil {
-			return fmt.Errorf("task %s still exists after the delete: %w", id, err)
-		}
-		wait = min(wait*2, 5*time.Second)
 	}
 }
 
@@ -373,32 +250,30 @@ func (r *taskResource) ImportState(ctx context.Context, req resource.ImportState
 		resp.Diagnostics.AddError("importing Intune security configuration task", "The import id is empty: give the task's Graph id, e.g. terraform import intune_security_configuration_task.example 5d630f12-0f12-5d63-120f-635d120f635d.")
 		return
 	}
+	r.client.Claims().Claim(req.ID)
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }
 
-// writeState flattens task onto prior (plan or state) and stores it with the Terraform-only values.
-type stateSetter interface {
-	Set(context.Context, any) diag.Diagnostics
-}
-
-func (r *taskResource) writeState(ctx context.Context, task *graph.Task, prior resourceModel, state stateSetter, diags *diag.Diagnostics) {
+// writeState flattens task onto prior (the plan, or the state on refresh) and stores it with the
+// Terraform-only values. After an apply (config not nil), an Optional+Computed attribute the
+// configuration leaves out keeps its planned value even if Graph now holds another (someone
+// changed status in the portal after the plan was made): Terraform requires the planned value, and
+// the next refresh shows the change. With stale, every configured attribute keeps its planned
+// value too: Graph accepted the write but a lagging replica does not show it yet.
+func (r *taskResource) writeState(ctx context.Context, task *graph.Task, prior resourceModel, config *taskModel, stale bool, state stateSetter, diags *diag.Diagnostics) {
 	m, d := flattenTask(task, prior.taskModel)
 	diags.Append(d...)
 	if d.HasError() {
 		return
 	}
+	if config != nil {
+		keepPlanned(&m, prior.taskModel, *config, stale)
+	}
 	out := resourceModel{taskModel: m, StatusNote: prior.StatusNote, Timeouts: prior.Timeouts}
 	diags.Append(state.Set(ctx, &out)...)
 }
 
-// sleepCtx waits d, or returns ctx's error if it ends first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+// stateSetter is what writeState writes to: the response's state.
+type stateSetter interface {
+	Set(context.Context, any) diag.Diagnostics
 }

@@ -75,9 +75,12 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: docs["due_date_time"] + " For example " +
 					"`2026-12-31T17:00:00-08:00`. Graph stores the instant and answers in UTC; a value naming the same " +
 					"instant in another offset never shows a difference. Fractional seconds are kept, up to Graph's " +
-					"precision of 7 digits (100 ns); more digits are rejected at plan time. Removing it clears the date in Graph.",
+					"precision of 7 digits (100 ns); more digits are rejected at plan time. Graph's `dueDateTime` cannot be " +
+					"null: a task without a due date holds `" + unsetDateTime + "`, which the provider shows as no value " +
+					"(null), and that instant cannot be configured. **Removing it clears the due date in Graph** (the provider " +
+					"writes `" + unsetDateTime + "` back).",
 				Optional:      true,
-				Validators:    []validator.String{graphPrecision{}},
+				Validators:    []validator.String{graphPrecision{}, notUnsetDateTime{}},
 				PlanModifiers: []planmodifier.String{sameInstant{}},
 			},
 			"category":                         optionalEnum("category", categoryEnum),
@@ -87,15 +90,18 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"applicable_platform":              optionalEnum("applicable_platform", applicablePlatformEnum),
 			"endpoint_security_policy_profile": optionalEnum("endpoint_security_policy_profile", endpointSecurityPolicyProfileEnum),
 			"managed_device_count": schema.Int32Attribute{
-				MarkdownDescription: docs["managed_device_count"] + " When omitted, Graph's value (0 for a new task) is kept in state and not managed.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.Int32{int32validator.Between(0, maxManagedDeviceCount)},
-				PlanModifiers:       []planmodifier.Int32{int32planmodifier.UseStateForUnknown()},
+				MarkdownDescription: docs["managed_device_count"] + " Graph's `managedDeviceCount` cannot be null. When omitted, " +
+					"Graph's value (0 for a new task) is shown in state and not managed: **removing it from the configuration keeps " +
+					"the value Graph holds**, it does not reset it.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.Int32{int32validator.Between(0, maxManagedDeviceCount)},
+				PlanModifiers: []planmodifier.Int32{int32planmodifier.UseStateForUnknown()},
 			},
 			"intended_settings": schema.ListNestedAttribute{
-				MarkdownDescription: docs["intended_settings"] + " Omitting it and an empty list from Graph are the same; removing it from the configuration clears the list in Graph.",
-				Optional:            true,
+				MarkdownDescription: docs["intended_settings"] + " Omitting it and an empty list from Graph are the same. " +
+					"**Removing it from the configuration clears the list in Graph** (the provider sends `[]`).",
+				Optional: true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"name": schema.StringAttribute{
@@ -126,17 +132,19 @@ func resourceSchema(ctx context.Context) schema.Schema {
 
 func optionalString(name string) schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: docs[name] + " Removing it from the configuration clears it in Graph.",
+		MarkdownDescription: docs[name] + " **Removing it from the configuration clears it in Graph** (the provider sends `null`).",
 		Optional:            true,
 	}
 }
 
-// optionalEnum is Optional+Computed: Graph fills an omitted enum with its first member, which must
-// not show as a difference, and the value stays in state while it is not configured.
+// optionalEnum is Optional+Computed: the enums are non-nullable, Graph fills an omitted one with its
+// first member, which must not show as a difference, and the value stays in state while it is not
+// configured (graph-behaviour.md §2.5).
 func optionalEnum(name string, e enum) schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: fmt.Sprintf("%s Case-sensitive. When omitted, Graph's value (`%s` for a new task) "+
-			"is kept in state and not managed.", docs[name], e.values[0]),
+		MarkdownDescription: fmt.Sprintf("%s Case-sensitive. Graph's property cannot be null. When omitted, Graph's value "+
+			"(`%s` for a new task) is shown in state and not managed: **removing it from the configuration keeps the value "+
+			"Graph holds**, it does not reset it.", docs[name], e.unset()),
 		Optional:      true,
 		Computed:      true,
 		Validators:    []validator.String{stringvalidator.OneOf(e.values...)},

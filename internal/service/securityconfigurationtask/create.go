@@ -1,0 +1,221 @@
+package securityconfigurationtask
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
+
+	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
+)
+
+// Create recovery: when a POST ends without telling whether Graph created the task, the provider
+// looks for the task before posting again (graph-behaviour.md §7.4).
+const (
+	// maxReposts is how often a create is posted again after a lookup found nothing.
+	maxReposts = 2
+	// createWindowAllowance widens the window on Graph's clock in which the lost create's task must
+	// have been stamped: the Date header has whole seconds, and Intune, which stamps
+	// createdDateTime, is not the front door that writes Date.
+	createWindowAllowance = 30 * time.Second
+	// localClockAllowance is the allowance when no answer carried a Date header and the window has
+	// to be measured on this machine's clock, which may be off Graph's by more.
+	localClockAllowance = 2 * time.Minute
+	// lookupBudget is how long a lookup may take once the create's own deadline has passed, so a
+	// task Graph did create still reaches state (tainted) instead of being orphaned.
+	lookupBudget = time.Minute
+)
+
+// create POSTs the task. When a POST fails in a way that leaves open whether Graph created it, the
+// task is looked for before posting again, so that a retried create never leaves two tasks. When
+// the task is found after the operation's deadline, both the task (so its id reaches state and the
+// resource is tainted) and the error are returned.
+func (r *taskResource) create(ctx context.Context, body models.SecurityConfigurationTaskable, plan taskModel) (*graph.Task, error) {
+	for reposts := 0; ; reposts++ {
+		task, at, err := r.client.CreateTask(ctx, body)
+		if err == nil || !graph.AmbiguousWrite(err) {
+			return task, err
+		}
+		tflog.Warn(ctx, "create ended ambiguously; looking for the task before posting again",
+			map[string]any{"reposts": reposts, "error": err.Error()})
+		lookCtx := ctx
+		if ctx.Err() != nil {
+			var cancel context.CancelFunc
+			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), lookupBudget)
+			defer cancel()
+		}
+		look, lookErr := r.findCreated(lookCtx, plan, at, err)
+		switch {
+		case lookErr != nil:
+			return nil, fmt.Errorf("%w\n\nThe task may have been created: looking for it failed too (%s).\n\n%s",
+				err, graph.Describe(lookErr), lookGuidance(plan, look))
+		case look.adopted != nil:
+			tflog.Info(ctx, "adopted the task the ambiguous create made", map[string]any{"id": look.adopted.ID})
+			if ctx.Err() != nil {
+				return look.adopted, err
+			}
+			return look.adopted, nil
+		case len(look.candidates) > 1:
+			return nil, fmt.Errorf("%w\n\nThe create may have succeeded, and Graph holds %d tasks that match this configuration, were created "+
+				"when it was sent and belong to no other resource of this run: %s. The provider cannot tell which, if any, this "+
+				"create made; another may belong to a configuration outside this run.\n\n%s",
+				err, len(look.candidates), strings.Join(look.candidates, ", "), lookGuidance(plan, look))
+		case ctx.Err() != nil:
+			return nil, fmt.Errorf("%w\n\nNo task made by this create was found.\n\n%s", err, lookGuidance(plan, look))
+		case reposts == maxReposts:
+			return nil, fmt.Errorf("%w\n\nThe answer to this create was lost %d times; each time no task it could have made appeared "+
+				"within %s, so it was sent again, and the provider gives up now.\n\n%s",
+				err, reposts+1, consistencyWindow, lookGuidance(plan, look))
+		}
+		tflog.Info(ctx, "the ambiguous create made no task; posting again", map[string]any{"reposts": reposts + 1})
+	}
+}
+
+// lookup is what findCreated saw: the task it adopted, or the unclaimed candidates, and the
+// window it searched (on Graph's clock, for the guidance).
+type lookup struct {
+	adopted      *graph.Task
+	candidates   []string
+	since, until time.Time
+}
+
+// lookGuidance tells the user how to find the task a lost create may have made. It never suggests
+// deleting anything: a task that matches may belong to another resource or configuration.
+func lookGuidance(plan taskModel, look lookup) string {
+	when := "around the time of this apply"
+	if !look.since.IsZero() {
+		when = fmt.Sprintf("between %s and %s (Graph's clock)", look.since.UTC().Format(time.RFC3339), look.until.UTC().Format(time.RFC3339))
+	}
+	return fmt.Sprintf("Before applying again, look in Intune for security configuration tasks named %q created %s. If one is this "+
+		"resource's, bring it under management with terraform import (or an import block) using its id, instead of creating another.",
+		plan.DisplayName.ValueString(), when)
+}
+
+// findCreated looks for the task a lost create of plan may have made. It polls the collection for
+// as long as the consistency window after the POST left, because a list can lag behind a create
+// like item reads do; it adopts a task only when exactly one unclaimed task matches.
+func (r *taskResource) findCreated(ctx context.Context, plan taskModel, at graph.CreateAttempt, failed error) (lookup, error) {
+	var look lookup
+	claims := r.client.Claims()
+	wait := 2 * time.Second
+	for {
+		list, err := r.client.ListTasks(ctx)
+		if err != nil {
+			return look, err
+		}
+		// A POST of this process still on the wire may have put its task in this list before its
+		// answer arrives and its id is claimed: let those settle before deciding what is unclaimed.
+		if err := claims.WaitSettled(ctx); err != nil {
+			return look, fmt.Errorf("waiting for this run's other creates to be answered: %w", err)
+		}
+		look.since, look.until = createWindow(list, at, failed)
+		var ids []string
+		byID := map[string]*graph.Task{}
+		for _, t := range list.Tasks {
+			m, ok := t.Security()
+			if !ok || m.GetCreatedDateTime() == nil {
+				continue
+			}
+			if c := *m.GetCreatedDateTime(); c.Before(look.since) || c.After(look.until) || !createdFrom(plan, t) {
+				continue
+			}
+			ids = append(ids, t.ID)
+			byID[t.ID] = t
+		}
+		free := claims.Adopt(ids)
+		switch {
+		case len(free) == 1:
+			look.adopted = byID[free[0]]
+			return look, nil
+		case len(free) > 1:
+			look.candidates = free
+			return look, nil
+		case time.Since(at.SentAt) >= consistencyWindow:
+			return look, nil
+		}
+		tflog.Debug(ctx, "no task found yet; the list may lag behind the create, asking again", map[string]any{"wait": wait.String()})
+		if err := sleepCtx(ctx, wait); err != nil {
+			return look, err
+		}
+		wait = min(wait*2, 5*time.Second)
+	}
+}
+
+// createWindow is when, on Graph's clock, a task made by the lost POST can have been stamped: from
+// the moment the POST left to the moment the list was read, widened by an allowance. Graph's clock
+// comes from the Date header of the failed answer, or else of the list's, and the POST's departure
+// is placed on it with the local monotonic clock, so this machine's wall clock does not matter.
+func createWindow(list *graph.TaskList, at graph.CreateAttempt, failed error) (since, until time.Time) {
+	listNow, listOK := list.GraphTimeAt(time.Now())
+	var ge *graph.Error
+	switch {
+	case errors.As(failed, &ge) && !ge.Date.IsZero():
+		sent := ge.Date.Add(-at.AnsweredAt.Sub(at.SentAt))
+		if !listOK {
+			listNow = ge.Date.Add(time.Since(at.AnsweredAt))
+		}
+		return sent.Add(-createWindowAllowance), listNow.Add(createWindowAllowance)
+	case listOK:
+		sent, _ := list.GraphTimeAt(at.SentAt)
+		return sent.Add(-createWindowAllowance), listNow.Add(createWindowAllowance)
+	default:
+		return at.SentAt.Add(-localClockAllowance), time.Now().Add(localClockAllowance)
+	}
+}
+
+// createdFrom reports whether t is what a create of plan would have made: every attribute plan
+// configures holds that value in Graph, and every attribute plan leaves unset holds Graph's unset
+// value (graph-behaviour.md §2.2), with the resource's usual rules: null and "" are the same text,
+// date-times compare as instants, an empty list is no list.
+func createdFrom(plan taskModel, t *graph.Task) bool {
+	got, diags := flattenTask(t, taskModel{})
+	if diags.HasError() {
+		return false
+	}
+	for _, p := range [][2]types.String{
+		{plan.DisplayName, got.DisplayName}, {plan.Description, got.Description}, {plan.Creator, got.Creator},
+		{plan.CreatorNotes, got.CreatorNotes}, {plan.AssignedTo, got.AssignedTo}, {plan.Insights, got.Insights},
+	} {
+		if p[0].ValueString() != p[1].ValueString() {
+			return false
+		}
+	}
+	switch {
+	case plan.DueDateTime.IsNull() != got.DueDateTime.IsNull():
+		return false
+	case !plan.DueDateTime.IsNull() && !instantEqual(plan.DueDateTime.ValueString(), got.DueDateTime.ValueString()):
+		return false
+	}
+	for _, e := range []struct {
+		e         enum
+		plan, got types.String
+	}{
+		{categoryEnum, plan.Category, got.Category}, {priorityEnum, plan.Priority, got.Priority},
+		{statusEnum, plan.Status, got.Status}, {endpointSecurityPolicyEnum, plan.EndpointSecurityPolicy, got.EndpointSecurityPolicy},
+		{applicablePlatformEnum, plan.ApplicablePlatform, got.ApplicablePlatform},
+		{endpointSecurityPolicyProfileEnum, plan.EndpointSecurityPolicyProfile, got.EndpointSecurityPolicyProfile},
+	} {
+		want := e.e.unset()
+		if !e.plan.IsUnknown() && !e.plan.IsNull() {
+			want = e.plan.ValueString()
+		}
+		if e.got.ValueString() != want {
+			return false
+		}
+	}
+	var wantCount int32
+	if !plan.ManagedDeviceCount.IsUnknown() && !plan.ManagedDeviceCount.IsNull() {
+		wantCount = plan.ManagedDeviceCount.ValueInt32()
+	}
+	if got.ManagedDeviceCount.ValueInt32() != wantCount {
+		return false
+	}
+	ps, d1 := settingsOf(context.Background(), plan.IntendedSettings)
+	gs, d2 := settingsOf(context.Background(), got.IntendedSettings)
+	return !d1.HasError() && !d2.HasError() && settingsEqual(ps, gs)
+}
