@@ -100,19 +100,20 @@ const (
 // Argument names used in the errors below. They are the provider's argument names: the provider
 // adds the environment variables that also set each one when it reports the error.
 const (
-	ArgTenantID          = "tenant_id"
-	ArgClientID          = "client_id"
-	ArgClientSecret      = "client_secret"
-	ArgClientCertificate = "client_certificate"
-	ArgUseOIDC           = "use_oidc"
-	ArgOIDCToken         = "oidc_token"
-	ArgOIDCTokenFilePath = "oidc_token_file_path"
-	ArgOIDCRequestToken  = "oidc_request_token"
-	ArgOIDCRequestURL    = "oidc_request_url"
-	ArgADOConnectionID   = "ado_pipeline_service_connection_id"
-	ArgUseAKS            = "use_aks_workload_identity"
-	ArgUseMSI            = "use_msi"
-	ArgUseCLI            = "use_cli"
+	ArgTenantID                  = "tenant_id"
+	ArgClientID                  = "client_id"
+	ArgClientSecret              = "client_secret"
+	ArgClientCertificate         = "client_certificate"
+	ArgClientCertificatePassword = "client_certificate_password"
+	ArgUseOIDC                   = "use_oidc"
+	ArgOIDCToken                 = "oidc_token"
+	ArgOIDCTokenFilePath         = "oidc_token_file_path"
+	ArgOIDCRequestToken          = "oidc_request_token"
+	ArgOIDCRequestURL            = "oidc_request_url"
+	ArgADOConnectionID           = "ado_pipeline_service_connection_id"
+	ArgUseAKS                    = "use_aks_workload_identity"
+	ArgUseMSI                    = "use_msi"
+	ArgUseCLI                    = "use_cli"
 )
 
 // IncompleteError reports a method that the configuration asks for but cannot use: it names the
@@ -287,10 +288,9 @@ func build(m Method, cfg AuthConfig) (azcore.TokenCredential, error) {
 	}
 	switch m {
 	case MethodClientCertificate:
-		certs, key, err := azidentity.ParseCertificates(cfg.ClientCertificate, []byte(cfg.ClientCertificatePassword))
+		certs, key, err := parseClientCertificate(cfg.ClientCertificate, cfg.ClientCertificatePassword)
 		if err != nil {
-			// The parser's messages describe the format, never the contents or the password.
-			return nil, fmt.Errorf("reading client_certificate (PKCS#12/PFX or PEM with a private key): %w", err)
+			return nil, err
 		}
 		return azidentity.NewClientCertificateCredential(cfg.TenantID, cfg.ClientID, certs, key, &azidentity.ClientCertificateCredentialOptions{
 			ClientOptions: co, DisableInstanceDiscovery: disco,

@@ -1,11 +1,14 @@
 package provider_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
@@ -58,6 +61,60 @@ func TestAuth_gitHubFetchesAnIDTokenPerTokenRequest(t *testing.T) {
 	listTasks(t, cred, endpoint)
 	if n := idTokens() - after; n != 0 {
 		t.Fatalf("%d ID token requests for a Graph call with a cached access token", n)
+	}
+}
+
+// TestAuth_clientCertificatePFX authenticates with both kinds of PKCS#12 file: what OpenSSL 3 and
+// current Windows export (AES-256-CBC, PBKDF2, SHA-256 MAC), inline in base64 as pipelines pass
+// it, and the legacy SHA-1/3DES kind, from a file.
+func TestAuth_clientCertificatePFX(t *testing.T) {
+	t.Parallel()
+	sim := acctest.RequireEmulator(t)
+	const password = "pfx-password"
+	cases := []struct {
+		name, appID string
+		enc         *pkcs12.Encoder
+		inline      bool
+	}{
+		{"AES-256 with a SHA-256 MAC, inline", "c0000000-0000-4000-8000-0000000ce256", pkcs12.Modern2023, true},
+		{"SHA-1/3DES, from a file", "c0000000-0000-4000-8000-0000000ce3de", pkcs12.LegacyDES, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, key, cert := newClientCertificate(t, sim, tc.appID)
+			pfx := pfxOf(t, tc.enc, key, cert, password)
+			vars := map[string]string{"ARM_CLIENT_ID": tc.appID, "ARM_CLIENT_CERTIFICATE_PASSWORD": password}
+			if tc.inline {
+				vars["ARM_CLIENT_CERTIFICATE"] = base64.StdEncoding.EncodeToString(pfx)
+			} else {
+				vars["ARM_CLIENT_CERTIFICATE_PATH"] = writeFile(t, "client.pfx", string(pfx))
+			}
+			cred, endpoint := credentialFromEnv(t, simEnv(t, vars), graph.MethodClientCertificate)
+			listTasks(t, cred, endpoint)
+		})
+	}
+}
+
+// TestAuth_clientCertificateWrongPassword: a PFX with the wrong client_certificate_password is an
+// error that names the argument and says the password does not open the file, without quoting it.
+func TestAuth_clientCertificateWrongPassword(t *testing.T) {
+	t.Parallel()
+	const appID = "c0000000-0000-4000-8000-0000000ce0ff"
+	sim := acctest.RequireEmulator(t)
+	_, key, cert := newClientCertificate(t, sim, appID)
+	pfx := pfxOf(t, pkcs12.Modern2023, key, cert, "the-right-password")
+	const wrong = "Sekr1t~the-wrong-password"
+	_, auth, err := provider.ResolveFromEnv(simEnv(t, map[string]string{"ARM_CLIENT_ID": appID,
+		"ARM_CLIENT_CERTIFICATE": base64.StdEncoding.EncodeToString(pfx), "ARM_CLIENT_CERTIFICATE_PASSWORD": wrong}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = graph.NewCredential(auth)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "client_certificate_password does not open the PKCS#12 (PFX) file") || strings.Contains(msg, wrong) {
+		t.Fatalf("got %q", msg)
 	}
 }
 
