@@ -3,6 +3,7 @@ package provider_test
 import (
 	"encoding/base64"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,13 +55,40 @@ func TestAuth_gitHubFetchesAnIDTokenPerTokenRequest(t *testing.T) {
 	if n := idTokens() - start; n != 2 {
 		t.Fatalf("%d ID token requests for 2 Entra token requests", n)
 	}
-	// The Graph client asks for a CAE-enabled token, which azidentity keeps apart: one more Entra
-	// request, so one more ID token. A second Graph call reuses MSAL's cached token: no fetch.
+	// The Graph client asks for an ordinary token (continuous access evaluation is off), the one
+	// MSAL already holds for this scope: Graph calls fetch no ID token.
 	listTasks(t, cred, endpoint)
-	after := idTokens()
 	listTasks(t, cred, endpoint)
-	if n := idTokens() - after; n != 0 {
-		t.Fatalf("%d ID token requests for a Graph call with a cached access token", n)
+	if n := idTokens() - start; n != 2 {
+		t.Fatalf("%d ID token requests for Graph calls with a cached access token", n-2)
+	}
+}
+
+// TestAuth_graphClientDoesNotAskForCAE checks the Entra token requests a Graph call makes: they
+// must not declare the CP1 client capability, which azidentity adds (as a claims form value) when
+// asked for a continuous access evaluation token. The provider sends Graph requests itself and
+// cannot answer the claims challenges such tokens draw (graph-behaviour.md §12).
+func TestAuth_graphClientDoesNotAskForCAE(t *testing.T) {
+	t.Parallel()
+	const appID = "c0000000-0000-4000-8000-0000000000ca"
+	sim := acctest.RequireEmulator(t)
+	iss := newIssuer(t, sim, "cae", appID)
+	cred, endpoint := credentialFromEnv(t, simEnv(t, map[string]string{"ARM_USE_OIDC": "true", "ARM_CLIENT_ID": appID,
+		"ARM_OIDC_TOKEN": iss.sign(t, "cae")}), graph.MethodOIDCToken)
+	listTasks(t, cred, endpoint)
+	n := 0
+	for _, r := range sim.Requests() {
+		form, err := url.ParseQuery(r.Body)
+		if r.Route != graphsim.RouteToken || err != nil || form.Get("client_id") != appID {
+			continue
+		}
+		n++
+		if c := form.Get("claims"); strings.Contains(c, "xms_cc") || strings.Contains(c, "CP1") {
+			t.Errorf("a token request asks for a CAE token: claims=%s", c)
+		}
+	}
+	if n == 0 {
+		t.Fatal("the emulator logged no token request for the app")
 	}
 }
 
