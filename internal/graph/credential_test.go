@@ -90,9 +90,10 @@ func TestChooseMethod_noneListsEveryMethod(t *testing.T) {
 
 func TestAuthConfig_StringHidesSecrets(t *testing.T) {
 	cfg := AuthConfig{ClientSecret: "sekrit-1", ClientCertificate: []byte("sekrit-2"), ClientCertificatePassword: "sekrit-3",
-		OIDCToken: "sekrit-4", OIDCRequestToken: "sekrit-5", TenantID: "tenant"}
+		OIDCToken: "sekrit-4", OIDCRequestToken: "sekrit-5", TenantID: "tenant",
+		OIDCRequestURL: "https://user:sekrit-6@ci.example/idtoken?api-version=2.0&sig=sekrit-7", MSIEndpoint: "http://127.0.0.1:9/msi?code=sekrit-8"}
 	for _, s := range []string{cfg.String(), fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg)} {
-		if strings.Contains(s, "sekrit") || !strings.Contains(s, "tenant") {
+		if strings.Contains(s, "sekrit") || !strings.Contains(s, "tenant") || !strings.Contains(s, `oidc_request_url="https://ci.example/idtoken"`) {
 			t.Fatalf("%s", s)
 		}
 	}
