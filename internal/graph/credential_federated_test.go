@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -66,16 +65,16 @@ func TestIDTokenErrorsHideTheQuery(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Run("GitHub Actions", func(t *testing.T) {
-				_, err := gitHubAssertion(hc, tc.url, requestToken)(context.Background())
+				_, err := gitHubAssertion(hc, tc.url, requestToken)(t.Context())
 				checkHidden(t, err, tc.wantPath)
 			})
 			t.Run("Azure DevOps", func(t *testing.T) {
-				_, err := azureDevOpsAssertion(hc, tc.url, requestToken, "connection-id")(context.Background())
+				_, err := azureDevOpsAssertion(hc, tc.url, requestToken, "connection-id")(t.Context())
 				checkHidden(t, err, tc.wantPath)
 			})
 			t.Run("managed identity endpoint", func(t *testing.T) {
 				c := &msiEndpointCredential{endpoint: tc.url, http: hc}
-				_, err := c.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}})
+				_, err := c.GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}})
 				checkHidden(t, err, strings.Replace(tc.wantPath, "oidc_request_url", "msi_endpoint", 1))
 			})
 		})

@@ -141,7 +141,7 @@ type blockingCredential struct {
 	calls            atomic.Int32
 }
 
-func (b *blockingCredential) GetToken(ctx context.Context, _ policy.TokenRequestOptions) (azcore.AccessToken, error) {
+func (b *blockingCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	if b.calls.Add(1) == 1 {
 		close(b.entered)
 		<-b.release
@@ -169,13 +169,13 @@ func TestCachingCredential_waitHonoursContext(t *testing.T) {
 		}()
 		return ch
 	}
-	first := get(context.Background())
+	first := get(t.Context())
 	<-inner.entered
-	patient := get(context.Background())
+	patient := get(t.Context())
 
-	cancelled, cancel := context.WithCancel(context.Background())
+	cancelled, cancel := context.WithCancel(t.Context())
 	cancel()
-	short, cancelShort := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	short, cancelShort := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancelShort()
 	for name, tc := range map[string]struct {
 		ctx  context.Context
