@@ -18,6 +18,7 @@ require (
 	github.com/microsoft/kiota-serialization-json-go v1.1.2
 	github.com/microsoftgraph/msgraph-beta-sdk-go v0.165.0
 	github.com/microsoftgraph/msgraph-sdk-go-core v1.4.1
+	software.sslmate.com/src/go-pkcs12 v0.6.0
 )
 
 require (

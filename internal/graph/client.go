@@ -89,8 +89,12 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	}
 	u, _ := url.Parse(endpoint)
 
-	auth, err := kazure.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(
-		cfg.Credential, []string{endpoint + "/.default"}, []string{u.Hostname()})
+	// Continuous access evaluation is switched off (the last argument): with it on, Entra issues
+	// CAE-capable tokens and Graph may answer 401 with a claims challenge that only the adapter's
+	// Send answers, while send below uses the middleware directly and would surface the challenge
+	// as a failure. Ordinary tokens never draw one (graph-behaviour.md §12).
+	auth, err := kazure.NewAzureIdentityAuthenticationProviderWithScopesAndValidHostsAndObservabilityOptionsAndIsCaeEnabled(
+		cfg.Credential, []string{endpoint + "/.default"}, []string{u.Hostname()}, kazure.ObservabilityOptions{}, false)
 	if err != nil {
 		return nil, fmt.Errorf("building the Graph authentication provider: %w", err)
 	}

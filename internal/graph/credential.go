@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"strings"
 
@@ -70,12 +71,23 @@ func (c AuthConfig) String() string {
 		}
 		return "unset"
 	}
-	return fmt.Sprintf("AuthConfig{tenant_id=%q client_id=%q authority_host=%q client_secret=%s client_certificate=%s "+
+	// The URLs are shown without userinfo or query, where an ID token URL can hold a secret.
+	shortURL := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		u, err := url.Parse(s)
+		if err != nil {
+			return "set (not a URL)"
+		}
+		return urlForMessages(u)
+	}
+	return fmt.Sprintf("AuthConfig{tenant_id=%q client_id=%q authority_host=%q client_secret=%s client_certificate=%s client_certificate_password=%s "+
 		"use_oidc=%t oidc_token=%s oidc_token_file_path=%q oidc_request_token=%s oidc_request_url=%q ado_pipeline_service_connection_id=%q "+
 		"use_aks_workload_identity=%t use_msi=%t msi_endpoint=%q use_cli=%t}",
-		c.TenantID, c.ClientID, c.AuthorityHost, set(c.ClientSecret != ""), set(len(c.ClientCertificate) > 0),
-		c.UseOIDC, set(c.OIDCToken != ""), c.OIDCTokenFilePath, set(c.OIDCRequestToken != ""), c.OIDCRequestURL, c.ADOServiceConnectionID,
-		c.UseAKSWorkloadIdentity, c.UseMSI, c.MSIEndpoint, c.UseCLI)
+		c.TenantID, c.ClientID, c.AuthorityHost, set(c.ClientSecret != ""), set(len(c.ClientCertificate) > 0), set(c.ClientCertificatePassword != ""),
+		c.UseOIDC, set(c.OIDCToken != ""), c.OIDCTokenFilePath, set(c.OIDCRequestToken != ""), shortURL(c.OIDCRequestURL), c.ADOServiceConnectionID,
+		c.UseAKSWorkloadIdentity, c.UseMSI, shortURL(c.MSIEndpoint), c.UseCLI)
 }
 
 // GoString keeps %#v as safe as %v.
@@ -100,19 +112,20 @@ const (
 // Argument names used in the errors below. They are the provider's argument names: the provider
 // adds the environment variables that also set each one when it reports the error.
 const (
-	ArgTenantID          = "tenant_id"
-	ArgClientID          = "client_id"
-	ArgClientSecret      = "client_secret"
-	ArgClientCertificate = "client_certificate"
-	ArgUseOIDC           = "use_oidc"
-	ArgOIDCToken         = "oidc_token"
-	ArgOIDCTokenFilePath = "oidc_token_file_path"
-	ArgOIDCRequestToken  = "oidc_request_token"
-	ArgOIDCRequestURL    = "oidc_request_url"
-	ArgADOConnectionID   = "ado_pipeline_service_connection_id"
-	ArgUseAKS            = "use_aks_workload_identity"
-	ArgUseMSI            = "use_msi"
-	ArgUseCLI            = "use_cli"
+	ArgTenantID                  = "tenant_id"
+	ArgClientID                  = "client_id"
+	ArgClientSecret              = "client_secret"
+	ArgClientCertificate         = "client_certificate"
+	ArgClientCertificatePassword = "client_certificate_password"
+	ArgUseOIDC                   = "use_oidc"
+	ArgOIDCToken                 = "oidc_token"
+	ArgOIDCTokenFilePath         = "oidc_token_file_path"
+	ArgOIDCRequestToken          = "oidc_request_token"
+	ArgOIDCRequestURL            = "oidc_request_url"
+	ArgADOConnectionID           = "ado_pipeline_service_connection_id"
+	ArgUseAKS                    = "use_aks_workload_identity"
+	ArgUseMSI                    = "use_msi"
+	ArgUseCLI                    = "use_cli"
 )
 
 // IncompleteError reports a method that the configuration asks for but cannot use: it names the
@@ -287,10 +300,9 @@ func build(m Method, cfg AuthConfig) (azcore.TokenCredential, error) {
 	}
 	switch m {
 	case MethodClientCertificate:
-		certs, key, err := azidentity.ParseCertificates(cfg.ClientCertificate, []byte(cfg.ClientCertificatePassword))
+		certs, key, err := parseClientCertificate(cfg.ClientCertificate, cfg.ClientCertificatePassword)
 		if err != nil {
-			// The parser's messages describe the format, never the contents or the password.
-			return nil, fmt.Errorf("reading client_certificate (PKCS#12/PFX or PEM with a private key): %w", err)
+			return nil, err
 		}
 		return azidentity.NewClientCertificateCredential(cfg.TenantID, cfg.ClientID, certs, key, &azidentity.ClientCertificateCredentialOptions{
 			ClientOptions: co, DisableInstanceDiscovery: disco,

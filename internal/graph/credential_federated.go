@@ -47,21 +47,22 @@ func gitHubAssertion(hc *http.Client, requestURL, requestToken string) func(cont
 	return func(ctx context.Context) (string, error) {
 		u, err := url.Parse(requestURL)
 		if err != nil {
-			return "", fmt.Errorf("oidc_request_url is not a URL: %w", err)
+			return "", fmt.Errorf("%s is not a URL: %w", ArgOIDCRequestURL, redactURLError(err))
 		}
+		secrets := querySecrets(u)
 		q := u.Query()
 		q.Set("audience", exchangeAudience)
 		u.RawQuery = q.Encode()
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("building the GitHub Actions ID token request: %w", redactURLError(err))
 		}
 		req.Header.Set("Authorization", "Bearer "+requestToken)
 		req.Header.Set("Accept", "application/json")
 		var out struct {
 			Value string `json:"value"`
 		}
-		if err := fetchIDToken(hc, req, "GitHub Actions", &out); err != nil {
+		if err := fetchIDToken(hc, req, "GitHub Actions", &out, secrets); err != nil {
 			return "", err
 		}
 		if out.Value == "" {
@@ -82,15 +83,16 @@ func azureDevOpsAssertion(hc *http.Client, requestURL, requestToken, connectionI
 	return func(ctx context.Context) (string, error) {
 		u, err := url.Parse(requestURL)
 		if err != nil {
-			return "", fmt.Errorf("oidc_request_url is not a URL: %w", err)
+			return "", fmt.Errorf("%s is not a URL: %w", ArgOIDCRequestURL, redactURLError(err))
 		}
+		secrets := querySecrets(u)
 		q := u.Query()
 		q.Set("api-version", "7.1")
 		q.Set("serviceConnectionId", connectionID)
 		u.RawQuery = q.Encode()
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("building the Azure DevOps ID token request: %w", redactURLError(err))
 		}
 		req.Header.Set("Authorization", "Bearer "+requestToken)
 		req.Header.Set("Content-Type", "application/json")
@@ -99,7 +101,7 @@ func azureDevOpsAssertion(hc *http.Client, requestURL, requestToken, connectionI
 		var out struct {
 			OIDCToken string `json:"oidcToken"`
 		}
-		if err := fetchIDToken(hc, req, "Azure DevOps", &out); err != nil {
+		if err := fetchIDToken(hc, req, "Azure DevOps", &out, secrets); err != nil {
 			return "", err
 		}
 		if out.OIDCToken == "" {
@@ -109,25 +111,26 @@ func azureDevOpsAssertion(hc *http.Client, requestURL, requestToken, connectionI
 	}
 }
 
-// fetchIDToken sends req and decodes a 200 answer into out. Errors give the status and the start
-// of an error body, which carries the service's explanation; a successful body (a token) is never
-// quoted, nor is the request's bearer token.
-func fetchIDToken(hc *http.Client, req *http.Request, who string, out any) error {
+// fetchIDToken sends req and decodes a 200 answer into out. Errors give the request as
+// scheme://host/path, the status and the start of an error body, which carries the service's
+// explanation. They never quote the URL's query string (an ID token URL can carry a secret there,
+// and url.URL.Redacted hides only userinfo), the request's bearer token, or a successful body (a
+// token): graph-behaviour.md §12. secrets are the configured URL's (querySecrets), hidden
+// wherever an error would echo them.
+func fetchIDToken(hc *http.Client, req *http.Request, who string, out any, secrets []string) error {
+	secrets = append(secrets, req.URL.RawQuery, strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer "))
+	where := req.Method + " " + urlForMessages(req.URL)
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("requesting an ID token from %s: %w", who, redactURLError(err))
+		return fmt.Errorf("requesting an ID token from %s (%s): %w", who, where, redactURLError(err, secrets...))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return fmt.Errorf("reading the %s ID token response: %w", who, err)
+		return fmt.Errorf("reading the %s ID token response (%s): %w", who, where, redactURLError(err, secrets...))
 	}
 	if resp.StatusCode != http.StatusOK {
-		msg := strings.TrimSpace(string(body))
-		if len(msg) > 300 {
-			msg = msg[:300] + "…"
-		}
-		return fmt.Errorf("%s answered %s to the ID token request (%s %s): %s", who, resp.Status, req.Method, req.URL.Redacted(), msg)
+		return fmt.Errorf("%s answered %s to the ID token request (%s): %s", who, resp.Status, where, errorBody(body, secrets...))
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return fmt.Errorf("the %s ID token response is not the expected JSON", who)
@@ -135,11 +138,58 @@ func fetchIDToken(hc *http.Client, req *http.Request, who string, out any) error
 	return nil
 }
 
-// redactURLError drops the URL from a transport error: an ID token URL can carry a token in its query.
-func redactURLError(err error) error {
+// urlForMessages is scheme://host/path: no userinfo and no query, which can hold secrets.
+func urlForMessages(u *url.URL) string {
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}).String()
+}
+
+// querySecrets is what of a configured URL's query must not appear in a message: the whole query
+// string, and each value long enough to be a key or a signature, as sent and decoded (a
+// redirect's Location can echo them apart from the rest). Only the configured URL's: the values
+// this package adds (an audience, a resource) are not secret and help explain an error.
+func querySecrets(u *url.URL) []string {
+	out := []string{u.RawQuery}
+	for _, vs := range u.Query() {
+		for _, v := range vs {
+			if len(v) >= 8 {
+				out = append(out, v, url.QueryEscape(v))
+			}
+		}
+	}
+	return out
+}
+
+// errorBody is the start of an error answer for a message, with any of secrets it echoes hidden.
+func errorBody(body []byte, secrets ...string) string {
+	msg := scrub(strings.TrimSpace(string(body)), secrets)
+	if len(msg) > 300 {
+		msg = strings.ToValidUTF8(msg[:300], "") + "…"
+	}
+	return msg
+}
+
+// redactURLError drops the URL from a transport error (*url.Error quotes the whole URL, query
+// included), and hides any of secrets that the remaining text still holds (a redirect's Location,
+// say). Scrubbing a secret replaces the error by its text.
+func redactURLError(err error, secrets ...string) error {
 	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
+	for errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if err == nil {
+		return errors.New("no detail")
+	}
+	if msg := err.Error(); scrub(msg, secrets) != msg {
+		return errors.New(scrub(msg, secrets))
 	}
 	return err
+}
+
+func scrub(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, "<redacted>")
+		}
+	}
+	return s
 }

@@ -38,8 +38,9 @@ func (c *msiEndpointCredential) GetToken(ctx context.Context, opts policy.TokenR
 	}
 	u, err := url.Parse(c.endpoint)
 	if err != nil {
-		return azcore.AccessToken{}, fmt.Errorf("msi_endpoint is not a URL: %w", err)
+		return azcore.AccessToken{}, fmt.Errorf("msi_endpoint is not a URL: %w", redactURLError(err))
 	}
+	secrets := querySecrets(u)
 	q := u.Query()
 	q.Set("api-version", "2018-02-01")
 	q.Set("resource", strings.TrimSuffix(opts.Scopes[0], "/.default"))
@@ -47,26 +48,24 @@ func (c *msiEndpointCredential) GetToken(ctx context.Context, opts policy.TokenR
 		q.Set("client_id", c.clientID)
 	}
 	u.RawQuery = q.Encode()
+	secrets = append(secrets, u.RawQuery)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return azcore.AccessToken{}, err
+		return azcore.AccessToken{}, fmt.Errorf("building the managed identity request: %w", redactURLError(err))
 	}
 	req.Header.Set("Metadata", "true")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return azcore.AccessToken{}, fmt.Errorf("managed identity endpoint: %w", redactURLError(err))
+		return azcore.AccessToken{}, fmt.Errorf("managed identity endpoint %s: %w", urlForMessages(u), redactURLError(err, secrets...))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return azcore.AccessToken{}, fmt.Errorf("reading the managed identity response: %w", err)
+		return azcore.AccessToken{}, fmt.Errorf("reading the managed identity response: %w", redactURLError(err, secrets...))
 	}
 	if resp.StatusCode != http.StatusOK {
-		msg := strings.TrimSpace(string(body))
-		if len(msg) > 300 {
-			msg = msg[:300] + "…"
-		}
-		return azcore.AccessToken{}, fmt.Errorf("managed identity endpoint %s answered %s: %s", u.Redacted(), resp.Status, msg)
+		// The endpoint is printed without its query: a configured msi_endpoint may carry a key there.
+		return azcore.AccessToken{}, fmt.Errorf("managed identity endpoint %s answered %s: %s", urlForMessages(u), resp.Status, errorBody(body, secrets...))
 	}
 	// IMDS sends the numbers as strings; App Service-style endpoints as numbers.
 	var r struct {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -89,9 +90,10 @@ func TestChooseMethod_noneListsEveryMethod(t *testing.T) {
 
 func TestAuthConfig_StringHidesSecrets(t *testing.T) {
 	cfg := AuthConfig{ClientSecret: "sekrit-1", ClientCertificate: []byte("sekrit-2"), ClientCertificatePassword: "sekrit-3",
-		OIDCToken: "sekrit-4", OIDCRequestToken: "sekrit-5", TenantID: "tenant"}
+		OIDCToken: "sekrit-4", OIDCRequestToken: "sekrit-5", TenantID: "tenant",
+		OIDCRequestURL: "https://user:sekrit-6@ci.example/idtoken?api-version=2.0&sig=sekrit-7", MSIEndpoint: "http://127.0.0.1:9/msi?code=sekrit-8"}
 	for _, s := range []string{cfg.String(), fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg)} {
-		if strings.Contains(s, "sekrit") || !strings.Contains(s, "tenant") {
+		if strings.Contains(s, "sekrit") || !strings.Contains(s, "tenant") || !strings.Contains(s, `oidc_request_url="https://ci.example/idtoken"`) {
 			t.Fatalf("%s", s)
 		}
 	}
@@ -130,5 +132,77 @@ func TestCachingCredential(t *testing.T) {
 	_, _ = c.GetToken(context.Background(), a)
 	if inner.calls != 3 {
 		t.Fatalf("calls = %d, want a refresh near expiry", inner.calls)
+	}
+}
+
+// blockingCredential's first GetToken signals entered and waits for release; later calls answer at once.
+type blockingCredential struct {
+	entered, release chan struct{}
+	calls            atomic.Int32
+}
+
+func (b *blockingCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	if b.calls.Add(1) == 1 {
+		close(b.entered)
+		<-b.release
+	}
+	return azcore.AccessToken{Token: "slow-token", ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+// TestCachingCredential_waitHonoursContext: while one caller's fetch is slow (az taking its time),
+// another caller whose context is cancelled, or ends while it waits, returns at once with the
+// context's error; the first caller still gets its token, and a patient caller shares it.
+func TestCachingCredential_waitHonoursContext(t *testing.T) {
+	inner := &blockingCredential{entered: make(chan struct{}), release: make(chan struct{})}
+	c := newCachingCredential(inner)
+	opts := policy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}}
+
+	type result struct {
+		tok azcore.AccessToken
+		err error
+	}
+	get := func(ctx context.Context) <-chan result {
+		ch := make(chan result, 1)
+		go func() {
+			tok, err := c.GetToken(ctx, opts)
+			ch <- result{tok, err}
+		}()
+		return ch
+	}
+	first := get(t.Context())
+	<-inner.entered
+	patient := get(t.Context())
+
+	cancelled, cancel := context.WithCancel(t.Context())
+	cancel()
+	short, cancelShort := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancelShort()
+	for name, tc := range map[string]struct {
+		ctx  context.Context
+		want error
+	}{"cancelled": {cancelled, context.Canceled}, "short deadline": {short, context.DeadlineExceeded}} {
+		select {
+		case r := <-get(tc.ctx):
+			if !errors.Is(r.err, tc.want) {
+				t.Errorf("%s: got %v, want %v", name, r.err, tc.want)
+			}
+		case <-time.After(2 * time.Second):
+			t.Errorf("%s: the caller still waits for another caller's fetch", name)
+		}
+	}
+
+	close(inner.release)
+	for name, ch := range map[string]<-chan result{"first": first, "patient": patient} {
+		select {
+		case r := <-ch:
+			if r.err != nil || r.tok.Token != "slow-token" {
+				t.Errorf("%s caller: %v, %v", name, r.tok.Token, r.err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s caller got no token", name)
+		}
+	}
+	if n := inner.calls.Load(); n != 1 {
+		t.Errorf("%d fetches, want the patient caller to share the first one", n)
 	}
 }

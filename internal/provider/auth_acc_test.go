@@ -4,13 +4,13 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
@@ -56,30 +56,25 @@ func TestAccAuth_clientSecretFile(t *testing.T) {
 func TestAccAuth_clientCertificate(t *testing.T) {
 	const appID = "c0000000-0000-4000-8000-00000000ce01"
 	sim := onlyAuthEnv(t, nil)
-	pemPath, _, _ := newClientCertificate(t, sim, appID)
-	steps := []resource.TestStep{{
-		Config: configList(fmt.Sprintf("  client_id = %q\n  client_certificate_path = %q", appID, pemPath)),
-		Check:  checkCount(sim, "POST", graphsim.RouteToken, sim.Count("POST", graphsim.RouteToken)),
-	}}
-	// A password-protected PFX, base64 inline as pipelines pass it. azidentity reads PKCS#12 through
-	// golang.org/x/crypto/pkcs12, which knows only the legacy SHA1/3DES encryption, so the bundle is
-	// exported that way (as `az ad sp create-for-rbac --create-cert` and older Windows tooling do).
-	if _, err := exec.LookPath("openssl"); err == nil {
-		pfx := filepath.Join(t.TempDir(), "client.pfx")
-		out, err := exec.CommandContext(t.Context(), "openssl", "pkcs12", "-export", "-in", pemPath, "-out", pfx, "-passout", "pass:pfx-password",
-			"-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1").CombinedOutput()
-		if err != nil {
-			t.Fatalf("openssl: %v %s", err, out)
-		}
-		b, _ := os.ReadFile(pfx)
-		steps = append(steps, resource.TestStep{
-			Config: configList(fmt.Sprintf("  client_id = %q\n  client_certificate = %q\n  client_certificate_password = \"pfx-password\"",
-				appID, base64.StdEncoding.EncodeToString(b))),
-		})
-	} else {
-		t.Log("openssl not found: the PFX step is skipped, only PEM is exercised")
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories, Steps: steps})
+	pemPath, key, cert := newClientCertificate(t, sim, appID)
+	// Password-protected PFX files of both kinds: what OpenSSL 3 and current Windows export
+	// (AES-256-CBC, PBKDF2, SHA-256 MAC), base64 inline as pipelines pass it, and the legacy
+	// SHA-1/3DES kind (`az ad sp create-for-rbac --create-cert`, older Windows tooling) from a file.
+	modern := base64.StdEncoding.EncodeToString(pfxOf(t, pkcs12.Modern2023, key, cert, "pfx-password"))
+	legacyPath := writeFile(t, "legacy.pfx", string(pfxOf(t, pkcs12.LegacyDES, key, cert, "pfx-password")))
+	// With every other auth variable blank, a step passes only if its certificate authenticates.
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories, Steps: []resource.TestStep{
+		{
+			Config: configList(fmt.Sprintf("  client_id = %q\n  client_certificate_path = %q", appID, pemPath)),
+			Check:  checkCount(sim, "POST", graphsim.RouteToken, sim.Count("POST", graphsim.RouteToken)),
+		},
+		{
+			Config: configList(fmt.Sprintf("  client_id = %q\n  client_certificate = %q\n  client_certificate_password = \"pfx-password\"", appID, modern)),
+		},
+		{
+			Config: configList(fmt.Sprintf("  client_id = %q\n  client_certificate_path = %q\n  client_certificate_password = \"pfx-password\"", appID, legacyPath)),
+		},
+	}})
 }
 
 func TestAccAuth_oidcTokenFile(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
@@ -159,6 +160,18 @@ func newClientCertificate(t *testing.T, sim *graphsim.Server, clientID string) (
 		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})...)
 	pemPath = writeFile(t, "client.pem", string(pemBytes))
 	return pemPath, key, cert
+}
+
+// pfxOf bundles key and cert into a password-protected PKCS#12 file of the encoder's kind:
+// pkcs12.Modern2023 is what OpenSSL 3 and current Windows export (AES-256-CBC, PBKDF2, SHA-256
+// MAC), pkcs12.LegacyDES the SHA-1/3DES kind of older tooling.
+func pfxOf(t *testing.T, enc *pkcs12.Encoder, key *rsa.PrivateKey, cert *x509.Certificate, password string) []byte {
+	t.Helper()
+	b, err := enc.Encode(key, cert, nil, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func writeFile(t *testing.T, name, content string) string {

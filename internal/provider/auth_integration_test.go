@@ -1,11 +1,15 @@
 package provider_test
 
 import (
+	"encoding/base64"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
@@ -51,13 +55,94 @@ func TestAuth_gitHubFetchesAnIDTokenPerTokenRequest(t *testing.T) {
 	if n := idTokens() - start; n != 2 {
 		t.Fatalf("%d ID token requests for 2 Entra token requests", n)
 	}
-	// The Graph client asks for a CAE-enabled token, which azidentity keeps apart: one more Entra
-	// request, so one more ID token. A second Graph call reuses MSAL's cached token: no fetch.
+	// The Graph client asks for an ordinary token (continuous access evaluation is off), the one
+	// MSAL already holds for this scope: Graph calls fetch no ID token.
 	listTasks(t, cred, endpoint)
-	after := idTokens()
 	listTasks(t, cred, endpoint)
-	if n := idTokens() - after; n != 0 {
-		t.Fatalf("%d ID token requests for a Graph call with a cached access token", n)
+	if n := idTokens() - start; n != 2 {
+		t.Fatalf("%d ID token requests for Graph calls with a cached access token", n-2)
+	}
+}
+
+// TestAuth_graphClientDoesNotAskForCAE checks the Entra token requests a Graph call makes: they
+// must not declare the CP1 client capability, which azidentity adds (as a claims form value) when
+// asked for a continuous access evaluation token. The provider sends Graph requests itself and
+// cannot answer the claims challenges such tokens draw (graph-behaviour.md §12).
+func TestAuth_graphClientDoesNotAskForCAE(t *testing.T) {
+	t.Parallel()
+	const appID = "c0000000-0000-4000-8000-0000000000ca"
+	sim := acctest.RequireEmulator(t)
+	iss := newIssuer(t, sim, "cae", appID)
+	cred, endpoint := credentialFromEnv(t, simEnv(t, map[string]string{"ARM_USE_OIDC": "true", "ARM_CLIENT_ID": appID,
+		"ARM_OIDC_TOKEN": iss.sign(t, "cae")}), graph.MethodOIDCToken)
+	listTasks(t, cred, endpoint)
+	n := 0
+	for _, r := range sim.Requests() {
+		form, err := url.ParseQuery(r.Body)
+		if r.Route != graphsim.RouteToken || err != nil || form.Get("client_id") != appID {
+			continue
+		}
+		n++
+		if c := form.Get("claims"); strings.Contains(c, "xms_cc") || strings.Contains(c, "CP1") {
+			t.Errorf("a token request asks for a CAE token: claims=%s", c)
+		}
+	}
+	if n == 0 {
+		t.Fatal("the emulator logged no token request for the app")
+	}
+}
+
+// TestAuth_clientCertificatePFX authenticates with both kinds of PKCS#12 file: what OpenSSL 3 and
+// current Windows export (AES-256-CBC, PBKDF2, SHA-256 MAC), inline in base64 as pipelines pass
+// it, and the legacy SHA-1/3DES kind, from a file.
+func TestAuth_clientCertificatePFX(t *testing.T) {
+	t.Parallel()
+	sim := acctest.RequireEmulator(t)
+	const password = "pfx-password"
+	cases := []struct {
+		name, appID string
+		enc         *pkcs12.Encoder
+		inline      bool
+	}{
+		{"AES-256 with a SHA-256 MAC, inline", "c0000000-0000-4000-8000-0000000ce256", pkcs12.Modern2023, true},
+		{"SHA-1/3DES, from a file", "c0000000-0000-4000-8000-0000000ce3de", pkcs12.LegacyDES, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, key, cert := newClientCertificate(t, sim, tc.appID)
+			pfx := pfxOf(t, tc.enc, key, cert, password)
+			vars := map[string]string{"ARM_CLIENT_ID": tc.appID, "ARM_CLIENT_CERTIFICATE_PASSWORD": password}
+			if tc.inline {
+				vars["ARM_CLIENT_CERTIFICATE"] = base64.StdEncoding.EncodeToString(pfx)
+			} else {
+				vars["ARM_CLIENT_CERTIFICATE_PATH"] = writeFile(t, "client.pfx", string(pfx))
+			}
+			cred, endpoint := credentialFromEnv(t, simEnv(t, vars), graph.MethodClientCertificate)
+			listTasks(t, cred, endpoint)
+		})
+	}
+}
+
+// TestAuth_clientCertificateWrongPassword: a PFX with the wrong client_certificate_password is an
+// error that names the argument and says the password does not open the file, without quoting it.
+func TestAuth_clientCertificateWrongPassword(t *testing.T) {
+	t.Parallel()
+	const appID = "c0000000-0000-4000-8000-0000000ce0ff"
+	sim := acctest.RequireEmulator(t)
+	_, key, cert := newClientCertificate(t, sim, appID)
+	pfx := pfxOf(t, pkcs12.Modern2023, key, cert, "the-right-password")
+	const wrong = "Sekr1t~the-wrong-password"
+	_, auth, err := provider.ResolveFromEnv(simEnv(t, map[string]string{"ARM_CLIENT_ID": appID,
+		"ARM_CLIENT_CERTIFICATE": base64.StdEncoding.EncodeToString(pfx), "ARM_CLIENT_CERTIFICATE_PASSWORD": wrong}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = graph.NewCredential(auth)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "client_certificate_password does not open the PKCS#12 (PFX) file") || strings.Contains(msg, wrong) {
+		t.Fatalf("got %q", msg)
 	}
 }
 
