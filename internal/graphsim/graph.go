@@ -78,7 +78,7 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 func classifyGraphPath(escaped string) (route, id string) {
 	raw := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
 	if len(raw) > 1 && raw[len(raw)-1] == "" {
-		raw = raw[:len(raw)-1] // ".../deviceAppManagementTasks/" is the collection (CONTRACT G13)
+		raw = raw[:len(raw)-1] // ".../deviceAppManagementTasks/" is the collection: an empty id addresses it (graph-behaviour.md §10.4)
 	}
 	segs := make([]string, len(raw))
 	for i, s := range raw {
@@ -728,8 +728,9 @@ func (s *Server) writeGraphError(ex *exchange, e *odataErr) {
 	body := struct {
 		Error mainError `json:"error"`
 	}{mainError{e.code, msg, innerError{
-		// Zone-less and without fractions, exactly like Graph (a fraction
-		// here breaks the SDK's error parsing; CONTRACT §3.3).
+		// Zone-less and without fractions, exactly like Graph
+		// (graph-behaviour.md §6); the SDK's parser fails on a zone-less
+		// value with a fraction (graph-behaviour.md §3).
 		Date:            time.Now().UTC().Format("2006-01-02T15:04:05"),
 		RequestID:       reqID,
 		ClientRequestID: clientID,

@@ -336,7 +336,7 @@ func TestBodyEncodings(t *testing.T) {
 		t.Fatalf("chunked: %d %s", resp.StatusCode, b)
 	}
 
-	// gzip header with a plain body (the kiota retry bug, CONTRACT G1).
+	// gzip header with a plain body (the kiota retry bug, graph-behaviour.md §10.2).
 	req = e.newReq(t.Context(), "POST", tasksPath, `{"@odata.type":"#microsoft.graph.securityConfigurationTask"}`)
 	req.Header.Set("Content-Encoding", "gzip")
 	if resp, b = e.send(req); resp.StatusCode != 400 || !strings.Contains(string(b), "gzip: invalid header") {

@@ -6,8 +6,9 @@
 // It exists for the provider's acceptance tests, `make demo` and benchmarks.
 // It deliberately shares no code with the provider and imports only the
 // standard library: it is a stand-in for Microsoft, so it reproduces Graph's
-// strictness and oddities (see /work/shared/graph/CONTRACT.md) rather than
-// whatever the provider happens to send.
+// strictness and oddities, as docs/development/graph-behaviour.md records them
+// and as Microsoft's CSDL (metadata/deviceappmanagementtask.csdl.xml) declares
+// them, rather than whatever the provider happens to send.
 //
 // Default credentials (Options zero values):
 //
