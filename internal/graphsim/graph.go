@@ -341,9 +341,11 @@ func optionTitle(name string) string {
 // property, which applies only to items of that type.
 type selItem struct{ typeName, prop, raw string }
 
-// parseSelect accepts base-type properties, "*", and derived-type properties
-// qualified with their type ("microsoft.graph.securityConfigurationTask/insights"),
-// which is what OData requires on a collection typed as the base type.
+// parseSelect accepts "*", properties of the collection's base type, and
+// properties of a task type qualified with that type
+// ("microsoft.graph.securityConfigurationTask/insights"), which is what OData
+// requires on a collection typed as the base type. A navigation property may
+// be selected; it is never served inline, so it adds nothing to the entity.
 func parseSelect(v string) ([]selItem, *odataErr) {
 	var out []selItem
 	for _, item := range strings.Split(v, ",") {
@@ -351,21 +353,23 @@ func parseSelect(v string) ([]selItem, *odataErr) {
 		if item == "*" {
 			return nil, nil
 		}
-		if tn, prop, ok := strings.Cut(item, "/"); ok {
-			et, known := entityTypes[tn]
+		typ, tn, prop := baseType, "", item
+		if cast, p, ok := strings.Cut(item, "/"); ok {
+			t, known := taskTypes[cast]
+			if cast == baseTypeName {
+				t, known = baseType, true
+			}
 			if !known {
-				return nil, badRequest("The query specified in the URI is not valid. Could not find a type named '%s'.", tn)
+				return nil, badRequest("The query specified in the URI is not valid. Could not find a type named '%s'.", cast)
 			}
-			if _, ok := et.prop(prop); !ok {
-				return nil, badRequest("Could not find a property named '%s' on type '%s'.", prop, tn)
-			}
-			out = append(out, selItem{tn, prop, item})
-			continue
+			typ, tn, prop = t, cast, p
 		}
-		if _, ok := baseType.prop(item); !ok {
-			return nil, badRequest("Could not find a property named '%s' on type '%s'.", item, baseTypeName)
+		_, isProp := typ.prop(prop)
+		_, isNav := typ.nav(prop)
+		if !isProp && !isNav {
+			return nil, badRequest("Could not find a property named '%s' on type '%s'.", prop, typ.name)
 		}
-		out = append(out, selItem{"", item, item})
+		out = append(out, selItem{tn, prop, item})
 	}
 	return out, nil
 }
@@ -376,9 +380,10 @@ func selectedFor(sel []selItem, props map[string]any) []string {
 		return nil
 	}
 	tn, _ := props["@odata.type"].(string)
+	t := edm.types[strings.TrimPrefix(tn, "#")]
 	out := []string{}
 	for _, it := range sel {
-		if it.typeName == "" || it.typeName == strings.TrimPrefix(tn, "#") {
+		if it.typeName == "" || (t != nil && t.isA(it.typeName)) {
 			out = append(out, it.prop)
 		}
 	}
@@ -533,7 +538,7 @@ func (s *Server) createTask(gx *graphExchange) {
 	}
 	now := time.Now()
 	id := newGUID()
-	t := &task{typ: typ, props: typ.defaults(id, now)}
+	t := &task{typ: typ, props: newEntity(typ, id, now), stored: now}
 	for k, v := range changes {
 		t.props[k] = v
 	}
@@ -564,7 +569,7 @@ func (s *Server) patchTask(gx *graphExchange) {
 		s.writeNotFound(gx)
 		return
 	}
-	if typ.name != baseTypeName && t.typ != nil && typ.name != t.typ.name {
+	if typ != baseType && t.typ != nil && typ != t.typ {
 		s.mu.Unlock()
 		s.writeGraphError(gx.exchange, intuneBadRequest("The @odata.type '%s' does not match the type of the existing object '%s'.", typ.name, t.typ.name))
 		return
@@ -596,52 +601,25 @@ func (s *Server) deleteTask(gx *graphExchange) {
 	gx.w.WriteHeader(http.StatusNoContent)
 }
 
-// updateStatus implements the bound action. Its body is an action parameter
-// payload: exactly "status" (required) and "note".
+// updateStatus implements the bound action (graph-behaviour.md §13). Its body
+// is the action's parameter payload, validated against the CSDL's parameters.
 func (s *Server) updateStatus(gx *graphExchange) {
 	if !s.checkJSONBody(gx) {
 		return
 	}
-	members, perr := parseObject(gx.body, true)
+	params, perr := decodeActionParams(updateStatusAction, gx.body)
 	if perr != nil {
 		s.writeGraphError(gx.exchange, perr)
 		return
 	}
-	var status any
 	var note *string
-	hasStatus := false
-	statusProp, _ := entityTypes[sctTypeName].prop("status")
-	for _, m := range members {
-		switch m.key {
-		case "status":
-			v, err := decodeValue(statusProp, m.raw)
-			if err != nil {
-				s.writeGraphError(gx.exchange, err)
-				return
-			}
-			status, hasStatus = v, true
-		case "note":
-			v, err := decodeValue(propDef{name: "note", kind: kString}, m.raw)
-			if err != nil {
-				s.writeGraphError(gx.exchange, err)
-				return
-			}
-			if str, ok := v.(string); ok {
-				note = &str
-			}
-		default:
-			s.writeGraphError(gx.exchange, badRequest("The parameter '%s' in the request payload is not a valid parameter for the operation 'updateStatus'.", m.key))
-			return
-		}
-	}
-	if !hasStatus {
-		s.writeGraphError(gx.exchange, badRequest("The parameter 'status' in the request payload is required for the operation 'updateStatus'."))
-		return
+	if str, ok := params["note"].(string); ok {
+		note = &str
 	}
 	s.mu.Lock()
 	t := s.lookup(gx.id)
 	if t != nil {
-		t.props["status"] = status
+		t.props["status"] = params["status"]
 		t.note = note
 	}
 	s.mu.Unlock()
