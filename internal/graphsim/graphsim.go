@@ -44,6 +44,9 @@ type Options struct {
 	TenantID, ClientID, ClientSecret string
 	// Addr is the listen address; default "127.0.0.1:0" (random port).
 	Addr string
+	// CA issues the server certificate. Default: a new CA for this server
+	// alone. Emulators of one test binary share one (see CA).
+	CA *CA
 	// CAFile is where the CA certificate PEM is written; default a temp file
 	// that Close removes.
 	CAFile string
@@ -106,10 +109,16 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graphsim: bad Addr %q: %w", opts.Addr, err)
 	}
-	leaf, caPEM, err := newTLSMaterial(host)
+	if opts.CA == nil {
+		if opts.CA, err = NewCA(); err != nil {
+			return nil, fmt.Errorf("graphsim: tls: %w", err)
+		}
+	}
+	leaf, err := opts.CA.issueLeaf(host)
 	if err != nil {
 		return nil, fmt.Errorf("graphsim: tls: %w", err)
 	}
+	caPEM := opts.CA.PEM()
 
 	s := &Server{
 		opts:        opts,
