@@ -181,9 +181,7 @@ func (s *Server) firingRule(ex *exchange) *Rule {
 func (s *Server) actBefore(ex *exchange, rule *Rule) bool {
 	if rule.Delay > 0 {
 		s.countFault(ex, FaultDelay)
-		if !sleepCtx(ex.r, rule.Delay) {
-			return true // client gave up; nothing to answer
-		}
+		sleepOrAbort(ex.r, rule.Delay)
 	}
 	switch {
 	case rule.ResetConnection:
@@ -333,15 +331,16 @@ func resetConnection(ex *exchange) {
 	panic(http.ErrAbortHandler)
 }
 
-// sleepCtx sleeps for d unless the client goes away first.
-func sleepCtx(r *http.Request, d time.Duration) bool {
+// sleepOrAbort sleeps for d. If the client goes away first it aborts the
+// handler: returning without writing would let net/http send an implicit 200,
+// which a client still listening could take for an answer.
+func sleepOrAbort(r *http.Request, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
-		return true
 	case <-r.Context().Done():
-		return false
+		panic(http.ErrAbortHandler)
 	}
 }
 

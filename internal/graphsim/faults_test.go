@@ -93,12 +93,16 @@ func TestRules(t *testing.T) {
 		t.Fatalf("everyNth %v", got)
 	}
 
-	// Delay honours client cancellation.
-	e.srv.SetFaults(Faults{Rules: []Rule{{Route: RouteTask, Delay: 5 * time.Second}}})
+	// Delay honours client cancellation: the client gets an error, never an
+	// answer, and does not wait for the delay.
+	e.srv.SetFaults(Faults{Rules: []Rule{{Route: RouteTask, Delay: time.Minute}}})
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	if _, err := e.hc.Do(e.newReq(ctx, "GET", tasksPath+"/"+id, nil)); err == nil || time.Since(start) > 2*time.Second {
+	if resp, err := e.hc.Do(e.newReq(ctx, "GET", tasksPath+"/"+id, nil)); err == nil || time.Since(start) > 30*time.Second {
+		if err == nil {
+			resp.Body.Close()
+		}
 		t.Fatalf("delay: err=%v after %v", err, time.Since(start))
 	}
 	// A short delay alone answers normally.
@@ -290,5 +294,40 @@ func TestControlAPI(t *testing.T) {
 	mustJSON(t, b, &fw)
 	if len(fw) != 0 {
 		t.Fatalf("faults after reset %s", b)
+	}
+}
+
+// TestClientGoneDuringDelay: a client that gives up during a rule's delay gets
+// no answer at all, before or after the commit; the commit stands.
+func TestClientGoneDuringDelay(t *testing.T) {
+	for _, afterCommit := range []bool{false, true} {
+		e := newEnv(t, Options{})
+		e.srv.SetFaults(Faults{Rules: []Rule{{Method: "POST", Route: RouteTasks, Delay: time.Minute, AfterCommit: afterCommit}}})
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		resp, err := e.hc.Do(e.newReq(ctx, "POST", tasksPath, `{"@odata.type":"#microsoft.graph.securityConfigurationTask"}`))
+		cancel()
+		if err == nil {
+			resp.Body.Close()
+			t.Fatalf("afterCommit=%v: got %d, want an error", afterCommit, resp.StatusCode)
+		}
+		// The aborted exchange is logged without a status once the handler
+		// has noticed; wait for that rather than for a fixed time.
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			reqs := e.srv.Requests()
+			if last := reqs[len(reqs)-1]; last.Route == RouteTasks {
+				if last.Status != 0 {
+					t.Fatalf("afterCommit=%v: logged status %d", afterCommit, last.Status)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the aborted exchange was never logged")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if n := len(e.srv.Tasks()); n != map[bool]int{false: 0, true: 1}[afterCommit] {
+			t.Fatalf("afterCommit=%v: %d tasks", afterCommit, n)
+		}
 	}
 }

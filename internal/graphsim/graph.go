@@ -55,9 +55,7 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	}
 	if f := s.faultSnapshot(); f.Latency > 0 {
 		s.countFault(gx.exchange, FaultLatency)
-		if !sleepCtx(r, f.Latency) {
-			return
-		}
+		sleepOrAbort(r, f.Latency)
 	}
 	if !s.checkAuth(gx) {
 		return
