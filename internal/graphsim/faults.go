@@ -23,7 +23,9 @@ type Faults struct {
 	// Latency is added to every Graph request (not to Entra).
 	Latency time.Duration
 	// WriteThrottle limits POST/PATCH/DELETE (updateStatus included) with a
-	// sliding window, like Intune's 100 writes per 20 s per app.
+	// sliding window, like Intune's 100 writes per 20 s per app. Every write
+	// counts against the window, throttled ones included (graph-behaviour.md
+	// §7.1). FaultThrottle.
 	WriteThrottle *Throttle
 	// Rules are evaluated in order; every matching rule counts the call, the
 	// first one that fires acts.
@@ -265,7 +267,10 @@ func (s *Server) writeRuleStatus(ex *exchange, rule *Rule) {
 }
 
 // checkThrottle enforces WriteThrottle; it answers 429 and returns true when
-// the write is over the limit.
+// the write is over the limit. Graph counts every request against the limit,
+// throttled ones included (graph-behaviour.md §7.1), so a client that retries
+// without waiting keeps itself throttled, and Retry-After is the time until
+// the window, with those rejections in it, really has room again.
 func (s *Server) checkThrottle(ex *exchange) bool {
 	switch ex.r.Method {
 	case http.MethodPost, http.MethodPatch, http.MethodDelete, http.MethodPut:
@@ -285,14 +290,16 @@ func (s *Server) checkThrottle(ex *exchange) bool {
 			keep = append(keep, at)
 		}
 	}
-	s.writeTimes = keep
-	if len(keep) < t.Limit {
-		s.writeTimes = append(s.writeTimes, now)
+	admitted := len(keep) < t.Limit
+	s.writeTimes = append(keep, now) // counted whether admitted or not
+	if admitted {
 		s.fmu.Unlock()
 		return false
 	}
-	// A slot frees when the oldest write in the window leaves it.
-	wait := keep[0].Add(t.Window).Sub(now)
+	// Room for one more write opens when so many of the counted requests
+	// (oldest first) have left the window that fewer than Limit remain.
+	n := len(s.writeTimes)
+	wait := s.writeTimes[n-t.Limit].Add(t.Window).Sub(now)
 	omit := t.OmitRetryAfter
 	s.fmu.Unlock()
 

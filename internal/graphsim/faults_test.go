@@ -3,6 +3,7 @@ package graphsim
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,14 +24,31 @@ func TestLatency(t *testing.T) {
 	}
 }
 
+// retryAfter parses a Retry-After header in whole seconds.
+func retryAfter(t *testing.T, resp *http.Response) int {
+	t.Helper()
+	n, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+	if err != nil {
+		t.Fatalf("Retry-After %q: %v", resp.Header.Get("Retry-After"), err)
+	}
+	return n
+}
+
+// Timing in these tests must hold on a loaded 2-core machine: windows are
+// seconds long, and the assertions are orderings and bounds, never exact
+// durations.
+
 func TestWriteThrottle(t *testing.T) {
 	e := newEnv(t, Options{})
-	e.srv.SetFaults(Faults{WriteThrottle: &Throttle{Limit: 2, Window: 1500 * time.Millisecond}})
+	e.srv.SetFaults(Faults{WriteThrottle: &Throttle{Limit: 2, Window: 10 * time.Second}})
 	e.create(nil)
 	id := e.create(nil)["id"].(string)
 	resp, b := e.do("POST", tasksPath+"/"+id+"/updateStatus", `{"status":"active"}`)
-	if resp.StatusCode != 429 || graphErr(t, b).Error.Code != "TooManyRequests" || resp.Header.Get("Retry-After") != "2" {
-		t.Fatalf("%d %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), b)
+	if resp.StatusCode != 429 || graphErr(t, b).Error.Code != "TooManyRequests" {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	if ra := retryAfter(t, resp); ra < 1 || ra > 10 {
+		t.Fatalf("Retry-After %d outside [1, 10]", ra)
 	}
 	// Reads are not throttled.
 	if resp, _ := e.do("GET", tasksPath, nil); resp.StatusCode != 200 {
@@ -45,14 +63,75 @@ func TestWriteThrottle(t *testing.T) {
 	if e.srv.Throttled() != 2 {
 		t.Fatal(e.srv.Throttled())
 	}
-	// The window slides: after it passes, writes succeed again.
-	e.srv.SetFaults(Faults{WriteThrottle: &Throttle{Limit: 1, Window: 200 * time.Millisecond}})
+	// The window slides: once Retry-After has passed, writes succeed again.
+	e.srv.SetFaults(Faults{WriteThrottle: &Throttle{Limit: 1, Window: 2 * time.Second}})
 	e.create(nil)
-	if resp, _ := e.do("POST", tasksPath, `{}`); resp.StatusCode != 429 {
-		t.Fatal("expected 429")
+	resp, _ = e.do("POST", tasksPath, `{}`)
+	if resp.StatusCode != 429 {
+		t.Fatalf("expected 429, got %d", resp.StatusCode)
 	}
-	time.Sleep(250 * time.Millisecond)
+	time.Sleep(time.Duration(retryAfter(t, resp)) * time.Second)
 	e.create(nil)
+}
+
+// TestThrottleCountsRejections: Graph counts every request, throttled ones
+// included (graph-behaviour.md §7.1). A client that hammers without waiting
+// stays throttled well past the window; one that honours Retry-After gets
+// through.
+func TestThrottleCountsRejections(t *testing.T) {
+	e := newEnv(t, Options{})
+	const window = 2 * time.Second
+	e.srv.SetFaults(Faults{WriteThrottle: &Throttle{Limit: 2, Window: window}})
+	e.create(nil)
+	e.create(nil)
+	start := time.Now()
+	hammered := 0
+	for time.Since(start) < window+window/2 {
+		resp, _ := e.do("POST", tasksPath, `{"@odata.type":"#microsoft.graph.securityConfigurationTask"}`)
+		if resp.StatusCode != 429 {
+			t.Fatalf("write %d after %v of hammering got %d, want 429", hammered, time.Since(start), resp.StatusCode)
+		}
+		if ra := retryAfter(t, resp); ra < 1 || ra > 2 {
+			t.Fatalf("Retry-After %d outside [1, 2]", ra)
+		}
+		hammered++
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	// Honour Retry-After, retrying with the same client-request-id.
+	const crid = "22222222-2222-4222-8222-222222222222"
+	var waited time.Duration
+	for attempt := 0; ; attempt++ {
+		req := e.newReq(t.Context(), "POST", tasksPath, `{"@odata.type":"#microsoft.graph.securityConfigurationTask","displayName":"patient"}`)
+		req.Header.Set("client-request-id", crid)
+		resp, b := e.send(req)
+		if resp.StatusCode == 201 {
+			break
+		}
+		if resp.StatusCode != 429 || attempt > 0 {
+			t.Fatalf("attempt %d after waiting %v: %d %s", attempt, waited, resp.StatusCode, b)
+		}
+		waited = time.Duration(retryAfter(t, resp)) * time.Second
+		time.Sleep(waited)
+	}
+	// The log shows what the server asked for and that the client waited
+	// at least that long before its retry.
+	var tries []LoggedRequest
+	for _, r := range e.srv.Requests() {
+		if r.Header.Get("client-request-id") == crid {
+			tries = append(tries, r)
+		}
+	}
+	if len(tries) != 2 || tries[0].Status != 429 || tries[0].RetryAfter == "" || tries[1].Status != 201 || tries[1].RetryAfter != "" {
+		t.Fatalf("log %+v", tries)
+	}
+	asked, _ := strconv.Atoi(tries[0].RetryAfter)
+	if gap := tries[1].Time.Sub(tries[0].Time); gap < time.Duration(asked)*time.Second {
+		t.Fatalf("retried after %v, asked to wait %ds", gap, asked)
+	}
+	if e.srv.Throttled() != hammered+1 {
+		t.Fatalf("throttled %d, want %d", e.srv.Throttled(), hammered+1)
+	}
 }
 
 func TestRules(t *testing.T) {

@@ -80,7 +80,7 @@ type Server struct {
 	fmu         sync.Mutex
 	faults      Faults
 	ruleHits    []int
-	writeTimes  []time.Time // accepted writes inside the throttle window
+	writeTimes  []time.Time // writes counted in the throttle window, throttled ones included
 	faultCounts map[string]int
 }
 
