@@ -14,13 +14,14 @@ import (
 )
 
 // Faults is the set of misbehaviours the emulator injects. Replace it at any
-// time with SetFaults; the zero value means "behave".
+// time with SetFaults; the zero value means "behave". Each kind is counted
+// under the Fault* constant named below (FaultCounts, the request log).
 //
 // To add a new kind of fault: add a field here (and to faultsWire for the
 // control API), act on it where the request pipeline in graph.go or entra.go
 // reaches the relevant point, and count it with s.countFault.
 type Faults struct {
-	// Latency is added to every Graph request (not to Entra).
+	// Latency is added to every Graph request (not to Entra). FaultLatency.
 	Latency time.Duration
 	// WriteThrottle limits POST/PATCH/DELETE (updateStatus included) with a
 	// sliding window, like Intune's 100 writes per 20 s per app. Every write
@@ -28,15 +29,36 @@ type Faults struct {
 	// §7.1). FaultThrottle.
 	WriteThrottle *Throttle
 	// Rules are evaluated in order; every matching rule counts the call, the
-	// first one that fires acts.
+	// first one that fires acts. FaultStatus, FaultDelay, FaultReset.
 	Rules []Rule
 	// NotFoundReadsAfterCreate makes the first N item GETs of each object
-	// created while it is set answer 404 (eventual consistency).
+	// created while it is set answer 404 (eventual consistency,
+	// graph-behaviour.md §8). FaultNotFoundAfterCreate.
 	NotFoundReadsAfterCreate int
-	// PatchNoContent makes PATCH answer 204 with no body.
+	// ListLag keeps a task out of collection lists (and $count) until it is
+	// this old, as a lagging replica would (graph-behaviour.md §7.4, §8). Item
+	// GETs are unaffected. Counted once per list or $count that left a task
+	// out. FaultListLag.
+	ListLag time.Duration
+	// VisibleAfterDelete makes a task deleted while it is set (a DELETE that
+	// answered 204) still answer the next N item GETs of its id with 200 and
+	// the entity as it was, and stay in lists while any of those are left;
+	// then it is 404 (graph-behaviour.md §8). Counted per GET and per list
+	// that showed it. FaultVisibleAfterDelete.
+	VisibleAfterDelete int
+	// StaleReadsAfterWrite makes the next N item GETs of a task after a
+	// successful PATCH or updateStatus answer with the entity as it was before
+	// that write (graph-behaviour.md §8). FaultStaleRead.
+	StaleReadsAfterWrite int
+	// NextLinkHost, when set, is the host[:port] of every @odata.nextLink the
+	// emulator writes, instead of the request's Host: a link the client must
+	// not follow with its token (graph-behaviour.md §9). FaultNextLinkHost.
+	NextLinkHost string
+	// PatchNoContent makes PATCH answer 204 with no body
+	// (graph-behaviour.md §5). FaultPatchNoContent.
 	PatchNoContent bool
 	// ExtraProperties adds properties unknown to the schema to every entity
-	// response.
+	// response. FaultExtraProperties.
 	ExtraProperties bool
 }
 
@@ -81,6 +103,10 @@ const (
 	FaultDelay               = "delay"
 	FaultReset               = "reset"
 	FaultNotFoundAfterCreate = "notFoundAfterCreate"
+	FaultListLag             = "listLag"
+	FaultVisibleAfterDelete  = "visibleAfterDelete"
+	FaultStaleRead           = "staleRead"
+	FaultNextLinkHost        = "nextLinkHost"
 	FaultPatchNoContent      = "patchNoContent"
 	FaultExtraProperties     = "extraProperties"
 )
@@ -426,6 +452,10 @@ type faultsWire struct {
 	WriteThrottle            *throttleWire `json:"writeThrottle,omitempty"`
 	Rules                    []ruleWire    `json:"rules,omitempty"`
 	NotFoundReadsAfterCreate int           `json:"notFoundReadsAfterCreate,omitempty"`
+	ListLag                  jsonDuration  `json:"listLag,omitempty"`
+	VisibleAfterDelete       int           `json:"visibleAfterDelete,omitempty"`
+	StaleReadsAfterWrite     int           `json:"staleReadsAfterWrite,omitempty"`
+	NextLinkHost             string        `json:"nextLinkHost,omitempty"`
 	PatchNoContent           bool          `json:"patchNoContent,omitempty"`
 	ExtraProperties          bool          `json:"extraProperties,omitempty"`
 }
@@ -434,6 +464,10 @@ func (w faultsWire) faults() Faults {
 	f := Faults{
 		Latency:                  time.Duration(w.Latency),
 		NotFoundReadsAfterCreate: w.NotFoundReadsAfterCreate,
+		ListLag:                  time.Duration(w.ListLag),
+		VisibleAfterDelete:       w.VisibleAfterDelete,
+		StaleReadsAfterWrite:     w.StaleReadsAfterWrite,
+		NextLinkHost:             w.NextLinkHost,
 		PatchNoContent:           w.PatchNoContent,
 		ExtraProperties:          w.ExtraProperties,
 	}
@@ -452,6 +486,10 @@ func wireFaults(f Faults) faultsWire {
 	w := faultsWire{
 		Latency:                  jsonDuration(f.Latency),
 		NotFoundReadsAfterCreate: f.NotFoundReadsAfterCreate,
+		ListLag:                  jsonDuration(f.ListLag),
+		VisibleAfterDelete:       f.VisibleAfterDelete,
+		StaleReadsAfterWrite:     f.StaleReadsAfterWrite,
+		NextLinkHost:             f.NextLinkHost,
 		PatchNoContent:           f.PatchNoContent,
 		ExtraProperties:          f.ExtraProperties,
 	}

@@ -408,8 +408,9 @@ func decodeSkipToken(tok string) (int64, bool) {
 // ---------------------------------------------------------------------------
 // Handlers
 
-func (s *Server) collectionURL(gx *graphExchange) string {
-	return "https://" + gx.r.Host + "/beta/deviceAppManagement/deviceAppManagementTasks"
+// collectionURL is the collection's absolute URL on host.
+func collectionURL(host string) string {
+	return "https://" + host + "/beta/deviceAppManagement/deviceAppManagementTasks"
 }
 
 func (s *Server) contextURL(gx *graphExchange, q *queryOpts, entity bool) string {
@@ -433,7 +434,8 @@ func (s *Server) listTasks(gx *graphExchange) {
 		s.writeGraphError(gx.exchange, qerr)
 		return
 	}
-	all := s.sortedTasks()
+	f := s.faultSnapshot()
+	all := s.listed(gx.exchange, f)
 	pageSize := s.opts.PageSize
 	if q.top >= 0 && q.top < pageSize {
 		pageSize = q.top
@@ -452,7 +454,6 @@ func (s *Server) listTasks(gx *graphExchange) {
 		page = append(page, t.props)
 		lastSeq = t.seq
 	}
-	extra := s.faultSnapshot().ExtraProperties
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, `{"@odata.context":%s`, jsonBytes(s.contextURL(gx, q, false)))
 	if q.count {
@@ -467,14 +468,19 @@ func (s *Server) listTasks(gx *graphExchange) {
 			next.Set("$select", q.rawSel)
 		}
 		next.Set("$skiptoken", encodeSkipToken(lastSeq))
-		fmt.Fprintf(&buf, `,"@odata.nextLink":%s`, jsonBytes(s.collectionURL(gx)+"?"+encodeQuery(next)))
+		host := gx.r.Host
+		if f.NextLinkHost != "" {
+			s.countFault(gx.exchange, FaultNextLinkHost)
+			host = f.NextLinkHost
+		}
+		fmt.Fprintf(&buf, `,"@odata.nextLink":%s`, jsonBytes(collectionURL(host)+"?"+encodeQuery(next)))
 	}
 	buf.WriteString(`,"value":[`)
 	for i, p := range page {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		buf.Write(marshalEntity(s.decorate(gx.exchange, p, extra), selectedFor(q.selected, p)))
+		buf.Write(marshalEntity(s.decorate(gx.exchange, p, f.ExtraProperties), selectedFor(q.selected, p)))
 	}
 	buf.WriteString("]}")
 	writeRaw(gx.w, http.StatusOK, graphContentType, buf.Bytes())
@@ -490,10 +496,21 @@ func (s *Server) countTasks(gx *graphExchange) {
 		s.writeGraphError(gx.exchange, qerr)
 		return
 	}
-	s.mu.Lock()
-	n := len(s.tasks)
-	s.mu.Unlock()
+	n := len(s.listed(gx.exchange, s.faultSnapshot()))
 	writeRaw(gx.w, http.StatusOK, "text/plain; charset=utf-8", []byte(strconv.Itoa(n)))
+}
+
+// listed is what a list or $count shows under the faults f, counting the
+// faults that shaped it.
+func (s *Server) listed(ex *exchange, f Faults) []*task {
+	all, hidden, ghosts := s.listedTasks(f.ListLag)
+	if hidden > 0 {
+		s.countFault(ex, FaultListLag)
+	}
+	if ghosts > 0 {
+		s.countFault(ex, FaultVisibleAfterDelete)
+	}
+	return all
 }
 
 func (s *Server) getTask(gx *graphExchange) {
@@ -502,21 +519,36 @@ func (s *Server) getTask(gx *graphExchange) {
 		s.writeGraphError(gx.exchange, qerr)
 		return
 	}
-	s.mu.Lock()
-	t := s.lookup(gx.id)
+	// What a lagging replica answers comes first (graph-behaviour.md §8): a
+	// new task not yet there, the old version of a task just written, a task
+	// just deleted still there.
 	var props map[string]any
-	hidden := false
-	if t != nil {
-		if t.hiddenReads > 0 {
+	fault := ""
+	s.mu.Lock()
+	if t := s.lookup(gx.id); t != nil {
+		switch {
+		case t.hiddenReads > 0:
 			t.hiddenReads--
-			hidden = true
-		} else {
+			fault = FaultNotFoundAfterCreate
+		case t.staleReads > 0:
+			t.staleReads--
+			props, fault = cloneProps(t.staleProps), FaultStaleRead
+			if t.staleReads == 0 {
+				t.staleProps = nil
+			}
+		default:
 			props = cloneProps(t.props)
+		}
+	} else if g := lookupIn(s.ghosts, gx.id); g != nil {
+		g.ghostReads--
+		props, fault = cloneProps(g.props), FaultVisibleAfterDelete
+		if g.ghostReads <= 0 {
+			delete(s.ghosts, g.props["id"].(string))
 		}
 	}
 	s.mu.Unlock()
-	if hidden {
-		s.countFault(gx.exchange, FaultNotFoundAfterCreate)
+	if fault != "" {
+		s.countFault(gx.exchange, fault)
 	}
 	if props == nil {
 		s.writeNotFound(gx)
@@ -547,7 +579,7 @@ func (s *Server) createTask(gx *graphExchange) {
 	s.tasks[id] = t
 	props := cloneProps(t.props)
 	s.mu.Unlock()
-	gx.w.Header().Set("Location", s.collectionURL(gx)+"/"+id)
+	gx.w.Header().Set("Location", collectionURL(gx.r.Host)+"/"+id)
 	s.writeEntity(gx, http.StatusCreated, props, nil)
 }
 
@@ -560,6 +592,7 @@ func (s *Server) patchTask(gx *graphExchange) {
 		s.writeGraphError(gx.exchange, verr)
 		return
 	}
+	f := s.faultSnapshot()
 	s.mu.Lock()
 	t := s.lookup(gx.id)
 	if t == nil {
@@ -572,12 +605,13 @@ func (s *Server) patchTask(gx *graphExchange) {
 		s.writeGraphError(gx.exchange, intuneBadRequest("The @odata.type '%s' does not match the type of the existing object '%s'.", typ.name, t.typ.name))
 		return
 	}
+	s.rememberForStaleReads(t, f)
 	for k, v := range changes {
 		t.props[k] = v
 	}
 	props := cloneProps(t.props)
 	s.mu.Unlock()
-	if s.faultSnapshot().PatchNoContent {
+	if f.PatchNoContent {
 		s.countFault(gx.exchange, FaultPatchNoContent)
 		gx.w.WriteHeader(http.StatusNoContent)
 		return
@@ -586,10 +620,16 @@ func (s *Server) patchTask(gx *graphExchange) {
 }
 
 func (s *Server) deleteTask(gx *graphExchange) {
+	f := s.faultSnapshot()
 	s.mu.Lock()
 	t := s.lookup(gx.id)
 	if t != nil {
-		delete(s.tasks, t.props["id"].(string))
+		key := t.props["id"].(string)
+		delete(s.tasks, key)
+		if f.VisibleAfterDelete > 0 {
+			t.ghostReads = f.VisibleAfterDelete
+			s.ghosts[key] = t
+		}
 	}
 	s.mu.Unlock()
 	if t == nil {
@@ -597,6 +637,16 @@ func (s *Server) deleteTask(gx *graphExchange) {
 		return
 	}
 	gx.w.WriteHeader(http.StatusNoContent)
+}
+
+// rememberForStaleReads keeps the entity as it is before a write, for the
+// item GETs that Faults.StaleReadsAfterWrite makes answer it. Callers hold
+// s.mu and call it only for a write that will succeed.
+func (s *Server) rememberForStaleReads(t *task, f Faults) {
+	if f.StaleReadsAfterWrite > 0 {
+		t.staleProps = cloneProps(t.props)
+		t.staleReads = f.StaleReadsAfterWrite
+	}
 }
 
 // updateStatus implements the bound action (graph-behaviour.md §13). Its body
@@ -614,9 +664,11 @@ func (s *Server) updateStatus(gx *graphExchange) {
 	if str, ok := params["note"].(string); ok {
 		note = &str
 	}
+	f := s.faultSnapshot()
 	s.mu.Lock()
 	t := s.lookup(gx.id)
 	if t != nil {
+		s.rememberForStaleReads(t, f)
 		t.props["status"] = params["status"]
 		t.note = note
 	}

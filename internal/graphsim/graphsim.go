@@ -70,6 +70,7 @@ type Server struct {
 	// mu guards the store, tokens, request log and counters.
 	mu        sync.Mutex
 	tasks     map[string]*task
+	ghosts    map[string]*task // deleted, still visible (Faults.VisibleAfterDelete)
 	seq       int64
 	tokens    map[string]time.Time // token -> expiry
 	tokenList []string
@@ -124,6 +125,7 @@ func Start(opts Options) (*Server, error) {
 		opts:        opts,
 		caPEM:       caPEM,
 		tasks:       map[string]*task{},
+		ghosts:      map[string]*task{},
 		tokens:      map[string]time.Time{},
 		counts:      map[string]int{},
 		faultCounts: map[string]int{},
@@ -239,6 +241,7 @@ func firstSegment(p string) string {
 func (s *Server) Reset() {
 	s.mu.Lock()
 	s.tasks = map[string]*task{}
+	s.ghosts = map[string]*task{}
 	s.reqLog = nil
 	s.counts = map[string]int{}
 	s.mu.Unlock()

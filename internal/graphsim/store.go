@@ -16,18 +16,27 @@ type task struct {
 	props       map[string]any
 	note        *string // last updateStatus note: recorded, never served
 	hiddenReads int     // remaining item GETs that answer 404 (eventual consistency)
+	// staleReads item GETs remain that answer staleProps, the entity as it was
+	// before the last write (Faults.StaleReadsAfterWrite).
+	staleReads int
+	staleProps map[string]any
+	// ghostReads item GETs remain that still answer a deleted task, kept in
+	// s.ghosts (Faults.VisibleAfterDelete).
+	ghostReads int
 }
 
-// lookup finds a task by id; ids compare case-insensitively like GUIDs do.
-// Callers hold s.mu.
-func (s *Server) lookup(id string) *task {
+// lookup finds a live task by id. Callers hold s.mu.
+func (s *Server) lookup(id string) *task { return lookupIn(s.tasks, id) }
+
+// lookupIn finds a task by id; ids compare case-insensitively like GUIDs do.
+func lookupIn(m map[string]*task, id string) *task {
 	if id == "" {
 		return nil
 	}
-	if t, ok := s.tasks[id]; ok {
+	if t, ok := m[id]; ok {
 		return t
 	}
-	for k, t := range s.tasks {
+	for k, t := range m {
 		if strings.EqualFold(k, id) {
 			return t
 		}
@@ -35,18 +44,53 @@ func (s *Server) lookup(id string) *task {
 	return nil
 }
 
-// sortedTasks snapshots the store in creation order.
+// sortedTasks snapshots the live tasks in creation order.
 func (s *Server) sortedTasks() []*task {
 	s.mu.Lock()
 	out := make([]*task, 0, len(s.tasks))
 	for _, t := range s.tasks {
-		c := *t
-		c.props = cloneProps(t.props)
-		out = append(out, &c)
+		out = append(out, snapshot(t))
 	}
 	s.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	sortBySeq(out)
 	return out
+}
+
+// snapshot copies a task so that it can be used without s.mu.
+func snapshot(t *task) *task {
+	c := *t
+	c.props = cloneProps(t.props)
+	c.staleProps = nil
+	return &c
+}
+
+func sortBySeq(ts []*task) {
+	sort.Slice(ts, func(i, j int) bool { return ts[i].seq < ts[j].seq })
+}
+
+// listedTasks snapshots what a collection list (or $count) shows, in creation
+// order: the live tasks at least lag old, then deleted tasks that still have
+// visible reads left. hidden counts the tasks lag left out, ghosts the
+// deleted tasks shown.
+func (s *Server) listedTasks(lag time.Duration) (out []*task, hidden, ghosts int) {
+	now := time.Now()
+	s.mu.Lock()
+	for _, t := range s.tasks {
+		if lag > 0 && now.Sub(t.stored) < lag {
+			hidden++
+			continue
+		}
+		out = append(out, snapshot(t))
+	}
+	for _, t := range s.ghosts {
+		if t.ghostReads > 0 {
+			ghosts++
+			out = append(out, snapshot(t))
+		}
+	}
+	s.mu.Unlock()
+	sortBySeq(out)
+	return out, hidden, ghosts
 }
 
 // servedForm converts stored props to what a JSON client would decode
@@ -149,6 +193,9 @@ func (s *Server) Seed(obj map[string]any) (id string) {
 	defer s.mu.Unlock()
 	if old := s.lookup(id); old != nil {
 		delete(s.tasks, old.props["id"].(string))
+	}
+	if old := lookupIn(s.ghosts, id); old != nil {
+		delete(s.ghosts, old.props["id"].(string))
 	}
 	s.seq++
 	s.tasks[id] = &task{seq: s.seq, typ: et, props: props, stored: now}
