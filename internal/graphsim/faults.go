@@ -83,16 +83,25 @@ type Rule struct {
 	Times    int
 
 	// Actions. ResetConnection wins over Status; Delay combines with either
-	// (sleep first) or alone (sleep, then answer normally).
-	Status          int
-	RetryAfter      string // Retry-After header value for Status
-	Body            string // raw body for Status; default a Graph error JSON
-	ContentType     string // for Body; default JSON if Body looks like JSON, else text/html
+	// (sleep first) or alone (sleep, then answer normally). When the client
+	// goes away during Delay the exchange is aborted: it gets no answer.
+	Status     int
+	RetryAfter string // Retry-After header value for Status
+	// Body is the raw body for Status. Default: a Graph error JSON, or for a
+	// 2xx Status an empty JSON object (a success without a usable entity).
+	// It need not be valid JSON: a truncated entity is a fair test.
+	Body        string
+	ContentType string // for Body; default JSON if Body looks like JSON, else text/html
+	// EmptyBody sends no body at all (Content-Length 0) with Status.
+	EmptyBody       bool
 	Delay           time.Duration
 	ResetConnection bool
-	// AfterCommit performs the operation for real first, then fails as
-	// above: the client cannot tell whether its write happened.
-	AfterCommit bool
+	// AfterCommit performs the operation for real first, then answers as
+	// above: the client cannot tell whether its write happened. With a 2xx
+	// Status (e.g. 201 for a POST) the answer keeps the Location header the
+	// real operation produced, unless OmitLocation is set.
+	AfterCommit  bool
+	OmitLocation bool
 }
 
 // Fault kinds, as counted by FaultCounts.
@@ -235,6 +244,10 @@ func (s *Server) commitThenFail(ex *exchange, rule *Rule, op func()) {
 	op()
 	ex.w.ResponseWriter = orig
 	ex.w.status = 0
+	if loc := buf.h.Get("Location"); loc != "" && is2xx(rule.Status) && !rule.OmitLocation {
+		// A success that lost its entity still names the new item.
+		ex.w.Header().Set("Location", loc)
+	}
 	if s.actBefore(ex, rule) {
 		return
 	}
@@ -250,22 +263,42 @@ func (s *Server) commitThenFail(ex *exchange, rule *Rule, op func()) {
 	_, _ = ex.w.Write(buf.body.Bytes())
 }
 
+func is2xx(status int) bool { return status >= 200 && status < 300 }
+
+// bodyAllowed reports whether HTTP lets a response with this status carry a
+// body.
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}
+
 func (s *Server) writeRuleStatus(ex *exchange, rule *Rule) {
+	h := ex.w.Header()
 	if rule.RetryAfter != "" {
-		ex.w.Header().Set("Retry-After", rule.RetryAfter)
+		h.Set("Retry-After", rule.RetryAfter)
 	}
-	if rule.Body != "" {
+	if rule.EmptyBody || !bodyAllowed(rule.Status) {
+		if bodyAllowed(rule.Status) {
+			h.Set("Content-Length", "0")
+		}
+		ex.w.WriteHeader(rule.Status)
+		return
+	}
+	body := rule.Body
+	if body == "" && is2xx(rule.Status) {
+		body = "{}" // a success without a usable entity
+	}
+	if body != "" {
 		ct := rule.ContentType
 		if ct == "" {
 			ct = "text/html; charset=utf-8"
-			if t := strings.TrimSpace(rule.Body); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+			if t := strings.TrimSpace(body); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
 				ct = jsonContentType
+				if is2xx(rule.Status) {
+					ct = graphContentType
+				}
 			}
 		}
-		ex.w.Header().Set("Content-Type", ct)
-		ex.w.WriteHeader(rule.Status)
-		// A write error means the client has gone; there is no one left to tell.
-		_, _ = ex.w.Write([]byte(rule.Body))
+		writeRaw(ex.w, rule.Status, ct, []byte(body))
 		return
 	}
 	if ex.route == RouteToken || ex.route == RouteDiscovery {
@@ -442,9 +475,11 @@ type ruleWire struct {
 	RetryAfter      string       `json:"retryAfter,omitempty"`
 	Body            string       `json:"body,omitempty"`
 	ContentType     string       `json:"contentType,omitempty"`
+	EmptyBody       bool         `json:"emptyBody,omitempty"`
 	Delay           jsonDuration `json:"delay,omitempty"`
 	ResetConnection bool         `json:"resetConnection,omitempty"`
 	AfterCommit     bool         `json:"afterCommit,omitempty"`
+	OmitLocation    bool         `json:"omitLocation,omitempty"`
 }
 
 type faultsWire struct {
@@ -476,8 +511,8 @@ func (w faultsWire) faults() Faults {
 	}
 	for _, r := range w.Rules {
 		f.Rules = append(f.Rules, Rule{Method: r.Method, Route: r.Route, EveryNth: r.EveryNth, Times: r.Times,
-			Status: r.Status, RetryAfter: r.RetryAfter, Body: r.Body, ContentType: r.ContentType,
-			Delay: time.Duration(r.Delay), ResetConnection: r.ResetConnection, AfterCommit: r.AfterCommit})
+			Status: r.Status, RetryAfter: r.RetryAfter, Body: r.Body, ContentType: r.ContentType, EmptyBody: r.EmptyBody,
+			Delay: time.Duration(r.Delay), ResetConnection: r.ResetConnection, AfterCommit: r.AfterCommit, OmitLocation: r.OmitLocation})
 	}
 	return f
 }
@@ -498,8 +533,8 @@ func wireFaults(f Faults) faultsWire {
 	}
 	for _, r := range f.Rules {
 		w.Rules = append(w.Rules, ruleWire{Method: r.Method, Route: r.Route, EveryNth: r.EveryNth, Times: r.Times,
-			Status: r.Status, RetryAfter: r.RetryAfter, Body: r.Body, ContentType: r.ContentType,
-			Delay: jsonDuration(r.Delay), ResetConnection: r.ResetConnection, AfterCommit: r.AfterCommit})
+			Status: r.Status, RetryAfter: r.RetryAfter, Body: r.Body, ContentType: r.ContentType, EmptyBody: r.EmptyBody,
+			Delay: jsonDuration(r.Delay), ResetConnection: r.ResetConnection, AfterCommit: r.AfterCommit, OmitLocation: r.OmitLocation})
 	}
 	return w
 }

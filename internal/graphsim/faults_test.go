@@ -410,3 +410,85 @@ func TestClientGoneDuringDelay(t *testing.T) {
 		}
 	}
 }
+
+// TestSuccessWithoutEntity: 2xx answers after a real commit that give the
+// client no usable entity, with and without the Location header.
+func TestSuccessWithoutEntity(t *testing.T) {
+	e := newEnv(t, Options{})
+	const body = `{"@odata.type":"#microsoft.graph.securityConfigurationTask","displayName":"made"}`
+	cases := []struct {
+		name     string
+		rule     Rule
+		wantBody string
+		location bool
+	}{
+		{"empty", Rule{Status: 201, EmptyBody: true}, "", true},
+		{"truncated", Rule{Status: 201, Body: `{"@odata.context":"https://x/beta/$metadata#deviceAppManagement/deviceAppManagementTasks/$entity","id":"`}, `{"@odata.context":"https://x/beta/$metadata#deviceAppManagement/deviceAppManagementTasks/$entity","id":"`, true},
+		{"default", Rule{Status: 201}, `{}`, true},
+		{"no location", Rule{Status: 201, EmptyBody: true, OmitLocation: true}, "", false},
+		{"200 empty", Rule{Status: 200, EmptyBody: true}, "", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := len(e.srv.Tasks())
+			rule := c.rule
+			rule.Method, rule.Route, rule.Times, rule.AfterCommit = "POST", RouteTasks, 1, true
+			e.srv.SetFaults(Faults{Rules: []Rule{rule}})
+			resp, b := e.do("POST", tasksPath, body)
+			if resp.StatusCode != c.rule.Status || string(b) != c.wantBody {
+				t.Fatalf("%d %q", resp.StatusCode, b)
+			}
+			if c.rule.EmptyBody && (resp.ContentLength != 0 || resp.Header.Get("Content-Length") != "0") {
+				t.Fatalf("Content-Length %q", resp.Header.Get("Content-Length"))
+			}
+			ts := e.srv.Tasks()
+			if len(ts) != before+1 {
+				t.Fatal("the create was not committed")
+			}
+			newID := ts[len(ts)-1]["id"].(string)
+			loc := resp.Header.Get("Location")
+			if c.location && loc != e.srv.URL()+tasksPath+"/"+newID {
+				t.Fatalf("Location %q, want the new task %s", loc, newID)
+			}
+			if !c.location && loc != "" {
+				t.Fatalf("Location %q", loc)
+			}
+			if !guidRE.MatchString(resp.Header.Get("request-id")) {
+				t.Fatal("Graph's headers are missing")
+			}
+		})
+	}
+	// A 204 for a PATCH: committed, no body.
+	id := e.srv.Tasks()[0]["id"].(string)
+	e.srv.SetFaults(Faults{Rules: []Rule{{Method: "PATCH", Times: 1, Status: 204, AfterCommit: true}}})
+	if resp, b := e.do("PATCH", tasksPath+"/"+id, `{"displayName":"patched"}`); resp.StatusCode != 204 || len(b) != 0 || resp.Header.Get("Location") != "" {
+		t.Fatalf("%d %q %v", resp.StatusCode, b, resp.Header)
+	}
+	if m, _ := e.srv.Task(id); m["displayName"] != "patched" {
+		t.Fatal("the PATCH was not committed")
+	}
+	// Errors after a commit never carry the Location.
+	e.srv.SetFaults(Faults{Rules: []Rule{{Method: "POST", Route: RouteTasks, Times: 1, Status: 500, AfterCommit: true}}})
+	if resp, _ := e.do("POST", tasksPath, body); resp.StatusCode != 500 || resp.Header.Get("Location") != "" {
+		t.Fatalf("%d %v", resp.StatusCode, resp.Header)
+	}
+}
+
+func TestControlAPIRuleFields(t *testing.T) {
+	e := newEnv(t, Options{})
+	body := `{"rules":[{"method":"POST","route":"tasks","times":1,"status":201,"afterCommit":true,"emptyBody":true,"omitLocation":true}]}`
+	req, _ := http.NewRequestWithContext(t.Context(), "PUT", e.srv.URL()+"/_graphsim/faults", strings.NewReader(body))
+	resp, b := e.send(req)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	want := Rule{Method: "POST", Route: RouteTasks, Times: 1, Status: 201, AfterCommit: true, EmptyBody: true, OmitLocation: true}
+	if f := e.srv.CurrentFaults(); len(f.Rules) != 1 || f.Rules[0] != want {
+		t.Fatalf("%+v", f)
+	}
+	var got struct{ Rules []map[string]any }
+	mustJSON(t, b, &got)
+	if len(got.Rules) != 1 || got.Rules[0]["emptyBody"] != true || got.Rules[0]["omitLocation"] != true {
+		t.Fatalf("%s", b)
+	}
+}
