@@ -25,8 +25,8 @@ type Faults struct {
 	Latency time.Duration
 	// WriteThrottle limits POST/PATCH/DELETE (updateStatus included) with a
 	// sliding window, like Intune's 100 writes per 20 s per app. Every write
-	// counts against the window, throttled ones included (graph-behaviour.md
-	// §7.1). FaultThrottle.
+	// counts against the window, throttled ones included
+	// (graph-behaviour.md §7.1). FaultThrottle.
 	WriteThrottle *Throttle
 	// Rules are evaluated in order; every matching rule counts the call, the
 	// first one that fires acts. FaultStatus, FaultDelay, FaultReset.

@@ -53,9 +53,9 @@ var overlay = []overlayRule{
 	// create page's request properties, but never sent by the docs' examples:
 	// server-assigned (graph-behaviour.md §2.4). Validated, then ignored.
 	{declaredBy: baseTypeName, prop: "createdDateTime", serverAssigned: true},
-	// The docs' update page: "Valid values 0 to 65536" (graph-behaviour.md
-	// §2.4). Intune checks it, not the OData layer, so the 400 carries
-	// Intune's wrapped message.
+	// The docs' update page: "Valid values 0 to 65536"
+	// (graph-behaviour.md §2.4). Intune checks it, not the OData layer, so the
+	// 400 carries Intune's wrapped message.
 	{declaredBy: sctTypeName, prop: "managedDeviceCount", hasRange: true, rangeMin: 0, rangeMax: 65536},
 }
 
