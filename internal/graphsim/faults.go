@@ -14,27 +14,51 @@ import (
 )
 
 // Faults is the set of misbehaviours the emulator injects. Replace it at any
-// time with SetFaults; the zero value means "behave".
+// time with SetFaults; the zero value means "behave". Each kind is counted
+// under the Fault* constant named below (FaultCounts, the request log).
 //
 // To add a new kind of fault: add a field here (and to faultsWire for the
 // control API), act on it where the request pipeline in graph.go or entra.go
 // reaches the relevant point, and count it with s.countFault.
 type Faults struct {
-	// Latency is added to every Graph request (not to Entra).
+	// Latency is added to every Graph request (not to Entra). FaultLatency.
 	Latency time.Duration
 	// WriteThrottle limits POST/PATCH/DELETE (updateStatus included) with a
-	// sliding window, like Intune's 100 writes per 20 s per app.
+	// sliding window, like Intune's 100 writes per 20 s per app. Every write
+	// counts against the window, throttled ones included
+	// (graph-behaviour.md §7.1). FaultThrottle.
 	WriteThrottle *Throttle
 	// Rules are evaluated in order; every matching rule counts the call, the
-	// first one that fires acts.
+	// first one that fires acts. FaultStatus, FaultDelay, FaultReset.
 	Rules []Rule
 	// NotFoundReadsAfterCreate makes the first N item GETs of each object
-	// created while it is set answer 404 (eventual consistency).
+	// created while it is set answer 404 (eventual consistency,
+	// graph-behaviour.md §8). FaultNotFoundAfterCreate.
 	NotFoundReadsAfterCreate int
-	// PatchNoContent makes PATCH answer 204 with no body.
+	// ListLag keeps a task out of collection lists (and $count) until it is
+	// this old, as a lagging replica would (graph-behaviour.md §7.4, §8). Item
+	// GETs are unaffected. Counted once per list or $count that left a task
+	// out. FaultListLag.
+	ListLag time.Duration
+	// VisibleAfterDelete makes a task deleted while it is set (a DELETE that
+	// answered 204) still answer the next N item GETs of its id with 200 and
+	// the entity as it was, and stay in lists while any of those are left;
+	// then it is 404 (graph-behaviour.md §8). Counted per GET and per list
+	// that showed it. FaultVisibleAfterDelete.
+	VisibleAfterDelete int
+	// StaleReadsAfterWrite makes the next N item GETs of a task after a
+	// successful PATCH or updateStatus answer with the entity as it was before
+	// that write (graph-behaviour.md §8). FaultStaleRead.
+	StaleReadsAfterWrite int
+	// NextLinkHost, when set, is the host[:port] of every @odata.nextLink the
+	// emulator writes, instead of the request's Host: a link the client must
+	// not follow with its token (graph-behaviour.md §9). FaultNextLinkHost.
+	NextLinkHost string
+	// PatchNoContent makes PATCH answer 204 with no body
+	// (graph-behaviour.md §5). FaultPatchNoContent.
 	PatchNoContent bool
 	// ExtraProperties adds properties unknown to the schema to every entity
-	// response.
+	// response. FaultExtraProperties.
 	ExtraProperties bool
 }
 
@@ -59,16 +83,25 @@ type Rule struct {
 	Times    int
 
 	// Actions. ResetConnection wins over Status; Delay combines with either
-	// (sleep first) or alone (sleep, then answer normally).
-	Status          int
-	RetryAfter      string // Retry-After header value for Status
-	Body            string // raw body for Status; default a Graph error JSON
-	ContentType     string // for Body; default JSON if Body looks like JSON, else text/html
+	// (sleep first) or alone (sleep, then answer normally). When the client
+	// goes away during Delay the exchange is aborted: it gets no answer.
+	Status     int
+	RetryAfter string // Retry-After header value for Status
+	// Body is the raw body for Status. Default: a Graph error JSON, or for a
+	// 2xx Status an empty JSON object (a success without a usable entity).
+	// It need not be valid JSON: a truncated entity is a fair test.
+	Body        string
+	ContentType string // for Body; default JSON if Body looks like JSON, else text/html
+	// EmptyBody sends no body at all (Content-Length 0) with Status.
+	EmptyBody       bool
 	Delay           time.Duration
 	ResetConnection bool
-	// AfterCommit performs the operation for real first, then fails as
-	// above: the client cannot tell whether its write happened.
-	AfterCommit bool
+	// AfterCommit performs the operation for real first, then answers as
+	// above: the client cannot tell whether its write happened. With a 2xx
+	// Status (e.g. 201 for a POST) the answer keeps the Location header the
+	// real operation produced, unless OmitLocation is set.
+	AfterCommit  bool
+	OmitLocation bool
 }
 
 // Fault kinds, as counted by FaultCounts.
@@ -79,6 +112,10 @@ const (
 	FaultDelay               = "delay"
 	FaultReset               = "reset"
 	FaultNotFoundAfterCreate = "notFoundAfterCreate"
+	FaultListLag             = "listLag"
+	FaultVisibleAfterDelete  = "visibleAfterDelete"
+	FaultStaleRead           = "staleRead"
+	FaultNextLinkHost        = "nextLinkHost"
 	FaultPatchNoContent      = "patchNoContent"
 	FaultExtraProperties     = "extraProperties"
 )
@@ -181,9 +218,7 @@ func (s *Server) firingRule(ex *exchange) *Rule {
 func (s *Server) actBefore(ex *exchange, rule *Rule) bool {
 	if rule.Delay > 0 {
 		s.countFault(ex, FaultDelay)
-		if !sleepCtx(ex.r, rule.Delay) {
-			return true // client gave up; nothing to answer
-		}
+		sleepOrAbort(ex.r, rule.Delay)
 	}
 	switch {
 	case rule.ResetConnection:
@@ -209,6 +244,10 @@ func (s *Server) commitThenFail(ex *exchange, rule *Rule, op func()) {
 	op()
 	ex.w.ResponseWriter = orig
 	ex.w.status = 0
+	if loc := buf.h.Get("Location"); loc != "" && is2xx(rule.Status) && !rule.OmitLocation {
+		// A success that lost its entity still names the new item.
+		ex.w.Header().Set("Location", loc)
+	}
 	if s.actBefore(ex, rule) {
 		return
 	}
@@ -224,22 +263,42 @@ func (s *Server) commitThenFail(ex *exchange, rule *Rule, op func()) {
 	_, _ = ex.w.Write(buf.body.Bytes())
 }
 
+func is2xx(status int) bool { return status >= 200 && status < 300 }
+
+// bodyAllowed reports whether HTTP lets a response with this status carry a
+// body.
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}
+
 func (s *Server) writeRuleStatus(ex *exchange, rule *Rule) {
+	h := ex.w.Header()
 	if rule.RetryAfter != "" {
-		ex.w.Header().Set("Retry-After", rule.RetryAfter)
+		h.Set("Retry-After", rule.RetryAfter)
 	}
-	if rule.Body != "" {
+	if rule.EmptyBody || !bodyAllowed(rule.Status) {
+		if bodyAllowed(rule.Status) {
+			h.Set("Content-Length", "0")
+		}
+		ex.w.WriteHeader(rule.Status)
+		return
+	}
+	body := rule.Body
+	if body == "" && is2xx(rule.Status) {
+		body = "{}" // a success without a usable entity
+	}
+	if body != "" {
 		ct := rule.ContentType
 		if ct == "" {
 			ct = "text/html; charset=utf-8"
-			if t := strings.TrimSpace(rule.Body); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+			if t := strings.TrimSpace(body); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
 				ct = jsonContentType
+				if is2xx(rule.Status) {
+					ct = graphContentType
+				}
 			}
 		}
-		ex.w.Header().Set("Content-Type", ct)
-		ex.w.WriteHeader(rule.Status)
-		// A write error means the client has gone; there is no one left to tell.
-		_, _ = ex.w.Write([]byte(rule.Body))
+		writeRaw(ex.w, rule.Status, ct, []byte(body))
 		return
 	}
 	if ex.route == RouteToken || ex.route == RouteDiscovery {
@@ -267,7 +326,10 @@ func (s *Server) writeRuleStatus(ex *exchange, rule *Rule) {
 }
 
 // checkThrottle enforces WriteThrottle; it answers 429 and returns true when
-// the write is over the limit.
+// the write is over the limit. Graph counts every request against the limit,
+// throttled ones included (graph-behaviour.md §7.1), so a client that retries
+// without waiting keeps itself throttled, and Retry-After is the time until
+// the window, with those rejections in it, really has room again.
 func (s *Server) checkThrottle(ex *exchange) bool {
 	switch ex.r.Method {
 	case http.MethodPost, http.MethodPatch, http.MethodDelete, http.MethodPut:
@@ -287,14 +349,16 @@ func (s *Server) checkThrottle(ex *exchange) bool {
 			keep = append(keep, at)
 		}
 	}
-	s.writeTimes = keep
-	if len(keep) < t.Limit {
-		s.writeTimes = append(s.writeTimes, now)
+	admitted := len(keep) < t.Limit
+	s.writeTimes = append(keep, now) // counted whether admitted or not
+	if admitted {
 		s.fmu.Unlock()
 		return false
 	}
-	// A slot frees when the oldest write in the window leaves it.
-	wait := keep[0].Add(t.Window).Sub(now)
+	// Room for one more write opens when so many of the counted requests
+	// (oldest first) have left the window that fewer than Limit remain.
+	n := len(s.writeTimes)
+	wait := s.writeTimes[n-t.Limit].Add(t.Window).Sub(now)
 	omit := t.OmitRetryAfter
 	s.fmu.Unlock()
 
@@ -333,15 +397,16 @@ func resetConnection(ex *exchange) {
 	panic(http.ErrAbortHandler)
 }
 
-// sleepCtx sleeps for d unless the client goes away first.
-func sleepCtx(r *http.Request, d time.Duration) bool {
+// sleepOrAbort sleeps for d. If the client goes away first it aborts the
+// handler: returning without writing would let net/http send an implicit 200,
+// which a client still listening could take for an answer.
+func sleepOrAbort(r *http.Request, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
-		return true
 	case <-r.Context().Done():
-		return false
+		panic(http.ErrAbortHandler)
 	}
 }
 
@@ -410,9 +475,11 @@ type ruleWire struct {
 	RetryAfter      string       `json:"retryAfter,omitempty"`
 	Body            string       `json:"body,omitempty"`
 	ContentType     string       `json:"contentType,omitempty"`
+	EmptyBody       bool         `json:"emptyBody,omitempty"`
 	Delay           jsonDuration `json:"delay,omitempty"`
 	ResetConnection bool         `json:"resetConnection,omitempty"`
 	AfterCommit     bool         `json:"afterCommit,omitempty"`
+	OmitLocation    bool         `json:"omitLocation,omitempty"`
 }
 
 type faultsWire struct {
@@ -420,6 +487,10 @@ type faultsWire struct {
 	WriteThrottle            *throttleWire `json:"writeThrottle,omitempty"`
 	Rules                    []ruleWire    `json:"rules,omitempty"`
 	NotFoundReadsAfterCreate int           `json:"notFoundReadsAfterCreate,omitempty"`
+	ListLag                  jsonDuration  `json:"listLag,omitempty"`
+	VisibleAfterDelete       int           `json:"visibleAfterDelete,omitempty"`
+	StaleReadsAfterWrite     int           `json:"staleReadsAfterWrite,omitempty"`
+	NextLinkHost             string        `json:"nextLinkHost,omitempty"`
 	PatchNoContent           bool          `json:"patchNoContent,omitempty"`
 	ExtraProperties          bool          `json:"extraProperties,omitempty"`
 }
@@ -428,6 +499,10 @@ func (w faultsWire) faults() Faults {
 	f := Faults{
 		Latency:                  time.Duration(w.Latency),
 		NotFoundReadsAfterCreate: w.NotFoundReadsAfterCreate,
+		ListLag:                  time.Duration(w.ListLag),
+		VisibleAfterDelete:       w.VisibleAfterDelete,
+		StaleReadsAfterWrite:     w.StaleReadsAfterWrite,
+		NextLinkHost:             w.NextLinkHost,
 		PatchNoContent:           w.PatchNoContent,
 		ExtraProperties:          w.ExtraProperties,
 	}
@@ -436,8 +511,8 @@ func (w faultsWire) faults() Faults {
 	}
 	for _, r := range w.Rules {
 		f.Rules = append(f.Rules, Rule{Method: r.Method, Route: r.Route, EveryNth: r.EveryNth, Times: r.Times,
-			Status: r.Status, RetryAfter: r.RetryAfter, Body: r.Body, ContentType: r.ContentType,
-			Delay: time.Duration(r.Delay), ResetConnection: r.ResetConnection, AfterCommit: r.AfterCommit})
+			Status: r.Status, RetryAfter: r.RetryAfter, Body: r.Body, ContentType: r.ContentType, EmptyBody: r.EmptyBody,
+			Delay: time.Duration(r.Delay), ResetConnection: r.ResetConnection, AfterCommit: r.AfterCommit, OmitLocation: r.OmitLocation})
 	}
 	return f
 }
@@ -446,6 +521,10 @@ func wireFaults(f Faults) faultsWire {
 	w := faultsWire{
 		Latency:                  jsonDuration(f.Latency),
 		NotFoundReadsAfterCreate: f.NotFoundReadsAfterCreate,
+		ListLag:                  jsonDuration(f.ListLag),
+		VisibleAfterDelete:       f.VisibleAfterDelete,
+		StaleReadsAfterWrite:     f.StaleReadsAfterWrite,
+		NextLinkHost:             f.NextLinkHost,
 		PatchNoContent:           f.PatchNoContent,
 		ExtraProperties:          f.ExtraProperties,
 	}
@@ -454,8 +533,8 @@ func wireFaults(f Faults) faultsWire {
 	}
 	for _, r := range f.Rules {
 		w.Rules = append(w.Rules, ruleWire{Method: r.Method, Route: r.Route, EveryNth: r.EveryNth, Times: r.Times,
-			Status: r.Status, RetryAfter: r.RetryAfter, Body: r.Body, ContentType: r.ContentType,
-			Delay: jsonDuration(r.Delay), ResetConnection: r.ResetConnection, AfterCommit: r.AfterCommit})
+			Status: r.Status, RetryAfter: r.RetryAfter, Body: r.Body, ContentType: r.ContentType, EmptyBody: r.EmptyBody,
+			Delay: jsonDuration(r.Delay), ResetConnection: r.ResetConnection, AfterCommit: r.AfterCommit, OmitLocation: r.OmitLocation})
 	}
 	return w
 }

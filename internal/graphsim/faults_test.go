@@ -3,6 +3,7 @@ package graphsim
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,14 +24,31 @@ func TestLatency(t *testing.T) {
 	}
 }
 
+// retryAfter parses a Retry-After header in whole seconds.
+func retryAfter(t *testing.T, resp *http.Response) int {
+	t.Helper()
+	n, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+	if err != nil {
+		t.Fatalf("Retry-After %q: %v", resp.Header.Get("Retry-After"), err)
+	}
+	return n
+}
+
+// Timing in these tests must hold on a loaded 2-core machine: windows are
+// seconds long, and the assertions are orderings and bounds, never exact
+// durations.
+
 func TestWriteThrottle(t *testing.T) {
 	e := newEnv(t, Options{})
-	e.srv.SetFaults(Faults{WriteThrottle: &Throttle{Limit: 2, Window: 1500 * time.Millisecond}})
+	e.srv.SetFaults(Faults{WriteThrottle: &Throttle{Limit: 2, Window: 10 * time.Second}})
 	e.create(nil)
 	id := e.create(nil)["id"].(string)
 	resp, b := e.do("POST", tasksPath+"/"+id+"/updateStatus", `{"status":"active"}`)
-	if resp.StatusCode != 429 || graphErr(t, b).Error.Code != "TooManyRequests" || resp.Header.Get("Retry-After") != "2" {
-		t.Fatalf("%d %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), b)
+	if resp.StatusCode != 429 || graphErr(t, b).Error.Code != "TooManyRequests" {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	if ra := retryAfter(t, resp); ra < 1 || ra > 10 {
+		t.Fatalf("Retry-After %d outside [1, 10]", ra)
 	}
 	// Reads are not throttled.
 	if resp, _ := e.do("GET", tasksPath, nil); resp.StatusCode != 200 {
@@ -45,14 +63,75 @@ func TestWriteThrottle(t *testing.T) {
 	if e.srv.Throttled() != 2 {
 		t.Fatal(e.srv.Throttled())
 	}
-	// The window slides: after it passes, writes succeed again.
-	e.srv.SetFaults(Faults{WriteThrottle: &Throttle{Limit: 1, Window: 200 * time.Millisecond}})
+	// The window slides: once Retry-After has passed, writes succeed again.
+	e.srv.SetFaults(Faults{WriteThrottle: &Throttle{Limit: 1, Window: 2 * time.Second}})
 	e.create(nil)
-	if resp, _ := e.do("POST", tasksPath, `{}`); resp.StatusCode != 429 {
-		t.Fatal("expected 429")
+	resp, _ = e.do("POST", tasksPath, `{}`)
+	if resp.StatusCode != 429 {
+		t.Fatalf("expected 429, got %d", resp.StatusCode)
 	}
-	time.Sleep(250 * time.Millisecond)
+	time.Sleep(time.Duration(retryAfter(t, resp)) * time.Second)
 	e.create(nil)
+}
+
+// TestThrottleCountsRejections: Graph counts every request, throttled ones
+// included (graph-behaviour.md §7.1). A client that hammers without waiting
+// stays throttled well past the window; one that honours Retry-After gets
+// through.
+func TestThrottleCountsRejections(t *testing.T) {
+	e := newEnv(t, Options{})
+	const window = 2 * time.Second
+	e.srv.SetFaults(Faults{WriteThrottle: &Throttle{Limit: 2, Window: window}})
+	e.create(nil)
+	e.create(nil)
+	start := time.Now()
+	hammered := 0
+	for time.Since(start) < window+window/2 {
+		resp, _ := e.do("POST", tasksPath, `{"@odata.type":"#microsoft.graph.securityConfigurationTask"}`)
+		if resp.StatusCode != 429 {
+			t.Fatalf("write %d after %v of hammering got %d, want 429", hammered, time.Since(start), resp.StatusCode)
+		}
+		if ra := retryAfter(t, resp); ra < 1 || ra > 2 {
+			t.Fatalf("Retry-After %d outside [1, 2]", ra)
+		}
+		hammered++
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	// Honour Retry-After, retrying with the same client-request-id.
+	const crid = "22222222-2222-4222-8222-222222222222"
+	var waited time.Duration
+	for attempt := 0; ; attempt++ {
+		req := e.newReq(t.Context(), "POST", tasksPath, `{"@odata.type":"#microsoft.graph.securityConfigurationTask","displayName":"patient"}`)
+		req.Header.Set("client-request-id", crid)
+		resp, b := e.send(req)
+		if resp.StatusCode == 201 {
+			break
+		}
+		if resp.StatusCode != 429 || attempt > 0 {
+			t.Fatalf("attempt %d after waiting %v: %d %s", attempt, waited, resp.StatusCode, b)
+		}
+		waited = time.Duration(retryAfter(t, resp)) * time.Second
+		time.Sleep(waited)
+	}
+	// The log shows what the server asked for and that the client waited
+	// at least that long before its retry.
+	var tries []LoggedRequest
+	for _, r := range e.srv.Requests() {
+		if r.Header.Get("client-request-id") == crid {
+			tries = append(tries, r)
+		}
+	}
+	if len(tries) != 2 || tries[0].Status != 429 || tries[0].RetryAfter == "" || tries[1].Status != 201 || tries[1].RetryAfter != "" {
+		t.Fatalf("log %+v", tries)
+	}
+	asked, _ := strconv.Atoi(tries[0].RetryAfter)
+	if gap := tries[1].Time.Sub(tries[0].Time); gap < time.Duration(asked)*time.Second {
+		t.Fatalf("retried after %v, asked to wait %ds", gap, asked)
+	}
+	if e.srv.Throttled() != hammered+1 {
+		t.Fatalf("throttled %d, want %d", e.srv.Throttled(), hammered+1)
+	}
 }
 
 func TestRules(t *testing.T) {
@@ -93,12 +172,16 @@ func TestRules(t *testing.T) {
 		t.Fatalf("everyNth %v", got)
 	}
 
-	// Delay honours client cancellation.
-	e.srv.SetFaults(Faults{Rules: []Rule{{Route: RouteTask, Delay: 5 * time.Second}}})
+	// Delay honours client cancellation: the client gets an error, never an
+	// answer, and does not wait for the delay.
+	e.srv.SetFaults(Faults{Rules: []Rule{{Route: RouteTask, Delay: time.Minute}}})
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	if _, err := e.hc.Do(e.newReq(ctx, "GET", tasksPath+"/"+id, nil)); err == nil || time.Since(start) > 2*time.Second {
+	if resp, err := e.hc.Do(e.newReq(ctx, "GET", tasksPath+"/"+id, nil)); err == nil || time.Since(start) > 30*time.Second {
+		if err == nil {
+			resp.Body.Close()
+		}
 		t.Fatalf("delay: err=%v after %v", err, time.Since(start))
 	}
 	// A short delay alone answers normally.
@@ -290,5 +373,122 @@ func TestControlAPI(t *testing.T) {
 	mustJSON(t, b, &fw)
 	if len(fw) != 0 {
 		t.Fatalf("faults after reset %s", b)
+	}
+}
+
+// TestClientGoneDuringDelay: a client that gives up during a rule's delay gets
+// no answer at all, before or after the commit; the commit stands.
+func TestClientGoneDuringDelay(t *testing.T) {
+	for _, afterCommit := range []bool{false, true} {
+		e := newEnv(t, Options{})
+		e.srv.SetFaults(Faults{Rules: []Rule{{Method: "POST", Route: RouteTasks, Delay: time.Minute, AfterCommit: afterCommit}}})
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		resp, err := e.hc.Do(e.newReq(ctx, "POST", tasksPath, `{"@odata.type":"#microsoft.graph.securityConfigurationTask"}`))
+		cancel()
+		if err == nil {
+			resp.Body.Close()
+			t.Fatalf("afterCommit=%v: got %d, want an error", afterCommit, resp.StatusCode)
+		}
+		// The aborted exchange is logged without a status once the handler
+		// has noticed; wait for that rather than for a fixed time.
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			reqs := e.srv.Requests()
+			if last := reqs[len(reqs)-1]; last.Route == RouteTasks {
+				if last.Status != 0 {
+					t.Fatalf("afterCommit=%v: logged status %d", afterCommit, last.Status)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the aborted exchange was never logged")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if n := len(e.srv.Tasks()); n != map[bool]int{false: 0, true: 1}[afterCommit] {
+			t.Fatalf("afterCommit=%v: %d tasks", afterCommit, n)
+		}
+	}
+}
+
+// TestSuccessWithoutEntity: 2xx answers after a real commit that give the
+// client no usable entity, with and without the Location header.
+func TestSuccessWithoutEntity(t *testing.T) {
+	e := newEnv(t, Options{})
+	const body = `{"@odata.type":"#microsoft.graph.securityConfigurationTask","displayName":"made"}`
+	cases := []struct {
+		name     string
+		rule     Rule
+		wantBody string
+		location bool
+	}{
+		{"empty", Rule{Status: 201, EmptyBody: true}, "", true},
+		{"truncated", Rule{Status: 201, Body: `{"@odata.context":"https://x/beta/$metadata#deviceAppManagement/deviceAppManagementTasks/$entity","id":"`}, `{"@odata.context":"https://x/beta/$metadata#deviceAppManagement/deviceAppManagementTasks/$entity","id":"`, true},
+		{"default", Rule{Status: 201}, `{}`, true},
+		{"no location", Rule{Status: 201, EmptyBody: true, OmitLocation: true}, "", false},
+		{"200 empty", Rule{Status: 200, EmptyBody: true}, "", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := len(e.srv.Tasks())
+			rule := c.rule
+			rule.Method, rule.Route, rule.Times, rule.AfterCommit = "POST", RouteTasks, 1, true
+			e.srv.SetFaults(Faults{Rules: []Rule{rule}})
+			resp, b := e.do("POST", tasksPath, body)
+			if resp.StatusCode != c.rule.Status || string(b) != c.wantBody {
+				t.Fatalf("%d %q", resp.StatusCode, b)
+			}
+			if c.rule.EmptyBody && (resp.ContentLength != 0 || resp.Header.Get("Content-Length") != "0") {
+				t.Fatalf("Content-Length %q", resp.Header.Get("Content-Length"))
+			}
+			ts := e.srv.Tasks()
+			if len(ts) != before+1 {
+				t.Fatal("the create was not committed")
+			}
+			newID := ts[len(ts)-1]["id"].(string)
+			loc := resp.Header.Get("Location")
+			if c.location && loc != e.srv.URL()+tasksPath+"/"+newID {
+				t.Fatalf("Location %q, want the new task %s", loc, newID)
+			}
+			if !c.location && loc != "" {
+				t.Fatalf("Location %q", loc)
+			}
+			if !guidRE.MatchString(resp.Header.Get("request-id")) {
+				t.Fatal("Graph's headers are missing")
+			}
+		})
+	}
+	// A 204 for a PATCH: committed, no body.
+	id := e.srv.Tasks()[0]["id"].(string)
+	e.srv.SetFaults(Faults{Rules: []Rule{{Method: "PATCH", Times: 1, Status: 204, AfterCommit: true}}})
+	if resp, b := e.do("PATCH", tasksPath+"/"+id, `{"displayName":"patched"}`); resp.StatusCode != 204 || len(b) != 0 || resp.Header.Get("Location") != "" {
+		t.Fatalf("%d %q %v", resp.StatusCode, b, resp.Header)
+	}
+	if m, _ := e.srv.Task(id); m["displayName"] != "patched" {
+		t.Fatal("the PATCH was not committed")
+	}
+	// Errors after a commit never carry the Location.
+	e.srv.SetFaults(Faults{Rules: []Rule{{Method: "POST", Route: RouteTasks, Times: 1, Status: 500, AfterCommit: true}}})
+	if resp, _ := e.do("POST", tasksPath, body); resp.StatusCode != 500 || resp.Header.Get("Location") != "" {
+		t.Fatalf("%d %v", resp.StatusCode, resp.Header)
+	}
+}
+
+func TestControlAPIRuleFields(t *testing.T) {
+	e := newEnv(t, Options{})
+	body := `{"rules":[{"method":"POST","route":"tasks","times":1,"status":201,"afterCommit":true,"emptyBody":true,"omitLocation":true}]}`
+	req, _ := http.NewRequestWithContext(t.Context(), "PUT", e.srv.URL()+"/_graphsim/faults", strings.NewReader(body))
+	resp, b := e.send(req)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	want := Rule{Method: "POST", Route: RouteTasks, Times: 1, Status: 201, AfterCommit: true, EmptyBody: true, OmitLocation: true}
+	if f := e.srv.CurrentFaults(); len(f.Rules) != 1 || f.Rules[0] != want {
+		t.Fatalf("%+v", f)
+	}
+	var got struct{ Rules []map[string]any }
+	mustJSON(t, b, &got)
+	if len(got.Rules) != 1 || got.Rules[0]["emptyBody"] != true || got.Rules[0]["omitLocation"] != true {
+		t.Fatalf("%s", b)
 	}
 }

@@ -55,9 +55,7 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	}
 	if f := s.faultSnapshot(); f.Latency > 0 {
 		s.countFault(gx.exchange, FaultLatency)
-		if !sleepCtx(r, f.Latency) {
-			return
-		}
+		sleepOrAbort(r, f.Latency)
 	}
 	if !s.checkAuth(gx) {
 		return
@@ -78,7 +76,7 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 func classifyGraphPath(escaped string) (route, id string) {
 	raw := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
 	if len(raw) > 1 && raw[len(raw)-1] == "" {
-		raw = raw[:len(raw)-1] // ".../deviceAppManagementTasks/" is the collection (CONTRACT G13)
+		raw = raw[:len(raw)-1] // ".../deviceAppManagementTasks/" is the collection: an empty id addresses it (graph-behaviour.md §10.4)
 	}
 	segs := make([]string, len(raw))
 	for i, s := range raw {
@@ -341,9 +339,11 @@ func optionTitle(name string) string {
 // property, which applies only to items of that type.
 type selItem struct{ typeName, prop, raw string }
 
-// parseSelect accepts base-type properties, "*", and derived-type properties
-// qualified with their type ("microsoft.graph.securityConfigurationTask/insights"),
-// which is what OData requires on a collection typed as the base type.
+// parseSelect accepts "*", properties of the collection's base type, and
+// properties of a task type qualified with that type
+// ("microsoft.graph.securityConfigurationTask/insights"), which is what OData
+// requires on a collection typed as the base type. A navigation property may
+// be selected; it is never served inline, so it adds nothing to the entity.
 func parseSelect(v string) ([]selItem, *odataErr) {
 	var out []selItem
 	for _, item := range strings.Split(v, ",") {
@@ -351,21 +351,23 @@ func parseSelect(v string) ([]selItem, *odataErr) {
 		if item == "*" {
 			return nil, nil
 		}
-		if tn, prop, ok := strings.Cut(item, "/"); ok {
-			et, known := entityTypes[tn]
+		typ, tn, prop := baseType, "", item
+		if cast, p, ok := strings.Cut(item, "/"); ok {
+			t, known := taskTypes[cast]
+			if cast == baseTypeName {
+				t, known = baseType, true
+			}
 			if !known {
-				return nil, badRequest("The query specified in the URI is not valid. Could not find a type named '%s'.", tn)
+				return nil, badRequest("The query specified in the URI is not valid. Could not find a type named '%s'.", cast)
 			}
-			if _, ok := et.prop(prop); !ok {
-				return nil, badRequest("Could not find a property named '%s' on type '%s'.", prop, tn)
-			}
-			out = append(out, selItem{tn, prop, item})
-			continue
+			typ, tn, prop = t, cast, p
 		}
-		if _, ok := baseType.prop(item); !ok {
-			return nil, badRequest("Could not find a property named '%s' on type '%s'.", item, baseTypeName)
+		_, isProp := typ.prop(prop)
+		_, isNav := typ.nav(prop)
+		if !isProp && !isNav {
+			return nil, badRequest("Could not find a property named '%s' on type '%s'.", prop, typ.name)
 		}
-		out = append(out, selItem{"", item, item})
+		out = append(out, selItem{tn, prop, item})
 	}
 	return out, nil
 }
@@ -376,9 +378,10 @@ func selectedFor(sel []selItem, props map[string]any) []string {
 		return nil
 	}
 	tn, _ := props["@odata.type"].(string)
+	t := edm.types[strings.TrimPrefix(tn, "#")]
 	out := []string{}
 	for _, it := range sel {
-		if it.typeName == "" || it.typeName == strings.TrimPrefix(tn, "#") {
+		if it.typeName == "" || (t != nil && t.isA(it.typeName)) {
 			out = append(out, it.prop)
 		}
 	}
@@ -405,8 +408,9 @@ func decodeSkipToken(tok string) (int64, bool) {
 // ---------------------------------------------------------------------------
 // Handlers
 
-func (s *Server) collectionURL(gx *graphExchange) string {
-	return "https://" + gx.r.Host + "/beta/deviceAppManagement/deviceAppManagementTasks"
+// collectionURL is the collection's absolute URL on host.
+func collectionURL(host string) string {
+	return "https://" + host + "/beta/deviceAppManagement/deviceAppManagementTasks"
 }
 
 func (s *Server) contextURL(gx *graphExchange, q *queryOpts, entity bool) string {
@@ -430,7 +434,8 @@ func (s *Server) listTasks(gx *graphExchange) {
 		s.writeGraphError(gx.exchange, qerr)
 		return
 	}
-	all := s.sortedTasks()
+	f := s.faultSnapshot()
+	all := s.listed(gx.exchange, f)
 	pageSize := s.opts.PageSize
 	if q.top >= 0 && q.top < pageSize {
 		pageSize = q.top
@@ -449,7 +454,6 @@ func (s *Server) listTasks(gx *graphExchange) {
 		page = append(page, t.props)
 		lastSeq = t.seq
 	}
-	extra := s.faultSnapshot().ExtraProperties
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, `{"@odata.context":%s`, jsonBytes(s.contextURL(gx, q, false)))
 	if q.count {
@@ -464,14 +468,19 @@ func (s *Server) listTasks(gx *graphExchange) {
 			next.Set("$select", q.rawSel)
 		}
 		next.Set("$skiptoken", encodeSkipToken(lastSeq))
-		fmt.Fprintf(&buf, `,"@odata.nextLink":%s`, jsonBytes(s.collectionURL(gx)+"?"+encodeQuery(next)))
+		host := gx.r.Host
+		if f.NextLinkHost != "" {
+			s.countFault(gx.exchange, FaultNextLinkHost)
+			host = f.NextLinkHost
+		}
+		fmt.Fprintf(&buf, `,"@odata.nextLink":%s`, jsonBytes(collectionURL(host)+"?"+encodeQuery(next)))
 	}
 	buf.WriteString(`,"value":[`)
 	for i, p := range page {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		buf.Write(marshalEntity(s.decorate(gx.exchange, p, extra), selectedFor(q.selected, p)))
+		buf.Write(marshalEntity(s.decorate(gx.exchange, p, f.ExtraProperties), selectedFor(q.selected, p)))
 	}
 	buf.WriteString("]}")
 	writeRaw(gx.w, http.StatusOK, graphContentType, buf.Bytes())
@@ -487,10 +496,21 @@ func (s *Server) countTasks(gx *graphExchange) {
 		s.writeGraphError(gx.exchange, qerr)
 		return
 	}
-	s.mu.Lock()
-	n := len(s.tasks)
-	s.mu.Unlock()
+	n := len(s.listed(gx.exchange, s.faultSnapshot()))
 	writeRaw(gx.w, http.StatusOK, "text/plain; charset=utf-8", []byte(strconv.Itoa(n)))
+}
+
+// listed is what a list or $count shows under the faults f, counting the
+// faults that shaped it.
+func (s *Server) listed(ex *exchange, f Faults) []*task {
+	all, hidden, ghosts := s.listedTasks(f.ListLag)
+	if hidden > 0 {
+		s.countFault(ex, FaultListLag)
+	}
+	if ghosts > 0 {
+		s.countFault(ex, FaultVisibleAfterDelete)
+	}
+	return all
 }
 
 func (s *Server) getTask(gx *graphExchange) {
@@ -499,21 +519,36 @@ func (s *Server) getTask(gx *graphExchange) {
 		s.writeGraphError(gx.exchange, qerr)
 		return
 	}
-	s.mu.Lock()
-	t := s.lookup(gx.id)
+	// What a lagging replica answers comes first (graph-behaviour.md §8): a
+	// new task not yet there, the old version of a task just written, a task
+	// just deleted still there.
 	var props map[string]any
-	hidden := false
-	if t != nil {
-		if t.hiddenReads > 0 {
+	fault := ""
+	s.mu.Lock()
+	if t := s.lookup(gx.id); t != nil {
+		switch {
+		case t.hiddenReads > 0:
 			t.hiddenReads--
-			hidden = true
-		} else {
+			fault = FaultNotFoundAfterCreate
+		case t.staleReads > 0:
+			t.staleReads--
+			props, fault = cloneProps(t.staleProps), FaultStaleRead
+			if t.staleReads == 0 {
+				t.staleProps = nil
+			}
+		default:
 			props = cloneProps(t.props)
+		}
+	} else if g := lookupIn(s.ghosts, gx.id); g != nil {
+		g.ghostReads--
+		props, fault = cloneProps(g.props), FaultVisibleAfterDelete
+		if g.ghostReads <= 0 {
+			delete(s.ghosts, g.props["id"].(string))
 		}
 	}
 	s.mu.Unlock()
-	if hidden {
-		s.countFault(gx.exchange, FaultNotFoundAfterCreate)
+	if fault != "" {
+		s.countFault(gx.exchange, fault)
 	}
 	if props == nil {
 		s.writeNotFound(gx)
@@ -533,7 +568,7 @@ func (s *Server) createTask(gx *graphExchange) {
 	}
 	now := time.Now()
 	id := newGUID()
-	t := &task{typ: typ, props: typ.defaults(id, now)}
+	t := &task{typ: typ, props: newEntity(typ, id, now), stored: now}
 	for k, v := range changes {
 		t.props[k] = v
 	}
@@ -544,7 +579,7 @@ func (s *Server) createTask(gx *graphExchange) {
 	s.tasks[id] = t
 	props := cloneProps(t.props)
 	s.mu.Unlock()
-	gx.w.Header().Set("Location", s.collectionURL(gx)+"/"+id)
+	gx.w.Header().Set("Location", collectionURL(gx.r.Host)+"/"+id)
 	s.writeEntity(gx, http.StatusCreated, props, nil)
 }
 
@@ -557,6 +592,7 @@ func (s *Server) patchTask(gx *graphExchange) {
 		s.writeGraphError(gx.exchange, verr)
 		return
 	}
+	f := s.faultSnapshot()
 	s.mu.Lock()
 	t := s.lookup(gx.id)
 	if t == nil {
@@ -564,17 +600,18 @@ func (s *Server) patchTask(gx *graphExchange) {
 		s.writeNotFound(gx)
 		return
 	}
-	if typ.name != baseTypeName && t.typ != nil && typ.name != t.typ.name {
+	if typ != baseType && t.typ != nil && typ != t.typ {
 		s.mu.Unlock()
 		s.writeGraphError(gx.exchange, intuneBadRequest("The @odata.type '%s' does not match the type of the existing object '%s'.", typ.name, t.typ.name))
 		return
 	}
+	s.rememberForStaleReads(t, f)
 	for k, v := range changes {
 		t.props[k] = v
 	}
 	props := cloneProps(t.props)
 	s.mu.Unlock()
-	if s.faultSnapshot().PatchNoContent {
+	if f.PatchNoContent {
 		s.countFault(gx.exchange, FaultPatchNoContent)
 		gx.w.WriteHeader(http.StatusNoContent)
 		return
@@ -583,10 +620,16 @@ func (s *Server) patchTask(gx *graphExchange) {
 }
 
 func (s *Server) deleteTask(gx *graphExchange) {
+	f := s.faultSnapshot()
 	s.mu.Lock()
 	t := s.lookup(gx.id)
 	if t != nil {
-		delete(s.tasks, t.props["id"].(string))
+		key := t.props["id"].(string)
+		delete(s.tasks, key)
+		if f.VisibleAfterDelete > 0 {
+			t.ghostReads = f.VisibleAfterDelete
+			s.ghosts[key] = t
+		}
 	}
 	s.mu.Unlock()
 	if t == nil {
@@ -596,52 +639,37 @@ func (s *Server) deleteTask(gx *graphExchange) {
 	gx.w.WriteHeader(http.StatusNoContent)
 }
 
-// updateStatus implements the bound action. Its body is an action parameter
-// payload: exactly "status" (required) and "note".
+// rememberForStaleReads keeps the entity as it is before a write, for the
+// item GETs that Faults.StaleReadsAfterWrite makes answer it. Callers hold
+// s.mu and call it only for a write that will succeed.
+func (s *Server) rememberForStaleReads(t *task, f Faults) {
+	if f.StaleReadsAfterWrite > 0 {
+		t.staleProps = cloneProps(t.props)
+		t.staleReads = f.StaleReadsAfterWrite
+	}
+}
+
+// updateStatus implements the bound action (graph-behaviour.md §13). Its body
+// is the action's parameter payload, validated against the CSDL's parameters.
 func (s *Server) updateStatus(gx *graphExchange) {
 	if !s.checkJSONBody(gx) {
 		return
 	}
-	members, perr := parseObject(gx.body, true)
+	params, perr := decodeActionParams(updateStatusAction, gx.body)
 	if perr != nil {
 		s.writeGraphError(gx.exchange, perr)
 		return
 	}
-	var status any
 	var note *string
-	hasStatus := false
-	statusProp, _ := entityTypes[sctTypeName].prop("status")
-	for _, m := range members {
-		switch m.key {
-		case "status":
-			v, err := decodeValue(statusProp, m.raw)
-			if err != nil {
-				s.writeGraphError(gx.exchange, err)
-				return
-			}
-			status, hasStatus = v, true
-		case "note":
-			v, err := decodeValue(propDef{name: "note", kind: kString}, m.raw)
-			if err != nil {
-				s.writeGraphError(gx.exchange, err)
-				return
-			}
-			if str, ok := v.(string); ok {
-				note = &str
-			}
-		default:
-			s.writeGraphError(gx.exchange, badRequest("The parameter '%s' in the request payload is not a valid parameter for the operation 'updateStatus'.", m.key))
-			return
-		}
+	if str, ok := params["note"].(string); ok {
+		note = &str
 	}
-	if !hasStatus {
-		s.writeGraphError(gx.exchange, badRequest("The parameter 'status' in the request payload is required for the operation 'updateStatus'."))
-		return
-	}
+	f := s.faultSnapshot()
 	s.mu.Lock()
 	t := s.lookup(gx.id)
 	if t != nil {
-		t.props["status"] = status
+		s.rememberForStaleReads(t, f)
+		t.props["status"] = params["status"]
 		t.note = note
 	}
 	s.mu.Unlock()
@@ -728,8 +756,9 @@ func (s *Server) writeGraphError(ex *exchange, e *odataErr) {
 	body := struct {
 		Error mainError `json:"error"`
 	}{mainError{e.code, msg, innerError{
-		// Zone-less and without fractions, exactly like Graph (a fraction
-		// here breaks the SDK's error parsing; CONTRACT §3.3).
+		// Zone-less and without fractions, exactly like Graph
+		// (graph-behaviour.md §6); the SDK's parser fails on a zone-less
+		// value with a fraction (graph-behaviour.md §3).
 		Date:            time.Now().UTC().Format("2006-01-02T15:04:05"),
 		RequestID:       reqID,
 		ClientRequestID: clientID,

@@ -34,7 +34,9 @@ const docsCreateBody = `{
   ]
 }`
 
-var graphTimeRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$`)
+// graphTimeRE is Graph's output form of a date-time: UTC, up to seven
+// fractional digits, trailing zeros dropped (graph-behaviour.md §3).
+var graphTimeRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{0,6}[1-9])?Z$`)
 
 var allSCTProps = []string{"@odata.type", "id", "displayName", "description", "createdDateTime", "dueDateTime", "category",
 	"priority", "creator", "creatorNotes", "assignedTo", "status", "endpointSecurityPolicy", "applicablePlatform",
@@ -118,14 +120,16 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("get: %d %s", resp.StatusCode, b)
 	}
 
-	// PATCH: partial, nulls clear, full entity back.
-	resp, b = e.do("PATCH", tasksPath+"/"+id, `{"@odata.type":"#microsoft.graph.securityConfigurationTask","displayName":"new","description":null,"dueDateTime":null,"managedDeviceCount":null,"intendedSettings":null,"id":"ignored","createdDateTime":"2000-01-01T00:00:00Z"}`)
+	// PATCH: partial, full entity back. Only nullable properties clear with
+	// null; the others are cleared by writing their unset values
+	// (graph-behaviour.md §2.3). id and createdDateTime are ignored.
+	resp, b = e.do("PATCH", tasksPath+"/"+id, `{"@odata.type":"#microsoft.graph.securityConfigurationTask","displayName":"new","description":null,"dueDateTime":"0001-01-01T00:00:00Z","managedDeviceCount":0,"intendedSettings":[],"id":"ignored","createdDateTime":"2000-01-01T00:00:00Z"}`)
 	if resp.StatusCode != 200 {
 		t.Fatalf("patch: %d %s", resp.StatusCode, b)
 	}
 	var patched map[string]any
 	mustJSON(t, b, &patched)
-	if patched["displayName"] != "new" || patched["description"] != nil || patched["dueDateTime"] != nil ||
+	if patched["displayName"] != "new" || patched["description"] != nil || patched["dueDateTime"] != "0001-01-01T00:00:00Z" ||
 		patched["managedDeviceCount"] != float64(0) || len(patched["intendedSettings"].([]any)) != 0 ||
 		patched["id"] != id || patched["createdDateTime"] != created["createdDateTime"] || patched["insights"] != "Insights value" {
 		t.Fatalf("patched %s", b)
@@ -188,7 +192,7 @@ func checkGraphHeaders(t *testing.T, resp *http.Response, clientReqID string) {
 func TestDefaultsAndDates(t *testing.T) {
 	e := newEnv(t, Options{})
 	m := e.create(map[string]any{"displayName": nil})
-	want := map[string]any{"displayName": nil, "description": nil, "dueDateTime": nil, "category": "unknown", "priority": "none",
+	want := map[string]any{"displayName": nil, "description": nil, "dueDateTime": "0001-01-01T00:00:00Z", "category": "unknown", "priority": "none",
 		"creator": nil, "creatorNotes": nil, "assignedTo": nil, "status": "unknown", "endpointSecurityPolicy": "unknown",
 		"applicablePlatform": "unknown", "endpointSecurityPolicyProfile": "unknown", "insights": nil, "managedDeviceCount": float64(0)}
 	for k, v := range want {
@@ -207,8 +211,12 @@ func TestDefaultsAndDates(t *testing.T) {
 
 	dates := []struct{ in, out string }{
 		{"2017-01-01T00:02:18.1994089-08:00", "2017-01-01T08:02:18.1994089Z"},
-		{"2024-03-04T05:06:07Z", "2024-03-04T05:06:07.0000000Z"},
-		{"2024-03-04T05:06:07.5+01:00", "2024-03-04T04:06:07.5000000Z"},
+		{"2024-03-04T05:06:07Z", "2024-03-04T05:06:07Z"},
+		{"2024-03-04T05:06:07.5+01:00", "2024-03-04T04:06:07.5Z"},
+		{"2027-06-30T23:59:59.5000000Z", "2027-06-30T23:59:59.5Z"},
+		{"2026-11-30T02:53:59.0726811+00:00", "2026-11-30T02:53:59.0726811Z"},
+		{"2024-03-04T05:06:07.00000004Z", "2024-03-04T05:06:07Z"},
+		{"0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"},
 		{"2024-03-04T05:06:07.890123456+05:30", "2024-03-03T23:36:07.8901235Z"},
 		{"2024-12-31T23:59:59.9999999-14:00", "2025-01-01T13:59:59.9999999Z"},
 	}
@@ -252,9 +260,17 @@ func TestValidation(t *testing.T) {
 		{"settings number value", "POST", `{` + sct + `,"intendedSettings":[{"name":"a","value":1}]}`, 400, "BadRequest", "Edm.String", false},
 		{"settings wrong type", "POST", `{` + sct + `,"intendedSettings":[{"@odata.type":"#microsoft.graph.foo","name":"a"}]}`, 400, "BadRequest", "could not be resolved", false},
 		{"settings string item", "POST", `{` + sct + `,"intendedSettings":["a"]}`, 400, "BadRequest", "A 'StartObject' node was expected", false},
-		{"missing type", "POST", `{"displayName":"x"}`, 400, "BadRequest", "Cannot create an abstract class.", false},
-		{"base type", "POST", `{"@odata.type":"#microsoft.graph.deviceAppManagementTask"}`, 400, "BadRequest", "Cannot create an abstract class.", false},
-		{"sibling type", "POST", `{"@odata.type":"#microsoft.graph.appVulnerabilityTask"}`, 400, "BadRequest", "not supported", true},
+		{"missing type", "POST", `{"displayName":"x"}`, 400, "No method match route template", noRouteMessage, false},
+		{"base type", "POST", `{"@odata.type":"#microsoft.graph.deviceAppManagementTask"}`, 400, "No method match route template", noRouteMessage, false},
+		{"sibling's property", "POST", `{` + sct + `,"appName":"x"}`, 400, "BadRequest", "The property 'appName' does not exist on type 'microsoft.graph.securityConfigurationTask'.", false},
+		{"entity type", "POST", `{"@odata.type":"#microsoft.graph.vulnerableManagedDevice"}`, 400, "BadRequest", "A resource with type 'microsoft.graph.vulnerableManagedDevice' was found, but it is not assignable to the expected type 'microsoft.graph.deviceAppManagementTask'.", false},
+		{"complex type", "POST", `{"@odata.type":"#microsoft.graph.keyValuePair"}`, 400, "BadRequest", "Incompatible type kinds were found. The type 'microsoft.graph.keyValuePair' was found to be of kind 'Complex' instead of the expected kind 'Entity'.", false},
+		{"type not first", "POST", `{"displayName":"x",` + sct + `}`, 400, "BadRequest", "The 'odata.type' instance annotation in a resource object is preceded by an invalid property.", false},
+		{"type after context", "PATCH", `{"@odata.context":"x",` + sct + `,"displayName":"x"}`, 200, "", "", false},
+		{"item type not first", "POST", `{` + sct + `,"intendedSettings":[{"name":"a","@odata.type":"#microsoft.graph.keyValuePair"}]}`, 400, "BadRequest", "preceded by an invalid property", false},
+		{"navigation deep insert", "POST", `{` + sct + `,"managedDevices":[]}`, 400, "ModelValidationFailure", "navigation property 'managedDevices'", false},
+		{"navigation patch", "PATCH", `{` + sct + `,"managedDevices":[{"displayName":"d"}]}`, 400, "ModelValidationFailure", "Cannot apply PATCH to navigation property 'managedDevices' on entity type 'microsoft.graph.securityConfigurationTask'.", false},
+		{"navigation object", "PATCH", `{` + sct + `,"managedDevices":{}}`, 400, "BadRequest", "A node of type 'StartObject' was read from the JSON reader when trying to read the contents of the property 'managedDevices'; however, a 'StartArray' node was expected.", false},
 		{"unknown type", "POST", `{"@odata.type":"#microsoft.graph.user"}`, 400, "BadRequest", "A type named 'microsoft.graph.user' could not be resolved by the model.", false},
 		{"duplicate", "POST", `{` + sct + `,"displayName":"a","displayName":"b"}`, 400, "BadRequest", "Multiple properties with the name 'displayName' were detected", false},
 		{"empty body", "POST", ``, 400, "BadRequest", "Empty Payload. JSON content expected.", false},
@@ -282,6 +298,9 @@ func TestValidation(t *testing.T) {
 			resp, b := e.do(method, path, c.body)
 			if resp.StatusCode != c.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, c.status, b)
+			}
+			if c.status < 300 {
+				return
 			}
 			ge := graphErr(t, b)
 			if ge.Error.Code != c.code || !strings.Contains(ge.Error.Message, c.msg) {
@@ -336,7 +355,7 @@ func TestBodyEncodings(t *testing.T) {
 		t.Fatalf("chunked: %d %s", resp.StatusCode, b)
 	}
 
-	// gzip header with a plain body (the kiota retry bug, CONTRACT G1).
+	// gzip header with a plain body (the kiota retry bug, graph-behaviour.md §10.2).
 	req = e.newReq(t.Context(), "POST", tasksPath, `{"@odata.type":"#microsoft.graph.securityConfigurationTask"}`)
 	req.Header.Set("Content-Encoding", "gzip")
 	if resp, b = e.send(req); resp.StatusCode != 400 || !strings.Contains(string(b), "gzip: invalid header") {
@@ -358,7 +377,8 @@ func TestPagingAndQuery(t *testing.T) {
 	e := newEnv(t, Options{PageSize: 2})
 	e.srv.Seed(map[string]any{"@odata.type": "#microsoft.graph.appVulnerabilityTask", "displayName": "avt", "appName": "Contoso"})
 	e.create(map[string]any{"displayName": "s1"})
-	e.srv.Seed(map[string]any{"@odata.type": "microsoft.graph.unmanagedDeviceDiscoveryTask", "displayName": "ud", "unmanagedDeviceCount": 4})
+	e.srv.Seed(map[string]any{"@odata.type": "microsoft.graph.unmanagedDeviceDiscoveryTask", "displayName": "ud",
+		"unmanagedDevices": []any{map[string]any{"deviceName": "pc-1", "lastSeenDateTime": "2026-01-02T03:04:05+01:00"}, map[string]any{"os": "Linux"}}})
 	e.create(map[string]any{"displayName": "s2"})
 	e.create(map[string]any{"displayName": "s3"})
 
@@ -398,8 +418,16 @@ func TestPagingAndQuery(t *testing.T) {
 	}
 	// Sibling types carry base properties plus their own.
 	all := e.srv.Tasks()
-	if all[0]["appName"] != "Contoso" || all[0]["status"] != "unknown" || all[2]["unmanagedDeviceCount"] != float64(4) {
-		t.Fatalf("seeded %v / %v", all[0], all[2])
+	if all[0]["appName"] != "Contoso" || all[0]["status"] != "unknown" || all[0]["mitigationType"] != "unknown" || all[0]["mobileAppCount"] != float64(0) {
+		t.Fatalf("seeded %v", all[0])
+	}
+	// Seeded complex values get the unset values of the properties left out
+	// and Graph's date-time form, like created ones.
+	devs, _ := all[2]["unmanagedDevices"].([]any)
+	if len(devs) != 2 || devs[0].(map[string]any)["lastSeenDateTime"] != "2026-01-02T02:04:05Z" ||
+		devs[1].(map[string]any)["lastSeenDateTime"] != "0001-01-01T00:00:00Z" || devs[1].(map[string]any)["deviceName"] != nil ||
+		devs[0].(map[string]any)["@odata.type"] != "microsoft.graph.unmanagedDevice" {
+		t.Fatalf("seeded devices %v", all[2]["unmanagedDevices"])
 	}
 
 	// $top is the page size; the dollar is optional on beta; custom options are ignored.
@@ -529,7 +557,7 @@ func TestStoreAPI(t *testing.T) {
 		t.Fatal(id)
 	}
 	m, ok := e.srv.Task(id)
-	if !ok || m["dueDateTime"] != "2020-01-01T00:00:00.0000000Z" || m["@odata.type"] != "#microsoft.graph.securityConfigurationTask" {
+	if !ok || m["dueDateTime"] != "2020-01-01T00:00:00Z" || m["@odata.type"] != "#microsoft.graph.securityConfigurationTask" {
 		t.Fatalf("%v", m)
 	}
 	if !e.srv.SetRaw(id, "status", "inReview") {

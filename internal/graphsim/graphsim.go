@@ -6,8 +6,9 @@
 // It exists for the provider's acceptance tests, `make demo` and benchmarks.
 // It deliberately shares no code with the provider and imports only the
 // standard library: it is a stand-in for Microsoft, so it reproduces Graph's
-// strictness and oddities (see /work/shared/graph/CONTRACT.md) rather than
-// whatever the provider happens to send.
+// strictness and oddities, as docs/development/graph-behaviour.md records them
+// and as Microsoft's CSDL (metadata/deviceappmanagementtask.csdl.xml) declares
+// them, rather than whatever the provider happens to send.
 //
 // Default credentials (Options zero values):
 //
@@ -43,6 +44,9 @@ type Options struct {
 	TenantID, ClientID, ClientSecret string
 	// Addr is the listen address; default "127.0.0.1:0" (random port).
 	Addr string
+	// CA issues the server certificate. Default: a new CA for this server
+	// alone. Emulators of one test binary share one (see CA).
+	CA *CA
 	// CAFile is where the CA certificate PEM is written; default a temp file
 	// that Close removes.
 	CAFile string
@@ -66,6 +70,7 @@ type Server struct {
 	// mu guards the store, tokens, request log and counters.
 	mu        sync.Mutex
 	tasks     map[string]*task
+	ghosts    map[string]*task // deleted, still visible (Faults.VisibleAfterDelete)
 	seq       int64
 	tokens    map[string]time.Time // token -> expiry
 	tokenList []string
@@ -76,7 +81,7 @@ type Server struct {
 	fmu         sync.Mutex
 	faults      Faults
 	ruleHits    []int
-	writeTimes  []time.Time // accepted writes inside the throttle window
+	writeTimes  []time.Time // writes counted in the throttle window, throttled ones included
 	faultCounts map[string]int
 }
 
@@ -105,15 +110,22 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graphsim: bad Addr %q: %w", opts.Addr, err)
 	}
-	leaf, caPEM, err := newTLSMaterial(host)
+	if opts.CA == nil {
+		if opts.CA, err = NewCA(); err != nil {
+			return nil, fmt.Errorf("graphsim: tls: %w", err)
+		}
+	}
+	leaf, err := opts.CA.issueLeaf(host)
 	if err != nil {
 		return nil, fmt.Errorf("graphsim: tls: %w", err)
 	}
+	caPEM := opts.CA.PEM()
 
 	s := &Server{
 		opts:        opts,
 		caPEM:       caPEM,
 		tasks:       map[string]*task{},
+		ghosts:      map[string]*task{},
 		tokens:      map[string]time.Time{},
 		counts:      map[string]int{},
 		faultCounts: map[string]int{},
@@ -229,6 +241,7 @@ func firstSegment(p string) string {
 func (s *Server) Reset() {
 	s.mu.Lock()
 	s.tasks = map[string]*task{}
+	s.ghosts = map[string]*task{}
 	s.reqLog = nil
 	s.counts = map[string]int{}
 	s.mu.Unlock()

@@ -179,3 +179,7 @@ func graphErr(t *testing.T, b []byte) graphErrBody {
 }
 
 func readFile(p string) ([]byte, error) { return os.ReadFile(p) }
+
+// noRouteMessage is what Graph answered to a POST typed as the base type
+// (graph-behaviour.md §1).
+const noRouteMessage = "No OData route exists that match template ~/singleton/navigation with http verb POST for request /PartnerIntegrations/TicketingFEService/deviceAppManagement/deviceAppManagementTasks."

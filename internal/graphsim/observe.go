@@ -30,8 +30,12 @@ type LoggedRequest struct {
 	Route    string      `json:"route"`
 	Header   http.Header `json:"header"`
 	Body     string      `json:"body"`   // after gunzip
-	Status   int         `json:"status"` // 0 when the connection was reset
+	Status   int         `json:"status"` // 0 when the connection was reset or the exchange aborted
 	Fault    string      `json:"fault,omitempty"`
+	// RetryAfter is the Retry-After header of the response, so a test can
+	// check that a client waited at least that long before its retry (which
+	// carries the same client-request-id header).
+	RetryAfter string `json:"retryAfter,omitempty"`
 }
 
 // exchange carries per-request state through the handlers.
@@ -88,6 +92,8 @@ func (s *Server) record(ex *exchange) {
 		Body:     body,
 		Status:   ex.w.status,
 		Fault:    ex.fault,
+		// The header map outlives the write (and a hijack), so it can be read here.
+		RetryAfter: ex.w.Header().Get("Retry-After"),
 	}
 	s.mu.Lock()
 	s.reqLog = append(s.reqLog, entry)

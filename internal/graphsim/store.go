@@ -10,23 +10,33 @@ import (
 // task is one stored entity. props holds exactly what is served (canonical
 // JSON values), so SetRaw can plant values Graph's schema would not allow.
 type task struct {
-	seq         int64       // creation order; the paging cursor
-	typ         *entityType // nil for seeded types the schema does not know
+	seq         int64           // creation order; the paging cursor
+	typ         *structuredType // nil for seeded types the CSDL does not know
+	stored      time.Time       // when the emulator stored it
 	props       map[string]any
 	note        *string // last updateStatus note: recorded, never served
 	hiddenReads int     // remaining item GETs that answer 404 (eventual consistency)
+	// staleReads item GETs remain that answer staleProps, the entity as it was
+	// before the last write (Faults.StaleReadsAfterWrite).
+	staleReads int
+	staleProps map[string]any
+	// ghostReads item GETs remain that still answer a deleted task, kept in
+	// s.ghosts (Faults.VisibleAfterDelete).
+	ghostReads int
 }
 
-// lookup finds a task by id; ids compare case-insensitively like GUIDs do.
-// Callers hold s.mu.
-func (s *Server) lookup(id string) *task {
+// lookup finds a live task by id. Callers hold s.mu.
+func (s *Server) lookup(id string) *task { return lookupIn(s.tasks, id) }
+
+// lookupIn finds a task by id; ids compare case-insensitively like GUIDs do.
+func lookupIn(m map[string]*task, id string) *task {
 	if id == "" {
 		return nil
 	}
-	if t, ok := s.tasks[id]; ok {
+	if t, ok := m[id]; ok {
 		return t
 	}
-	for k, t := range s.tasks {
+	for k, t := range m {
 		if strings.EqualFold(k, id) {
 			return t
 		}
@@ -34,18 +44,53 @@ func (s *Server) lookup(id string) *task {
 	return nil
 }
 
-// sortedTasks snapshots the store in creation order.
+// sortedTasks snapshots the live tasks in creation order.
 func (s *Server) sortedTasks() []*task {
 	s.mu.Lock()
 	out := make([]*task, 0, len(s.tasks))
 	for _, t := range s.tasks {
-		c := *t
-		c.props = cloneProps(t.props)
-		out = append(out, &c)
+		out = append(out, snapshot(t))
 	}
 	s.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	sortBySeq(out)
 	return out
+}
+
+// snapshot copies a task so that it can be used without s.mu.
+func snapshot(t *task) *task {
+	c := *t
+	c.props = cloneProps(t.props)
+	c.staleProps = nil
+	return &c
+}
+
+func sortBySeq(ts []*task) {
+	sort.Slice(ts, func(i, j int) bool { return ts[i].seq < ts[j].seq })
+}
+
+// listedTasks snapshots what a collection list (or $count) shows, in creation
+// order: the live tasks at least lag old, then deleted tasks that still have
+// visible reads left. hidden counts the tasks lag left out, ghosts the
+// deleted tasks shown.
+func (s *Server) listedTasks(lag time.Duration) (out []*task, hidden, ghosts int) {
+	now := time.Now()
+	s.mu.Lock()
+	for _, t := range s.tasks {
+		if lag > 0 && now.Sub(t.stored) < lag {
+			hidden++
+			continue
+		}
+		out = append(out, snapshot(t))
+	}
+	for _, t := range s.ghosts {
+		if t.ghostReads > 0 {
+			ghosts++
+			out = append(out, snapshot(t))
+		}
+	}
+	s.mu.Unlock()
+	sortBySeq(out)
+	return out, hidden, ghosts
 }
 
 // servedForm converts stored props to what a JSON client would decode
@@ -104,38 +149,43 @@ func (s *Server) DeleteTask(id string) bool {
 	return true
 }
 
-// Seed stores a task of any of the three types, bypassing validation, and
-// returns its id. obj["@odata.type"] selects the type (with or without '#';
-// default securityConfigurationTask); obj["id"] is used when it is a string.
-// Unset properties get their defaults; date-time strings are normalised like
-// Graph would normalise them; everything else is stored verbatim.
+// Seed stores a task the way Defender would make it, bypassing validation,
+// and returns its id. obj["@odata.type"] selects the type (with or without
+// '#'; default securityConfigurationTask); obj["id"] is used when it is a
+// string. Unset properties hold the same unset values a create of that type
+// gives them (graph-behaviour.md §2.2), inside complex values too; date-time
+// strings are normalised like Graph would normalise them; everything else is
+// stored verbatim.
 func (s *Server) Seed(obj map[string]any) (id string) {
 	tn, _ := obj["@odata.type"].(string)
 	tn = strings.TrimPrefix(tn, "#")
 	if tn == "" {
 		tn = sctTypeName
 	}
-	et := entityTypes[tn]
+	et := edm.types[tn]
+	if et != nil && !et.isA(baseTypeName) {
+		et = nil // not a task type: served as the base type would be
+	}
 	id, _ = obj["id"].(string)
 	if id == "" {
 		id = newGUID()
 	}
-	var props map[string]any
-	if et != nil {
-		props = et.defaults(id, time.Now())
-	} else {
-		props = baseType.defaults(id, time.Now())
-		props["@odata.type"] = "#" + tn
+	now := time.Now()
+	shape := et
+	if shape == nil {
+		shape = baseType
 	}
+	props := newEntity(shape, id, now)
+	props["@odata.type"] = "#" + tn
 	for k, v := range cloneProps(obj) {
 		switch k {
 		case "@odata.type", "id":
 			continue
 		}
-		if str, ok := v.(string); ok && (k == "createdDateTime" || k == "dueDateTime" || strings.HasSuffix(k, "DateTime")) {
-			if t, ok := parseGraphTime(str); ok {
-				v = formatGraphTime(t)
-			}
+		if p, ok := shape.prop(k); ok {
+			v = normaliseSeeded(p, v)
+		} else {
+			v = normaliseDateTime(k, v)
 		}
 		props[k] = v
 	}
@@ -144,9 +194,59 @@ func (s *Server) Seed(obj map[string]any) (id string) {
 	if old := s.lookup(id); old != nil {
 		delete(s.tasks, old.props["id"].(string))
 	}
+	if old := lookupIn(s.ghosts, id); old != nil {
+		delete(s.ghosts, old.props["id"].(string))
+	}
 	s.seq++
-	s.tasks[id] = &task{seq: s.seq, typ: et, props: props}
+	s.tasks[id] = &task{seq: s.seq, typ: et, props: props, stored: now}
 	return id
+}
+
+// normaliseSeeded brings a seeded value of a known property to its stored
+// form where that is possible, and leaves anything else as it is: seeding
+// exists to plant what validation would refuse.
+func normaliseSeeded(p propDef, v any) any {
+	switch p.kind {
+	case kDateTime:
+		return normaliseDateTime(p.name, v)
+	case kComplexCollection:
+		items, ok := v.([]any)
+		if !ok {
+			return v
+		}
+		out := make([]any, len(items))
+		for i, it := range items {
+			m, ok := it.(map[string]any)
+			if !ok {
+				out[i] = it
+				continue
+			}
+			obj := unsetObject(p.complex)
+			for k, iv := range m {
+				if k == "@odata.type" {
+					continue // written from the type on the way out
+				}
+				if ip, ok := p.complex.prop(k); ok {
+					iv = normaliseSeeded(ip, iv)
+				}
+				obj[k] = iv
+			}
+			out[i] = obj
+		}
+		return out
+	}
+	return v
+}
+
+// normaliseDateTime rewrites a date-time string of a property named
+// "...DateTime" in Graph's output form; anything else is returned unchanged.
+func normaliseDateTime(key string, v any) any {
+	if str, ok := v.(string); ok && strings.HasSuffix(key, "DateTime") {
+		if t, ok := parseGraphTime(str); ok {
+			return formatGraphTime(t)
+		}
+	}
+	return v
 }
 
 // SetRaw sets one stored property to any JSON-encodable value, bypassing

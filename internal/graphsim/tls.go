@@ -14,45 +14,72 @@ import (
 	"time"
 )
 
-// newTLSMaterial builds a throw-away CA and a leaf certificate signed by it.
-// Clients trust the emulator by pointing SSL_CERT_FILE (or a cert pool) at the
-// CA PEM; the emulator never asks anyone to disable verification. extraHost is
-// the host part of Options.Addr, added to the SANs when it is not one of the
-// loopback names that are always present.
-func newTLSMaterial(extraHost string) (leaf tls.Certificate, caPEM []byte, err error) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+// CA is a certificate authority that issues the emulators' server
+// certificates. Clients trust an emulator by pointing SSL_CERT_FILE (or a cert
+// pool) at the CA's PEM; the emulator never asks anyone to disable
+// verification.
+//
+// Go reads SSL_CERT_FILE once per process, so every emulator that one test
+// binary starts must chain to one CA: create it once with NewCA and pass it in
+// Options.CA. A CA is safe for concurrent use.
+type CA struct {
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+	pem  []byte
+}
+
+// caLifetime bounds every certificate the emulator makes: long enough for any
+// test run, short enough that a leaked CA file is soon worthless.
+const caLifetime = 7 * 24 * time.Hour
+
+// NewCA makes a throw-away CA with a fresh key.
+func NewCA() (*CA, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return leaf, nil, err
+		return nil, err
 	}
 	now := time.Now()
-	caTmpl := &x509.Certificate{
+	tmpl := &x509.Certificate{
 		SerialNumber:          randomSerial(),
 		Subject:               pkix.Name{CommonName: "graphsim test CA", Organization: []string{"graphsim"}},
 		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(7 * 24 * time.Hour),
+		NotAfter:              now.Add(caLifetime),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 		MaxPathLenZero:        true,
 	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		return leaf, nil, fmt.Errorf("create CA: %w", err)
+		return nil, fmt.Errorf("create CA: %w", err)
 	}
-	caCert, err := x509.ParseCertificate(caDER)
+	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		return leaf, nil, err
+		return nil, err
 	}
+	return &CA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}, nil
+}
 
+// PEM returns the CA certificate in PEM form.
+func (c *CA) PEM() []byte { return append([]byte(nil), c.pem...) }
+
+// issueLeaf makes a server certificate for the loopback names, plus
+// extraHost (the host part of Options.Addr) when it is not one of them.
+func (c *CA) issueLeaf(extraHost string) (tls.Certificate, error) {
 	leafKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return leaf, nil, err
+		return tls.Certificate{}, err
+	}
+	now := time.Now()
+	notAfter := now.Add(caLifetime)
+	if notAfter.After(c.cert.NotAfter) {
+		notAfter = c.cert.NotAfter // a leaf cannot outlive its CA
 	}
 	leafTmpl := &x509.Certificate{
 		SerialNumber: randomSerial(),
 		Subject:      pkix.Name{CommonName: "localhost"},
 		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(7 * 24 * time.Hour),
+		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		DNSNames:     []string{"localhost"},
@@ -67,13 +94,11 @@ func newTLSMaterial(extraHost string) (leaf tls.Certificate, caPEM []byte, err e
 			leafTmpl.DNSNames = append(leafTmpl.DNSNames, extraHost)
 		}
 	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, caCert, &leafKey.PublicKey, caKey)
+	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, c.cert, &leafKey.PublicKey, c.key)
 	if err != nil {
-		return leaf, nil, fmt.Errorf("create leaf: %w", err)
+		return tls.Certificate{}, fmt.Errorf("create leaf: %w", err)
 	}
-	leaf = tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: leafKey}
-	caPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
-	return leaf, caPEM, nil
+	return tls.Certificate{Certificate: [][]byte{leafDER, c.cert.Raw}, PrivateKey: leafKey}, nil
 }
 
 func randomSerial() *big.Int {
