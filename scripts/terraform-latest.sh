@@ -4,17 +4,17 @@
 # `make generate` and `make testacc-terraform-latest` need. The machines have an older Terraform on
 # PATH and cannot download release binaries.
 #
-# TF_LATEST left at its default (.cache/bin/terraform-$TF_LATEST_VERSION): built from the source
-# archive in TF_TOOLCHAIN (../shared/toolchains/terraform, beside the repository) by its build.sh,
-# which does nothing when the binary already is that version; a cold build takes about 9 minutes
-# and 2 GB. Without TF_TOOLCHAIN, a Terraform >= TF_LATEST_MIN already at that path is used as is.
-# TF_LATEST set to another path: that binary is checked, never built or replaced.
+# TF_LATEST left at its default (TF_LATEST_DEFAULT, .cache/bin/terraform-$TF_LATEST_VERSION): built
+# from the source archive in TF_TOOLCHAIN (../shared/toolchains/terraform, beside the repository)
+# by its build.sh, which does nothing when the binary already is that version; a cold build takes
+# 4 to 9 minutes and 2 GB. Without TF_TOOLCHAIN, a Terraform >= TF_LATEST_MIN already at that path
+# is used as is. TF_LATEST set to another path: that binary is checked, never built or replaced.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want="${TF_LATEST_VERSION:?TF_LATEST_VERSION is not set (run make terraform-latest)}"
 min="${TF_LATEST_MIN:-1.14}"
-default_bin="$PWD/.cache/bin/terraform-$want"
+default_bin="$(realpath -m "${TF_LATEST_DEFAULT:-$PWD/.cache/bin/terraform-$want}")"
 bin="$(realpath -m "${TF_LATEST:-$default_bin}")"
 toolchain="${TF_TOOLCHAIN:-$PWD/../shared/toolchains/terraform}"
 
