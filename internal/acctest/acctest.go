@@ -5,6 +5,7 @@ package acctest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -22,6 +23,10 @@ import (
 
 // Sim is the emulator the tests run against, or nil when they run against a real tenant.
 var Sim *graphsim.Server
+
+// ca is the CA every emulator of this test binary chains to: Go reads SSL_CERT_FILE once per
+// process, so per-test emulators (NewSim) must be trusted through the same file.
+var ca *graphsim.CA
 
 // ProtoV6ProviderFactories serve the provider in-process to the terraform binary.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
@@ -48,7 +53,11 @@ func Main(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	Sim, err = graphsim.Start(graphsim.Options{CAFile: dir + "/ca.pem", PageSize: 5})
+	if ca, err = graphsim.NewCA(); err != nil {
+		fmt.Fprintln(os.Stderr, "making the emulators' CA:", err)
+		return 1
+	}
+	Sim, err = graphsim.Start(graphsim.Options{CAFile: dir + "/ca.pem", PageSize: 5, CA: ca})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "starting the Graph emulator:", err)
 		return 1
@@ -94,6 +103,52 @@ func RequireEmulator(t *testing.T) *graphsim.Server {
 		t.Skip("needs the Graph emulator (fault switches or request counters); skipped against a real tenant")
 	}
 	return Sim
+}
+
+// NewSim starts an emulator of the test's own and returns it with the provider block that points
+// the provider at it. Its faults, counters and request log belong to this test alone, so tests that
+// set faults or count requests can run in parallel with everything else. The test is skipped
+// against a real tenant, saying so. Give opts.PageSize to page small collections.
+func NewSim(t *testing.T, opts graphsim.Options) (*graphsim.Server, string) {
+	t.Helper()
+	RequireEmulator(t)
+	opts.CA = ca
+	s, err := graphsim.Start(opts)
+	if err != nil {
+		t.Fatalf("starting an emulator for this test: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s, ProviderBlock(s)
+}
+
+// ProviderBlock is a provider configuration pointing at emulator s; tenant, client and secret come
+// from the ARM_* variables Main set, which every emulator accepts.
+func ProviderBlock(s *graphsim.Server) string {
+	return fmt.Sprintf("provider \"intune\" {\n  graph_endpoint = %q\n  authority_host = %q\n}\n", s.URL(), s.URL()+"/")
+}
+
+// RemoteTask returns task id as Graph holds it, as JSON decoded into a map, and false when Graph
+// has no such task. Against an emulator it reads the emulator's own store, so a check never
+// depends on the provider's client or parser; against a real tenant it asks Graph with a plain GET
+// and decodes the raw answer.
+func RemoteTask(t *testing.T, sim *graphsim.Server, id string) (map[string]any, bool, error) {
+	t.Helper()
+	if sim != nil {
+		m, ok := sim.Task(id)
+		return m, ok, nil
+	}
+	body, err := Client(t).GetTaskJSON(Context(t), id)
+	if graph.IsNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("reading task %s from Graph: %s", id, graph.Describe(err))
+	}
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, false, fmt.Errorf("decoding task %s: %w", id, err)
+	}
+	return m, true, nil
 }
 
 // RandomName is a display name carrying the tf-acc-test- prefix, so leftovers in a real tenant are

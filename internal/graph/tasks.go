@@ -130,6 +130,16 @@ func createdID(resp *response) string {
 
 // GetTask reads one task. A missing task is an *Error for which IsNotFound is true.
 func (c *Client) GetTask(ctx context.Context, id string) (*Task, error) {
+	body, err := c.GetTaskJSON(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTask(body)
+}
+
+// GetTaskJSON reads one task and returns Graph's JSON as it came, undecoded: for checks that must
+// not depend on this package's parsing.
+func (c *Client) GetTaskJSON(ctx context.Context, id string) ([]byte, error) {
 	b, err := c.item(id)
 	if err != nil {
 		return nil, err
@@ -142,7 +152,7 @@ func (c *Client) GetTask(ctx context.Context, id string) (*Task, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ParseTask(resp.body)
+	return resp.body, nil
 }
 
 // UpdateTask PATCHes body. It returns the updated task when Graph answers 200 with a body, and

@@ -211,3 +211,25 @@ func TestControlAPIConsistencyFaults(t *testing.T) {
 		t.Fatalf("%s", logged)
 	}
 }
+
+func TestEditBeforeWrite(t *testing.T) {
+	e := newEnv(t, Options{})
+	id := e.create(map[string]any{"displayName": "v1", "status": "pending"})["id"].(string)
+	e.srv.SetFaults(Faults{EditBeforeWrite: map[string]any{"status": "completed"}})
+	resp, b := e.do("PATCH", tasksPath+"/"+id, `{"@odata.type":"#microsoft.graph.securityConfigurationTask","displayName":"v2"}`)
+	if resp.StatusCode != 200 {
+		t.Fatalf("PATCH %d %s", resp.StatusCode, b)
+	}
+	if got := mustMap(t, b); got["displayName"] != "v2" || got["status"] != "completed" {
+		t.Fatalf("PATCH answered %v: the edit and the write must both show", got)
+	}
+	if resp, b = e.do("POST", tasksPath+"/"+id+"/updateStatus", `{"status":"active","note":"n"}`); resp.StatusCode != 204 {
+		t.Fatalf("updateStatus %d %s", resp.StatusCode, b)
+	}
+	if got, _ := e.srv.Task(id); got["status"] != "active" {
+		t.Fatalf("the write must win over the edit made before it: %v", got["status"])
+	}
+	if n := e.srv.FaultCounts()[FaultEditBeforeWrite]; n != 2 {
+		t.Fatalf("counted %d, want 2", n)
+	}
+}

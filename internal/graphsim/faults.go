@@ -54,6 +54,11 @@ type Faults struct {
 	// emulator writes, instead of the request's Host: a link the client must
 	// not follow with its token (graph-behaviour.md §9). FaultNextLinkHost.
 	NextLinkHost string
+	// EditBeforeWrite sets these properties on a task just before each PATCH
+	// or updateStatus of it is applied, bypassing validation: someone changed
+	// the task in the portal between a client's plan and its write (a
+	// status moved by an Intune admin). FaultEditBeforeWrite.
+	EditBeforeWrite map[string]any
 	// PatchNoContent makes PATCH answer 204 with no body
 	// (graph-behaviour.md §5). FaultPatchNoContent.
 	PatchNoContent bool
@@ -116,6 +121,7 @@ const (
 	FaultVisibleAfterDelete  = "visibleAfterDelete"
 	FaultStaleRead           = "staleRead"
 	FaultNextLinkHost        = "nextLinkHost"
+	FaultEditBeforeWrite     = "editBeforeWrite"
 	FaultPatchNoContent      = "patchNoContent"
 	FaultExtraProperties     = "extraProperties"
 )
@@ -124,6 +130,9 @@ const (
 // throttle window.
 func (s *Server) SetFaults(f Faults) {
 	f.Rules = append([]Rule(nil), f.Rules...)
+	if f.EditBeforeWrite != nil {
+		f.EditBeforeWrite = cloneProps(f.EditBeforeWrite)
+	}
 	if f.WriteThrottle != nil {
 		t := *f.WriteThrottle
 		f.WriteThrottle = &t
@@ -483,16 +492,17 @@ type ruleWire struct {
 }
 
 type faultsWire struct {
-	Latency                  jsonDuration  `json:"latency,omitempty"`
-	WriteThrottle            *throttleWire `json:"writeThrottle,omitempty"`
-	Rules                    []ruleWire    `json:"rules,omitempty"`
-	NotFoundReadsAfterCreate int           `json:"notFoundReadsAfterCreate,omitempty"`
-	ListLag                  jsonDuration  `json:"listLag,omitempty"`
-	VisibleAfterDelete       int           `json:"visibleAfterDelete,omitempty"`
-	StaleReadsAfterWrite     int           `json:"staleReadsAfterWrite,omitempty"`
-	NextLinkHost             string        `json:"nextLinkHost,omitempty"`
-	PatchNoContent           bool          `json:"patchNoContent,omitempty"`
-	ExtraProperties          bool          `json:"extraProperties,omitempty"`
+	Latency                  jsonDuration   `json:"latency,omitempty"`
+	WriteThrottle            *throttleWire  `json:"writeThrottle,omitempty"`
+	Rules                    []ruleWire     `json:"rules,omitempty"`
+	NotFoundReadsAfterCreate int            `json:"notFoundReadsAfterCreate,omitempty"`
+	ListLag                  jsonDuration   `json:"listLag,omitempty"`
+	VisibleAfterDelete       int            `json:"visibleAfterDelete,omitempty"`
+	StaleReadsAfterWrite     int            `json:"staleReadsAfterWrite,omitempty"`
+	NextLinkHost             string         `json:"nextLinkHost,omitempty"`
+	EditBeforeWrite          map[string]any `json:"editBeforeWrite,omitempty"`
+	PatchNoContent           bool           `json:"patchNoContent,omitempty"`
+	ExtraProperties          bool           `json:"extraProperties,omitempty"`
 }
 
 func (w faultsWire) faults() Faults {
@@ -503,6 +513,7 @@ func (w faultsWire) faults() Faults {
 		VisibleAfterDelete:       w.VisibleAfterDelete,
 		StaleReadsAfterWrite:     w.StaleReadsAfterWrite,
 		NextLinkHost:             w.NextLinkHost,
+		EditBeforeWrite:          w.EditBeforeWrite,
 		PatchNoContent:           w.PatchNoContent,
 		ExtraProperties:          w.ExtraProperties,
 	}
@@ -525,6 +536,7 @@ func wireFaults(f Faults) faultsWire {
 		VisibleAfterDelete:       f.VisibleAfterDelete,
 		StaleReadsAfterWrite:     f.StaleReadsAfterWrite,
 		NextLinkHost:             f.NextLinkHost,
+		EditBeforeWrite:          f.EditBeforeWrite,
 		PatchNoContent:           f.PatchNoContent,
 		ExtraProperties:          f.ExtraProperties,
 	}

@@ -605,12 +605,16 @@ func (s *Server) patchTask(gx *graphExchange) {
 		s.writeGraphError(gx.exchange, intuneBadRequest("The @odata.type '%s' does not match the type of the existing object '%s'.", typ.name, t.typ.name))
 		return
 	}
+	edited := editBeforeWrite(t, f)
 	s.rememberForStaleReads(t, f)
 	for k, v := range changes {
 		t.props[k] = v
 	}
 	props := cloneProps(t.props)
 	s.mu.Unlock()
+	if edited {
+		s.countFault(gx.exchange, FaultEditBeforeWrite)
+	}
 	if f.PatchNoContent {
 		s.countFault(gx.exchange, FaultPatchNoContent)
 		gx.w.WriteHeader(http.StatusNoContent)
@@ -637,6 +641,18 @@ func (s *Server) deleteTask(gx *graphExchange) {
 		return
 	}
 	gx.w.WriteHeader(http.StatusNoContent)
+}
+
+// editBeforeWrite applies Faults.EditBeforeWrite to t, as a person's change
+// that lands just before a client's write. Callers hold s.mu.
+func editBeforeWrite(t *task, f Faults) bool {
+	if len(f.EditBeforeWrite) == 0 {
+		return false
+	}
+	for k, v := range cloneProps(f.EditBeforeWrite) {
+		t.props[k] = v
+	}
+	return true
 }
 
 // rememberForStaleReads keeps the entity as it is before a write, for the
@@ -667,7 +683,9 @@ func (s *Server) updateStatus(gx *graphExchange) {
 	f := s.faultSnapshot()
 	s.mu.Lock()
 	t := s.lookup(gx.id)
+	edited := false
 	if t != nil {
+		edited = editBeforeWrite(t, f)
 		s.rememberForStaleReads(t, f)
 		t.props["status"] = params["status"]
 		t.note = note
@@ -676,6 +694,9 @@ func (s *Server) updateStatus(gx *graphExchange) {
 	if t == nil {
 		s.writeNotFound(gx)
 		return
+	}
+	if edited {
+		s.countFault(gx.exchange, FaultEditBeforeWrite)
 	}
 	gx.w.WriteHeader(http.StatusNoContent)
 }

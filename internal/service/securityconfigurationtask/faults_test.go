@@ -1,10 +1,11 @@
 package securityconfigurationtask_test
 
-// The fault matrix: each case applies several tasks through terraform while the emulator
-// misbehaves the way Graph does, then checks at the emulator that the tasks that exist are exactly
-// those in state (none lost, none duplicated). terraform-plugin-testing also fails a step whose
-// follow-up plan is not empty. The cases use resource.Test, not ParallelTest: faults are set on
-// the one emulator the package shares, and Go runs sequential tests before any parallel one.
+// The fault matrix: each case applies several tasks through terraform while an emulator of the
+// test's own misbehaves the way Graph does, then checks at the emulator's store that the tasks that
+// exist are exactly those in state (none lost, none duplicated, none held twice).
+// terraform-plugin-testing also fails a step whose follow-up plan is not empty. Every case has its
+// own emulator (acctest.NewSim), so its faults, counters and request log are its own and the cases
+// run in parallel.
 
 import (
 	"fmt"
@@ -27,8 +28,9 @@ import (
 
 const faultTasks = 4
 
-func configMany(name string, extra string) string {
-	return fmt.Sprintf(`
+// configMany is faultTasks tasks with distinct names.
+func configMany(provider, name, extra string) string {
+	return provider + fmt.Sprintf(`
 resource "intune_security_configuration_task" "test" {
   count        = %d
   display_name = "%s-${count.index}"
@@ -38,9 +40,20 @@ resource "intune_security_configuration_task" "test" {
 `, faultTasks, name, extra)
 }
 
-// checkConsistent compares the emulator's tasks named name-* with the ids in state.
-func checkConsistent(sim *graphsim.Server, name string) resource.TestCheckFunc {
-	want := faultTasks
+// configTwins is two resources that would create identical tasks.
+func configTwins(provider, name string) string {
+	return provider + fmt.Sprintf(`
+resource "intune_security_configuration_task" "test" {
+  count        = 2
+  display_name = "%s-twin"
+  priority     = "high"
+}
+`, name)
+}
+
+// checkConsistent compares the emulator's tasks named name-* with the ids in state: want of each,
+// the same ids, and no id held by two resources.
+func checkConsistent(sim *graphsim.Server, name string, want int) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		var inState []string
 		for _, rs := range s.RootModule().Resources {
@@ -56,42 +69,16 @@ func checkConsistent(sim *graphsim.Server, name string) resource.TestCheckFunc {
 		}
 		sort.Strings(inState)
 		sort.Strings(atGraph)
+		for i := 1; i < len(inState); i++ {
+			if inState[i] == inState[i-1] {
+				return fmt.Errorf("two resources hold the same task %s", inState[i])
+			}
+		}
 		if len(inState) != want || strings.Join(inState, ",") != strings.Join(atGraph, ",") {
 			return fmt.Errorf("state holds %d tasks %v, the emulator %d tasks %v; want %d of each, the same", len(inState), inState, len(atGraph), atGraph, want)
 		}
 		return nil
 	}
-}
-
-// faultCase runs one apply of faultTasks tasks under faults and checks consistency.
-func faultCase(t *testing.T, faults graphsim.Faults, extraCheck func(sim *graphsim.Server) error) {
-	t.Helper()
-	sim := acctest.RequireEmulator(t)
-	name := acctest.RandomName()
-	t.Cleanup(func() { sim.SetFaults(graphsim.Faults{}) })
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t); sim.SetFaults(faults) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroyed(sim, name),
-		Steps: []resource.TestStep{
-			{
-				Config: configMany(name, ""),
-				Check:  checkConsistent(sim, name),
-			},
-			{
-				// Refresh and plan again under the same faults: reads and the empty plan are
-				// exercised too, and by now every fault the case sets has had its chance to fire.
-				Config:           configMany(name, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name), func(*terraform.State) error {
-					if extraCheck == nil {
-						return nil
-					}
-					return extraCheck(sim)
-				}),
-			},
-		},
-	})
 }
 
 // checkDestroyed asks the emulator (with faults off) that nothing named name-* is left.
@@ -107,6 +94,8 @@ func checkDestroyed(sim *graphsim.Server, name string) resource.TestCheckFunc {
 	}
 }
 
+// fired checks this test's emulator counted a fault at least atLeast times: the case really
+// exercised what it claims.
 func fired(kind string, atLeast int) func(*graphsim.Server) error {
 	return func(sim *graphsim.Server) error {
 		if n := sim.FaultCounts()[kind]; n < atLeast {
@@ -116,12 +105,115 @@ func fired(kind string, atLeast int) func(*graphsim.Server) error {
 	}
 }
 
+// faultCase applies faultTasks tasks under faults on an emulator of its own, checks consistency,
+// then refreshes and plans again under the same faults.
+func faultCase(t *testing.T, faults graphsim.Faults, extraCheck func(sim *graphsim.Server) error) {
+	t.Helper()
+	sim, provider := acctest.NewSim(t, graphsim.Options{PageSize: 5})
+	name := acctest.RandomName()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t); sim.SetFaults(faults) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyed(sim, name),
+		Steps: []resource.TestStep{
+			{
+				Config: configMany(provider, name, ""),
+				Check:  checkConsistent(sim, name, faultTasks),
+			},
+			{
+				// Refresh and plan again under the same faults: reads and the empty plan are
+				// exercised too, and by now every fault the case sets has had its chance to fire.
+				Config:           configMany(provider, name, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, faultTasks), func(*terraform.State) error {
+					if extraCheck == nil {
+						return nil
+					}
+					return extraCheck(sim)
+				}),
+			},
+		},
+	})
+}
+
 func TestAccFault_throttleWithRetryAfter(t *testing.T) {
 	faultCase(t, graphsim.Faults{WriteThrottle: &graphsim.Throttle{Limit: 2, Window: 2 * time.Second}}, fired(graphsim.FaultThrottle, 1))
 }
 
 func TestAccFault_throttleWithoutRetryAfter(t *testing.T) {
 	faultCase(t, graphsim.Faults{WriteThrottle: &graphsim.Throttle{Limit: 2, Window: 2 * time.Second, OmitRetryAfter: true}}, fired(graphsim.FaultThrottle, 1))
+}
+
+// Retry-After is honoured end to end: no throttled write is retried before the wait Graph asked
+// for has passed, and a create is throttled a bounded number of times, although Graph counts the
+// throttled attempts against the window too.
+func TestAccFault_throttleRetryAfterHonoured(t *testing.T) {
+	const limit, tasks = 2, 4
+	window := 2 * time.Second
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			sim.SetFaults(graphsim.Faults{WriteThrottle: &graphsim.Throttle{Limit: limit, Window: window}})
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyed(sim, name),
+		Steps: []resource.TestStep{{
+			Config: provider + fmt.Sprintf(`
+resource "intune_security_configuration_task" "test" {
+  count        = %d
+  display_name = "%s-${count.index}"
+}
+`, tasks, name),
+			Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, tasks), func(*terraform.State) error {
+				if err := fired(graphsim.FaultThrottle, 1)(sim); err != nil {
+					return err
+				}
+				return checkRetryAfterHonoured(sim.Requests(), tasks)
+			}),
+		}},
+	})
+}
+
+// checkRetryAfterHonoured reads the request log: every retry of a throttled POST (the same
+// client-request-id) comes at least Retry-After after the 429, and no create is throttled more
+// often than there are creates competing: a client that waits as asked gets through in the first
+// wave that has room, and each wave lets at least one through.
+func checkRetryAfterHonoured(log []graphsim.LoggedRequest, tasks int) error {
+	byCall := map[string][]graphsim.LoggedRequest{}
+	for _, r := range log {
+		if r.Method == "POST" && r.Route == graphsim.RouteTasks {
+			id := r.Header.Get("client-request-id")
+			byCall[id] = append(byCall[id], r)
+		}
+	}
+	if len(byCall) != tasks {
+		return fmt.Errorf("%d creates in the log, want %d", len(byCall), tasks)
+	}
+	for id, rs := range byCall {
+		throttled := 0
+		for i, r := range rs {
+			if r.Status != 429 {
+				continue
+			}
+			throttled++
+			if i+1 == len(rs) {
+				return fmt.Errorf("create %s ended on a 429", id)
+			}
+			var secs int
+			if _, err := fmt.Sscan(r.RetryAfter, &secs); err != nil || secs < 1 {
+				return fmt.Errorf("the emulator's 429 carried Retry-After %q", r.RetryAfter)
+			}
+			if gap := rs[i+1].Time.Sub(r.Time); gap < time.Duration(secs)*time.Second {
+				return fmt.Errorf("create %s was retried %v after a 429 that asked for %ds", id, gap, secs)
+			}
+		}
+		if max := tasks; throttled > max {
+			return fmt.Errorf("create %s was throttled %d times, more than %d", id, throttled, max)
+		}
+	}
+	return nil
 }
 
 func TestAccFault_503EveryThirdCall(t *testing.T) {
@@ -158,21 +250,30 @@ func TestAccFault_resetBeforeCreate(t *testing.T) {
 // A 500 after the write committed (an ambiguous server error), with enough other tasks that the
 // provider's lookup has to follow @odata.nextLink.
 func TestAccFault_500AfterCreatePaged(t *testing.T) {
-	sim := acctest.RequireEmulator(t)
+	sim, provider := acctest.NewSim(t, graphsim.Options{PageSize: 5})
 	for i := range 12 {
-		id := sim.Seed(map[string]any{"@odata.type": "#microsoft.graph.appVulnerabilityTask", "displayName": fmt.Sprint("filler ", i)})
-		t.Cleanup(func() { sim.DeleteTask(id) })
+		sim.Seed(map[string]any{"@odata.type": "#microsoft.graph.appVulnerabilityTask", "displayName": fmt.Sprint("filler ", i)})
 	}
-	faultCase(t, graphsim.Faults{Rules: []graphsim.Rule{
-		{Method: "POST", Route: graphsim.RouteTasks, Times: 1, Status: 500, AfterCommit: true},
-	}}, func(sim *graphsim.Server) error {
-		if err := fired(graphsim.FaultStatus, 1)(sim); err != nil {
-			return err
-		}
-		if sim.Count("GET", graphsim.RouteTasks) < 2 {
-			return fmt.Errorf("the lookup did not page")
-		}
-		return nil
+	name := acctest.RandomName()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Times: 1, Status: 500, AfterCommit: true}}})
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyed(sim, name),
+		Steps: []resource.TestStep{{
+			Config: configMany(provider, name, ""),
+			Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, faultTasks), func(*terraform.State) error {
+				if err := fired(graphsim.FaultStatus, 1)(sim); err != nil {
+					return err
+				}
+				if n := sim.Count("GET", graphsim.RouteTasks); n < 2 {
+					return fmt.Errorf("the lookup read %d pages; it did not follow @odata.nextLink", n)
+				}
+				return nil
+			}),
+		}},
 	})
 }
 
@@ -191,45 +292,85 @@ func TestAccFault_latency(t *testing.T) {
 // An HTML 502 from a gateway on a POST is ambiguous: looked up, then posted again.
 func TestAccFault_html502OnCreate(t *testing.T) {
 	faultCase(t, graphsim.Faults{Rules: []graphsim.Rule{
-		{Method: "POST", Route: graphsim.RouteTasks, Times: 2, Status: 502, ContentType: "text/html",
-			Body: "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"},
+		{Method: "POST", Route: graphsim.RouteTasks, Times: 2, Status: 502, ContentType: "text/html", Body: badGateway},
 	}}, fired(graphsim.FaultStatus, 2))
 }
 
-// An HTML 502 on a read is reported with its HTTP status, and nothing is lost.
+const badGateway = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"
+
+// A few HTML 502s on reads are retried; one that lasts past the read timeout is reported with its
+// HTTP status, and nothing is lost.
 func TestAccFault_html502OnRead(t *testing.T) {
-	sim := acctest.RequireEmulator(t)
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
-	t.Cleanup(func() { sim.SetFaults(graphsim.Faults{}) })
-	resource.Test(t, resource.TestCase{
+	readTimeout := `timeouts { read = "4s" }`
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyed(sim, name),
 		Steps: []resource.TestStep{
-			{Config: configMany(name, ""), Check: checkConsistent(sim, name)},
+			{Config: configMany(provider, name, readTimeout), Check: checkConsistent(sim, name, faultTasks)},
 			{
 				PreConfig: func() {
-					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "GET", Route: graphsim.RouteTask, Status: 502,
-						Body: "<html><body><h1>502 Bad Gateway</h1></body></html>", ContentType: "text/html"}}})
+					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "GET", Route: graphsim.RouteTask, Times: 2 * faultTasks, Status: 502, Body: badGateway, ContentType: "text/html"}}})
 				},
-				Config:      configMany(name, ""),
+				Config:           configMany(provider, name, readTimeout),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, faultTasks), func(*terraform.State) error {
+					return fired(graphsim.FaultStatus, 2*faultTasks)(sim)
+				}),
+			},
+			{
+				PreConfig: func() {
+					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "GET", Route: graphsim.RouteTask, Status: 502, Body: badGateway, ContentType: "text/html"}}})
+				},
+				Config:      configMany(provider, name, readTimeout),
 				ExpectError: regexp.MustCompile(`reading Intune security configuration task(.|\n)*returned\s+HTTP\s+502\s+Bad\s+Gateway(.|\n)*Response\s+body\s+\(not\s+Graph\s+JSON\):\s+502\s+Bad\s+Gateway`),
 			},
 			{
 				PreConfig: func() { sim.SetFaults(graphsim.Faults{}) },
-				Config:    configMany(name, ""),
-				Check:     checkConsistent(sim, name),
+				Config:    configMany(provider, name, readTimeout),
+				Check:     checkConsistent(sim, name, faultTasks),
 			},
 		},
 	})
 }
 
-// A POST answered after the create timeout: a clear timeout error, and state still matches Graph.
-func TestAccFault_slowerThanTimeout(t *testing.T) {
-	sim := acctest.RequireEmulator(t)
+// A 404 that is not Graph's (an HTML page from a proxy) on refresh is an error, never "the task
+// is gone": the task stays in state and nothing is planned for re-creation.
+func TestAccFault_htmlNotFoundOnRefresh(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
-	t.Cleanup(func() { sim.SetFaults(graphsim.Faults{}) })
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyed(sim, name),
+		Steps: []resource.TestStep{
+			{Config: configMany(provider, name, ""), Check: checkConsistent(sim, name, faultTasks)},
+			{
+				PreConfig: func() {
+					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "GET", Route: graphsim.RouteTask, Status: 404,
+						ContentType: "text/html", Body: "<html><body><h1>404 Not Found</h1><p>nginx</p></body></html>"}}})
+				},
+				Config:      configMany(provider, name, ""),
+				ExpectError: regexp.MustCompile(`reading Intune security configuration task(.|\n)*returned\s+HTTP\s+404\s+Not\s+Found(.|\n)*not\s+treated\s+as\s+deleted`),
+			},
+			{
+				PreConfig:        func() { sim.SetFaults(graphsim.Faults{}) },
+				Config:           configMany(provider, name, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            checkConsistent(sim, name, faultTasks),
+			},
+		},
+	})
+}
+
+// A POST answered after the create timeout, before Graph acted: a clear timeout error, and state
+// still matches Graph.
+func TestAccFault_slowerThanTimeout(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyed(sim, name),
@@ -238,37 +379,279 @@ func TestAccFault_slowerThanTimeout(t *testing.T) {
 				PreConfig: func() {
 					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Delay: 20 * time.Second}}})
 				},
-				Config:      configMany(name, `timeouts { create = "2s" }`),
+				Config:      configMany(provider, name, `timeouts { create = "2s" }`),
 				ExpectError: regexp.MustCompile(`creating Intune security configuration task(.|\n)*failed before Graph\s+answered(.|\n)*context deadline exceeded(.|\n)*Raise\s+it\s+in\s+the\s+resource's\s+timeouts\s+block`),
 			},
 			{
 				PreConfig: func() { sim.SetFaults(graphsim.Faults{}) },
-				Config:    configMany(name, `timeouts { create = "2s" }`),
-				Check:     checkConsistent(sim, name),
+				Config:    configMany(provider, name, `timeouts { create = "2s" }`),
+				Check:     checkConsistent(sim, name, faultTasks),
 			},
 		},
 	})
 }
 
-// PATCH answered 204: the provider reads the task back.
-func TestAccFault_patchNoContent(t *testing.T) {
-	sim := acctest.RequireEmulator(t)
+// The create timeout passes after Graph made the task but before it answered: the lookup, with a
+// budget of its own, finds the task, so it reaches state (tainted, as the error says) instead of
+// being orphaned; the next apply replaces it and nothing is left behind.
+func TestAccFault_deadlineAfterCommit(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
-	t.Cleanup(func() { sim.SetFaults(graphsim.Faults{}) })
-	resource.Test(t, resource.TestCase{
+	timeouts := `timeouts { create = "3s" }`
+	var replaced []plancheck.PlanCheck
+	for i := range faultTasks {
+		replaced = append(replaced, plancheck.ExpectResourceAction(fmt.Sprintf("intune_security_configuration_task.test[%d]", i), plancheck.ResourceActionDestroyBeforeCreate))
+	}
+	var tainted []string
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyed(sim, name),
 		Steps: []resource.TestStep{
-			{Config: configMany(name, "")},
+			{
+				PreConfig: func() {
+					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Delay: 20 * time.Second, AfterCommit: true}}})
+				},
+				Config:      configMany(provider, name, timeouts),
+				ExpectError: regexp.MustCompile(`creating Intune security configuration task(.|\n)*context\s+deadline\s+exceeded`),
+			},
+			{
+				PreConfig: func() {
+					sim.SetFaults(graphsim.Faults{})
+					for _, tk := range sim.Tasks() {
+						if dn, _ := tk["displayName"].(string); strings.HasPrefix(dn, name+"-") {
+							tainted = append(tainted, tk["id"].(string))
+						}
+					}
+				},
+				Config:           configMany(provider, name, timeouts),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
+				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, faultTasks), func(*terraform.State) error {
+					if len(tainted) != faultTasks {
+						return fmt.Errorf("the timed-out apply left %d tasks at the emulator, want %d", len(tainted), faultTasks)
+					}
+					for _, id := range tainted {
+						if _, ok := sim.Task(id); ok {
+							return fmt.Errorf("task %s, created by the timed-out apply, was not replaced: it was orphaned", id)
+						}
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// Two resources that would create identical tasks, and the answer to one POST is lost: before
+// Graph saw it (a gateway's HTML 502), or after Graph made the task (a reset). The lookup must not
+// take the twin's task: two tasks, two distinct ids in state, and a successful apply.
+func TestAccFault_twinsLostBeforeWrite(t *testing.T) {
+	twinCase(t, graphsim.Rule{Method: "POST", Route: graphsim.RouteTasks, Times: 1, Status: 502, ContentType: "text/html", Body: badGateway}, graphsim.FaultStatus)
+}
+
+func TestAccFault_twinsLostAfterWrite(t *testing.T) {
+	twinCase(t, graphsim.Rule{Method: "POST", Route: graphsim.RouteTasks, Times: 1, ResetConnection: true, AfterCommit: true}, graphsim.FaultReset)
+}
+
+func twinCase(t *testing.T, rule graphsim.Rule, kind string) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t); sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{rule}}) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyed(sim, name),
+		Steps: []resource.TestStep{
+			{
+				Config: configTwins(provider, name),
+				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, 2), func(*terraform.State) error {
+					return fired(kind, 1)(sim)
+				}),
+			},
+			{
+				// Going down to one twin deletes only the other twin's task.
+				Config: strings.Replace(configTwins(provider, name), "count        = 2", "count        = 1", 1),
+				Check:  checkConsistent(sim, name, 1),
+			},
+		},
+	})
+}
+
+// The collection list lags behind a create: a lost POST answer is looked up until the task shows
+// in the list (within the consistency window), never posted again too early.
+func TestAccFault_listLagsBehindCreate(t *testing.T) {
+	faultCase(t, graphsim.Faults{
+		ListLag: 8 * time.Second,
+		Rules:   []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Times: 2, Status: 502, ContentType: "text/html", Body: badGateway, AfterCommit: true}},
+	}, func(sim *graphsim.Server) error {
+		if err := fired(graphsim.FaultListLag, 1)(sim); err != nil {
+			return err
+		}
+		return fired(graphsim.FaultStatus, 2)(sim)
+	})
+}
+
+// A create answered 201 without the task: with a Location header the provider reads the task it
+// names; without one the answer is ambiguous and the task is looked up. Never a duplicate.
+func TestAccFault_createdWithoutEntity(t *testing.T) {
+	faultCase(t, graphsim.Faults{Rules: []graphsim.Rule{
+		{Method: "POST", Route: graphsim.RouteTasks, Times: 1, Status: 201, EmptyBody: true, AfterCommit: true},
+		{Method: "POST", Route: graphsim.RouteTasks, Times: 2, Status: 201, Body: `{"@odata.type":"#microsoft.graph.securi`, OmitLocation: true, AfterCommit: true},
+	}}, fired(graphsim.FaultStatus, 2))
+}
+
+// A task stays visible for a while after its DELETE: destroy reads until Graph answers 404.
+func TestAccFault_visibleAfterDelete(t *testing.T) {
+	const stale = 3
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	var ids []string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t); sim.SetFaults(graphsim.Faults{VisibleAfterDelete: stale}) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(func(*terraform.State) error {
+			// Every delete was followed by reads until Graph answered 404.
+			for _, id := range ids {
+				deleted, reads, gone := false, 0, false
+				for _, r := range sim.Requests() {
+					if !strings.HasSuffix(r.Path, "/"+id) {
+						continue
+					}
+					switch {
+					case r.Method == "DELETE" && r.Status == 204:
+						deleted = true
+					case deleted && r.Method == "GET":
+						reads++
+						gone = r.Status == 404
+					}
+				}
+				if !deleted || reads < stale+1 || !gone {
+					return fmt.Errorf("task %s: deleted %v, then %d reads, last one 404 %v; want more than %d reads ending in 404", id, deleted, reads, gone, stale)
+				}
+			}
+			return fired(graphsim.FaultVisibleAfterDelete, faultTasks*stale)(sim)
+		}, checkDestroyed(sim, name)),
+		Steps: []resource.TestStep{{
+			Config: configMany(provider, name, ""),
+			Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, faultTasks), func(s *terraform.State) error {
+				for _, rs := range s.RootModule().Resources {
+					ids = append(ids, rs.Primary.ID)
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// After a PATCH answered 204, or a status change through updateStatus, a lagging replica may still
+// serve the old values: the provider reads until Graph shows what was written, so the apply does
+// not fail with "inconsistent result after apply".
+func TestAccFault_staleReadsAfterWrite(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	at0 := "intune_security_configuration_task.test[0]"
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyed(sim, name),
+		Steps: []resource.TestStep{
+			{Config: configMany(provider, name, `status = "pending"`)},
+			{
+				PreConfig: func() { sim.SetFaults(graphsim.Faults{PatchNoContent: true, StaleReadsAfterWrite: 2}) },
+				Config:    configMany(provider, name, `status = "pending"`+"\n  description = \"patched\""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(at0, tfjsonpath.New("description"), knownvalue.StringExact("patched")),
+				},
+				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, faultTasks), func(*terraform.State) error {
+					return fired(graphsim.FaultStaleRead, faultTasks)(sim)
+				}),
+			},
+			{
+				PreConfig: func() { sim.SetFaults(graphsim.Faults{StaleReadsAfterWrite: 2}) },
+				Config:    configMany(provider, name, `status = "active"`+"\n  status_note = \"accepted\"\n  description = \"patched\""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(at0, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				},
+				Check: checkConsistent(sim, name, faultTasks),
+			},
+		},
+	})
+}
+
+// An @odata.nextLink that points at another host is not followed: the bearer token never leaves
+// the configured endpoint, and the list fails with an error saying why.
+func TestAccFault_nextLinkToAnotherHost(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{PageSize: 2})
+	other, _ := acctest.NewSim(t, graphsim.Options{})
+	for i := range 3 {
+		sim.Seed(map[string]any{"displayName": fmt.Sprint("seeded ", i)})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			sim.SetFaults(graphsim.Faults{NextLinkHost: strings.TrimPrefix(other.URL(), "https://")})
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(other.Requests()); n != 0 {
+				return fmt.Errorf("the other host received %d requests", n)
+			}
+			return fired(graphsim.FaultNextLinkHost, 1)(sim)
+		},
+		Steps: []resource.TestStep{{
+			Config:      provider + `data "intune_security_configuration_tasks" "all" {}`,
+			ExpectError: regexp.MustCompile(`listing Intune security configuration tasks(.|\n)*refusing\s+to\s+follow\s+an\s+@odata.nextLink\s+outside\s+the\s+configured\s+Graph\s+endpoint`),
+		}},
+	})
+}
+
+// The data source reads a task this apply created moments ago while Graph's replicas still answer
+// 404 for it, with the same grace as the resource.
+func TestAccFault_dataSourceReadsANewTask(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t); sim.SetFaults(graphsim.Faults{NotFoundReadsAfterCreate: 3}) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyed(sim, name),
+		Steps: []resource.TestStep{{
+			Config: provider + fmt.Sprintf(`
+resource "intune_security_configuration_task" "test" {
+  display_name = "%s-new"
+}
+
+data "intune_security_configuration_task" "new" {
+  id = intune_security_configuration_task.test.id
+  timeouts {
+    read = "1m"
+  }
+}
+`, name),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.intune_security_configuration_task.new", tfjsonpath.New("display_name"), knownvalue.StringExact(name+"-new")),
+			},
+			Check: func(*terraform.State) error { return fired(graphsim.FaultNotFoundAfterCreate, 3)(sim) },
+		}},
+	})
+}
+
+// PATCH answered 204: the provider reads the task back.
+func TestAccFault_patchNoContent(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyed(sim, name),
+		Steps: []resource.TestStep{
+			{Config: configMany(provider, name, "")},
 			{
 				PreConfig: func() { sim.SetFaults(graphsim.Faults{PatchNoContent: true}) },
-				Config:    configMany(name, `description = "patched"`+"\n  managed_device_count = 7"),
+				Config:    configMany(provider, name, `description = "patched"`+"\n  managed_device_count = 7"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("intune_security_configuration_task.test[0]", tfjsonpath.New("description"), knownvalue.StringExact("patched")),
 					statecheck.ExpectKnownValue("intune_security_configuration_task.test[3]", tfjsonpath.New("managed_device_count"), knownvalue.Int32Exact(7)),
 				},
-				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name), func(*terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, faultTasks), func(*terraform.State) error {
 					return fired(graphsim.FaultPatchNoContent, faultTasks)(sim)
 				}),
 			},
@@ -279,15 +662,15 @@ func TestAccFault_patchNoContent(t *testing.T) {
 // A status value newer than the SDK: kept as Graph sent it, with a warning, and no diff while
 // status is not configured.
 func TestAccFault_unknownEnumValue(t *testing.T) {
-	sim := acctest.RequireEmulator(t)
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyed(sim, name),
 		Steps: []resource.TestStep{
 			{
-				Config: configMany(name, ""),
+				Config: configMany(provider, name, ""),
 				Check: func(s *terraform.State) error {
 					id := s.RootModule().Resources["intune_security_configuration_task.test.0"].Primary.ID
 					if !sim.SetRaw(id, "status", "inReview") {
@@ -297,21 +680,106 @@ func TestAccFault_unknownEnumValue(t *testing.T) {
 				},
 			},
 			{
-				Config: configMany(name, ""),
+				Config: configMany(provider, name, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("intune_security_configuration_task.test[0]", tfjsonpath.New("status"), knownvalue.StringExact("inReview")),
 				},
-				Check: checkConsistent(sim, name),
+				Check: checkConsistent(sim, name, faultTasks),
 			},
 			{
 				// Configuring status replaces the unknown value in place.
-				Config: configMany(name, `status = "active"`),
+				Config: configMany(provider, name, `status = "active"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("intune_security_configuration_task.test[0]", tfjsonpath.New("status"), knownvalue.StringExact("active")),
 				},
+			},
+		},
+	})
+}
+
+// A token that cannot be had is not an ambiguous create: no lookup, no retry, and an error that
+// says what to fix.
+func TestAccFault_tokenRefusedIsNotAmbiguous(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	provider = strings.Replace(provider, "provider \"intune\" {", "provider \"intune\" {\n  client_secret = \"not-the-secret\"", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			for _, r := range sim.Requests() {
+				if strings.HasPrefix(r.Path, "/beta/") {
+					return fmt.Errorf("Graph was called (%s %s) although no token could be had", r.Method, r.Path)
+				}
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config:      provider + fmt.Sprintf("resource \"intune_security_configuration_task\" \"test\" {\n  display_name = %q\n}\n", name+"-x"),
+			ExpectError: regexp.MustCompile(`creating Intune security configuration task(.|\n)*was\s+not\s+sent:\s+getting\s+an\s+access\s+token(.|\n)*AADSTS7000215(.|\n)*Retrying\s+does\s+not\s+help`),
+		}},
+	})
+}
+
+// The deadline passing while the client-side write pacer holds a create is not an ambiguous
+// create either: nothing was sent, so nothing is looked up.
+func TestAccFault_pacerDeadlineIsNotAmbiguous(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	provider = strings.Replace(provider, "provider \"intune\" {", "provider \"intune\" {\n  write_rate_limit = 1", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(func(*terraform.State) error {
+			if n := sim.Count("GET", graphsim.RouteTasks); n != 0 {
+				return fmt.Errorf("the collection was listed %d times: a create that was never sent was looked up", n)
+			}
+			if n := sim.Count("POST", graphsim.RouteTasks); n != 1 {
+				return fmt.Errorf("%d POSTs, want the 1 the pacer let through", n)
+			}
+			return nil
+		}, checkDestroyed(sim, name)),
+		Steps: []resource.TestStep{{
+			Config:      configMany(provider, name, `timeouts { create = "3s" }`),
+			ExpectError: regexp.MustCompile(`was\s+not\s+sent:\s+the\s+operation's\s+timeout\s+passed\s+while\s+it\s+waited\s+to\s+be\s+sent(.|\n)*write_rate_limit`),
+		}},
+	})
+}
+
+// Someone changes an attribute the configuration leaves to Graph (status, moved by an Intune admin
+// in the portal) between the plan and the write: the apply keeps the planned value instead of
+// failing with "inconsistent result after apply", and the next refresh shows the change without
+// planning anything.
+func TestAccFault_editedBetweenPlanAndApply(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	at0 := "intune_security_configuration_task.test[0]"
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyed(sim, name),
+		Steps: []resource.TestStep{
+			{Config: configMany(provider, name, "")},
+			{
+				PreConfig: func() { sim.SetFaults(graphsim.Faults{EditBeforeWrite: map[string]any{"status": "completed"}}) },
+				Config:    configMany(provider, name, `description = "edited"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(at0, tfjsonpath.New("status"), knownvalue.StringExact("unknown")),
+					statecheck.ExpectKnownValue(at0, tfjsonpath.New("description"), knownvalue.StringExact("edited")),
+				},
+				Check: func(*terraform.State) error { return fired(graphsim.FaultEditBeforeWrite, faultTasks)(sim) },
+			},
+			{
+				PreConfig:        func() { sim.SetFaults(graphsim.Faults{}) },
+				Config:           configMany(provider, name, `description = "edited"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(at0, tfjsonpath.New("status"), knownvalue.StringExact("completed")),
+				},
+				Check: checkConsistent(sim, name, faultTasks),
 			},
 		},
 	})

@@ -1,10 +1,12 @@
 package securityconfigurationtask_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -12,10 +14,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
-	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
+	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
 )
 
 const resourceName = "intune_security_configuration_task.test"
@@ -52,7 +53,7 @@ func TestAccSecurityConfigurationTask_basic(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: checkUserAgent,
+				Check: resource.ComposeTestCheckFunc(checkUserAgent, checkRemote(t, checkNoDueDate)),
 			},
 		},
 	})
@@ -90,13 +91,13 @@ func TestAccSecurityConfigurationTask_full(t *testing.T) {
 						knownvalue.ObjectExact(map[string]knownvalue.Check{"name": knownvalue.StringExact("CloudProtection"), "value": knownvalue.Null()}),
 					})),
 				),
-				Check: checkRemote(t, func(m models.SecurityConfigurationTaskable) error {
+				Check: checkRemote(t, func(task map[string]any) error {
 					// The fractional seconds the user wrote reached Graph (the SDK's writer would drop them).
-					if got := m.GetDueDateTime().UTC().Format("2006-01-02T15:04:05.0000000Z"); got != "2027-01-01T08:02:18.1994089Z" {
-						return fmt.Errorf("dueDateTime at Graph = %s", got)
+					if err := wantInstant(task, "dueDateTime", "2027-01-01T08:02:18.1994089Z"); err != nil {
+						return err
 					}
-					if n := len(m.GetIntendedSettings()); n != 2 {
-						return fmt.Errorf("intendedSettings at Graph has %d items", n)
+					if l, _ := task["intendedSettings"].([]any); len(l) != 2 {
+						return fmt.Errorf("intendedSettings at Graph = %v, want 2 items", task["intendedSettings"])
 					}
 					return nil
 				}),
@@ -169,12 +170,12 @@ func TestAccSecurityConfigurationTask_update(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceName, plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: fullChecks(name+"-renamed", fullB),
-				Check: checkRemote(t, func(m models.SecurityConfigurationTaskable) error {
-					if got := *m.GetDisplayName(); got != name+"-renamed" {
-						return fmt.Errorf("displayName at Graph = %q", got)
+				Check: checkRemote(t, func(task map[string]any) error {
+					if got := task["displayName"]; got != name+"-renamed" {
+						return fmt.Errorf("displayName at Graph = %v", got)
 					}
-					if got := m.GetEndpointSecurityPolicyProfile().String(); got != "fileVault" {
-						return fmt.Errorf("endpointSecurityPolicyProfile at Graph = %q", got)
+					if got := task["endpointSecurityPolicyProfile"]; got != "fileVault" {
+						return fmt.Errorf("endpointSecurityPolicyProfile at Graph = %v", got)
 					}
 					return nil
 				}),
@@ -183,47 +184,112 @@ func TestAccSecurityConfigurationTask_update(t *testing.T) {
 	})
 }
 
+// Removing every optional attribute: each one either clears in Graph or keeps Graph's value, as
+// its description says (graph-behaviour.md §2.5), and the next plan is empty.
 func TestAccSecurityConfigurationTask_removeOptional(t *testing.T) {
 	name := acctest.RandomName()
+	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroy(t),
 		Steps: []resource.TestStep{
-			{Config: configFull(name, fullA)},
 			{
-				// Removing every optional attribute: the strings, the date and the list are cleared
-				// in Graph (explicit nulls / []); enums and the count stay as they are (Optional+Computed).
+				Config: configFull(name, fullA),
+				Check: func(s *terraform.State) error {
+					id = s.RootModule().Resources[resourceName].Primary.ID
+					return nil
+				},
+			},
+			{
 				Config: configBasic(name),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceName, plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
+					// Cleared.
 					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("description"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("creator"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("creator_notes"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("assigned_to"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("insights"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("due_date_time"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("intended_settings"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+					// Kept: Graph's value stays, and state shows it.
+					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("category"), knownvalue.StringExact(fullA.category)),
+					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("priority"), knownvalue.StringExact(fullA.priority)),
+					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("status"), knownvalue.StringExact(fullA.status)),
+					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("endpoint_security_policy"), knownvalue.StringExact(fullA.policy)),
+					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("applicable_platform"), knownvalue.StringExact(fullA.platform)),
+					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("endpoint_security_policy_profile"), knownvalue.StringExact(fullA.profile)),
+					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("managed_device_count"), knownvalue.Int32Exact(int32(fullA.count))),
 				},
-				Check: checkRemote(t, func(m models.SecurityConfigurationTaskable) error {
-					for prop, v := range map[string]*string{
-						"description": m.GetDescription(), "creator": m.GetCreator(), "creatorNotes": m.GetCreatorNotes(),
-						"assignedTo": m.GetAssignedTo(), "insights": m.GetInsights(),
-					} {
-						if v != nil {
-							return fmt.Errorf("%s at Graph = %q, want null", prop, *v)
+				Check: resource.ComposeTestCheckFunc(
+					checkRemote(t, func(task map[string]any) error {
+						for _, prop := range []string{"description", "creator", "creatorNotes", "assignedTo", "insights"} {
+							if v := task[prop]; v != nil {
+								return fmt.Errorf("%s at Graph = %v, want null", prop, v)
+							}
 						}
-					}
-					if m.GetDueDateTime() != nil {
-						return fmt.Errorf("dueDateTime at Graph = %s, want null", m.GetDueDateTime())
-					}
-					if n := len(m.GetIntendedSettings()); n != 0 {
-						return fmt.Errorf("intendedSettings at Graph has %d items, want none", n)
-					}
-					return nil
-				}),
+						if err := wantInstant(task, "dueDateTime", "0001-01-01T00:00:00Z"); err != nil {
+							return fmt.Errorf("the due date is not cleared: %w", err)
+						}
+						if l, ok := task["intendedSettings"].([]any); !ok || len(l) != 0 {
+							return fmt.Errorf("intendedSettings at Graph = %v, want []", task["intendedSettings"])
+						}
+						for prop, want := range map[string]any{
+							"category": fullA.category, "priority": fullA.priority, "status": fullA.status,
+							"endpointSecurityPolicy": fullA.policy, "applicablePlatform": fullA.platform,
+							"endpointSecurityPolicyProfile": fullA.profile, "managedDeviceCount": float64(fullA.count),
+						} {
+							if task[prop] != want {
+								return fmt.Errorf("%s at Graph = %v, want %v kept", prop, task[prop], want)
+							}
+						}
+						return nil
+					}),
+					func(*terraform.State) error { return checkRemovalPatch(id) },
+				),
 			},
 		},
 	})
+}
+
+// checkRemovalPatch looks at the PATCH that removed the optional attributes, at the emulator: the
+// due date is cleared with Graph's unset value, never null, and none of the attributes that keep
+// Graph's value is sent.
+func checkRemovalPatch(id string) error {
+	if acctest.Sim == nil {
+		return nil // a real tenant keeps no request log; state and Graph's values are checked above
+	}
+	var patches []map[string]any
+	for _, r := range acctest.Sim.Requests() {
+		if r.Method == "PATCH" && strings.HasSuffix(r.Path, "/"+id) {
+			var body map[string]any
+			if err := json.Unmarshal([]byte(r.Body), &body); err != nil {
+				return fmt.Errorf("PATCH body %q: %w", r.Body, err)
+			}
+			patches = append(patches, body)
+		}
+	}
+	if len(patches) != 1 {
+		return fmt.Errorf("%d PATCHes of %s, want 1", len(patches), id)
+	}
+	body := patches[0]
+	if v, ok := body["dueDateTime"]; !ok || v != "0001-01-01T00:00:00Z" {
+		return fmt.Errorf("the PATCH sent dueDateTime = %v (present %v), want 0001-01-01T00:00:00Z", v, ok)
+	}
+	for _, prop := range []string{"category", "priority", "status", "endpointSecurityPolicy", "applicablePlatform", "endpointSecurityPolicyProfile", "managedDeviceCount"} {
+		if v, ok := body[prop]; ok {
+			return fmt.Errorf("the PATCH sent %s = %v; removing it must keep Graph's value", prop, v)
+		}
+	}
+	for _, prop := range []string{"description", "creator", "creatorNotes", "assignedTo", "insights"} {
+		if v, ok := body[prop]; !ok || v != nil {
+			return fmt.Errorf("the PATCH sent %s = %v (present %v), want an explicit null", prop, v, ok)
+		}
+	}
+	return nil
 }
 
 func TestAccSecurityConfigurationTask_dueDateOffset(t *testing.T) {
@@ -257,12 +323,85 @@ func TestAccSecurityConfigurationTask_dueDateOffset(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceName, plancheck.ResourceActionUpdate)},
 				},
-				Check: checkRemote(t, func(m models.SecurityConfigurationTaskable) error {
-					if got := m.GetDueDateTime().UTC().Format("2006-01-02T15:04:05.0000000Z"); got != "2027-01-01T08:02:18.5000000Z" {
-						return fmt.Errorf("dueDateTime at Graph = %s", got)
+				Check: checkRemote(t, func(task map[string]any) error {
+					return wantInstant(task, "dueDateTime", "2027-01-01T08:02:18.5Z")
+				}),
+			},
+		},
+	})
+}
+
+// checkNoDueDate: Graph holds "no due date" as its unset value, never a date (graph-behaviour.md
+// §2.2); the emulator follows the CSDL exactly, a real tenant may also answer null.
+func checkNoDueDate(task map[string]any) error {
+	if acctest.Sim == nil && task["dueDateTime"] == nil {
+		return nil
+	}
+	return wantInstant(task, "dueDateTime", "0001-01-01T00:00:00Z")
+}
+
+// A due date with half a second: Graph echoes it in UTC with the trailing zeros dropped
+// (...59.5Z); state keeps the configured spelling, and neither spelling plans a change.
+func TestAccSecurityConfigurationTask_dueDateFraction(t *testing.T) {
+	name := acctest.RandomName()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: configDue(name, "2027-06-30T16:59:59.5-07:00"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("due_date_time"), knownvalue.StringExact("2027-06-30T16:59:59.5-07:00")),
+				},
+				Check: checkRemote(t, func(task map[string]any) error {
+					if acctest.Sim != nil && task["dueDateTime"] != "2027-06-30T23:59:59.5Z" {
+						return fmt.Errorf("the emulator echoes dueDateTime = %v, want Graph's spelling 2027-06-30T23:59:59.5Z", task["dueDateTime"])
+					}
+					return wantInstant(task, "dueDateTime", "2027-06-30T23:59:59.5Z")
+				}),
+			},
+			{
+				Config:           configDue(name, "2027-06-30T23:59:59.5Z"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config:           configDue(name, "2027-06-30T23:59:59.500Z"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// A task whose due date Graph holds as unset imports with no due date, and plans nothing.
+func TestAccSecurityConfigurationTask_importNoDueDate(t *testing.T) {
+	name := acctest.RandomName()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroy(t),
+		Steps: []resource.TestStep{
+			{Config: configBasic(name), Check: checkRemote(t, checkNoDueDate)},
+			{
+				Config:            configBasic(name),
+				ResourceName:      resourceName,
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 {
+						return fmt.Errorf("%d states imported", len(states))
+					}
+					if v, ok := states[0].Attributes["due_date_time"]; ok && v != "" {
+						return fmt.Errorf("imported due_date_time = %q, want none", v)
 					}
 					return nil
-				}),
+				},
+			},
+			{
+				Config:          configBasic(name),
+				ResourceName:    resourceName,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
 			},
 		},
 	})
@@ -315,19 +454,21 @@ func TestAccSecurityConfigurationTask_invalid(t *testing.T) {
 		attrs string
 		want  string
 	}{
-		"empty display name":   {``, `Attribute display_name string length must be at least 1, got: 0`},
-		"unknown status":       {`status = "inReview"`, `Attribute status value must be one of: \["unknown" "pending" "active" "completed" "rejected"\], got: "inReview"`},
-		"wrong case":           {`priority = "High"`, `Attribute priority value must be one of: \["none" "high" "low"\], got: "High"`},
-		"bad category":         {`category = "malware"`, `Attribute category value must be one of: \["unknown" "advancedThreatProtection"\]`},
-		"bad policy":           {`endpoint_security_policy = "av"`, `Attribute endpoint_security_policy value must be one of:`},
-		"bad platform":         {`applicable_platform = "linux"`, `Attribute applicable_platform value must be one of:`},
-		"bad profile":          {`endpoint_security_policy_profile = "bitlocker"`, `Attribute endpoint_security_policy_profile value must be one of:`},
-		"count too large":      {`managed_device_count = 65537`, `Attribute managed_device_count value must be between 0 and 65536, got: 65537`},
-		"count negative":       {`managed_device_count = -1`, `Attribute managed_device_count value must be between 0 and 65536, got: -1`},
-		"not a date":           {`due_date_time = "next friday"`, `Invalid RFC3339 String Value`},
-		"date without zone":    {`due_date_time = "2027-01-01T00:00:00"`, `Invalid RFC3339 String Value`},
-		"too precise":          {`due_date_time = "2027-01-01T00:00:00.123456789Z"`, `due_date_time has 9 fractional-second digits`},
-		"setting without name": {`intended_settings = [{ value = "x" }]`, `Incorrect attribute value type|attribute "name" is required`},
+		"empty display name":        {``, `Attribute display_name string length must be at least 1, got: 0`},
+		"unknown status":            {`status = "inReview"`, `Attribute status value must be one of: \["unknown" "pending" "active" "completed" "rejected"\], got: "inReview"`},
+		"wrong case":                {`priority = "High"`, `Attribute priority value must be one of: \["none" "high" "low"\], got: "High"`},
+		"bad category":              {`category = "malware"`, `Attribute category value must be one of: \["unknown" "advancedThreatProtection"\]`},
+		"bad policy":                {`endpoint_security_policy = "av"`, `Attribute endpoint_security_policy value must be one of:`},
+		"bad platform":              {`applicable_platform = "linux"`, `Attribute applicable_platform value must be one of:`},
+		"bad profile":               {`endpoint_security_policy_profile = "bitlocker"`, `Attribute endpoint_security_policy_profile value must be one of:`},
+		"count too large":           {`managed_device_count = 65537`, `Attribute managed_device_count value must be between 0 and 65536, got: 65537`},
+		"count negative":            {`managed_device_count = -1`, `Attribute managed_device_count value must be between 0 and 65536, got: -1`},
+		"not a date":                {`due_date_time = "next friday"`, `Invalid RFC3339 String Value`},
+		"date without zone":         {`due_date_time = "2027-01-01T00:00:00"`, `Invalid RFC3339 String Value`},
+		"too precise":               {`due_date_time = "2027-01-01T00:00:00.123456789Z"`, `due_date_time has 9 fractional-second digits`},
+		"Graph's no-date value":     {`due_date_time = "0001-01-01T00:00:00Z"`, `Date-time means "no date" in Graph(.|\n)*For a task without a due date, leave due_date_time out of the configuration`},
+		"no-date, another spelling": {`due_date_time = "0001-01-01T01:00:00.0+01:00"`, `due_date_time = "0001-01-01T01:00:00.0\+01:00" is 0001-01-01T00:00:00Z`},
+		"setting without name":      {`intended_settings = [{ value = "x" }]`, `Incorrect attribute value type|attribute "name" is required`},
 	}
 	for name, c := range cases {
 		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
@@ -398,41 +539,74 @@ func configFullNoTimeouts(name string, v fullValues) string {
 	return strings.Replace(c, "\n  timeouts {\n    create = \"5m\"\n  }\n", "", 1)
 }
 
-// checkRemote reads the task from Graph (the emulator or a real tenant) and runs f on it.
-func checkRemote(t *testing.T, f func(models.SecurityConfigurationTaskable) error) resource.TestCheckFunc {
+// checkRemote reads the task in state from Graph as Graph holds it (the emulator's own store, or a
+// plain GET against a real tenant) and runs f on its JSON.
+func checkRemote(t *testing.T, f func(task map[string]any) error) resource.TestCheckFunc {
+	return checkRemoteOn(t, acctest.Sim, resourceName, f)
+}
+
+func checkRemoteOn(t *testing.T, sim *graphsim.Server, addr string, f func(task map[string]any) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[resourceName]
+		rs, ok := s.RootModule().Resources[addr]
 		if !ok {
-			return fmt.Errorf("%s not in state", resourceName)
+			return fmt.Errorf("%s not in state", addr)
 		}
-		task, err := acctest.Client(t).GetTask(acctest.Context(t), rs.Primary.ID)
+		task, found, err := acctest.RemoteTask(t, sim, rs.Primary.ID)
 		if err != nil {
-			return fmt.Errorf("reading %s from Graph: %s", rs.Primary.ID, graph.Describe(err))
+			return err
 		}
-		m, ok := task.Security()
-		if !ok {
-			return fmt.Errorf("task %s is %s", rs.Primary.ID, task.OdataType)
+		if !found {
+			return fmt.Errorf("task %s is not in Graph", rs.Primary.ID)
 		}
-		return f(m)
+		if typ := task["@odata.type"]; typ != "#microsoft.graph.securityConfigurationTask" {
+			return fmt.Errorf("task %s is %v", rs.Primary.ID, typ)
+		}
+		return f(task)
 	}
 }
 
 // checkDestroy asks Graph that no task in state is left.
 func checkDestroy(t *testing.T) resource.TestCheckFunc {
+	return checkDestroyOn(t, acctest.Sim)
+}
+
+func checkDestroyOn(t *testing.T, sim *graphsim.Server) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		c := acctest.Client(t)
 		for _, rs := range s.RootModule().Resources {
 			if rs.Type != "intune_security_configuration_task" {
 				continue
 			}
-			_, err := c.GetTask(acctest.Context(t), rs.Primary.ID)
-			if err == nil {
-				return fmt.Errorf("task %s still exists", rs.Primary.ID)
+			_, found, err := acctest.RemoteTask(t, sim, rs.Primary.ID)
+			if err != nil {
+				return err
 			}
-			if !graph.IsNotFound(err) {
-				return fmt.Errorf("checking task %s: %s", rs.Primary.ID, graph.Describe(err))
+			if found {
+				return fmt.Errorf("task %s still exists", rs.Primary.ID)
 			}
 		}
 		return nil
 	}
+}
+
+// instant reads a date-time Graph returned; Graph's spelling varies (UTC, up to seven fractional
+// digits, trailing zeros dropped), so checks compare instants.
+func instant(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, fmt.Errorf("%v is not a date-time string", v)
+	}
+	return time.Parse(time.RFC3339Nano, s)
+}
+
+// wantInstant checks that Graph's value for prop names the instant want.
+func wantInstant(task map[string]any, prop, want string) error {
+	got, err := instant(task[prop])
+	if err != nil {
+		return fmt.Errorf("%s at Graph: %w", prop, err)
+	}
+	w, _ := time.Parse(time.RFC3339Nano, want)
+	if !got.Equal(w) {
+		return fmt.Errorf("%s at Graph = %v, want the instant %s", prop, task[prop], want)
+	}
+	return nil
 }
