@@ -24,6 +24,10 @@ import (
 // Sim is the emulator the tests run against, or nil when they run against a real tenant.
 var Sim *graphsim.Server
 
+// workDir is a directory for the test binary's files (the CA, built binaries), removed when Main
+// returns; empty without TF_ACC.
+var workDir string
+
 // ca is the CA every emulator of this test binary chains to: Go reads SSL_CERT_FILE once per
 // process, so per-test emulators (NewSim) must be trusted through the same file.
 var ca *graphsim.CA
@@ -44,15 +48,19 @@ func RealTenant() bool {
 // it starts the emulator, trusts its CA through SSL_CERT_FILE (never by turning verification off)
 // and exports the ARM_* variables the provider reads, so the same tests run unchanged against both.
 func Main(m *testing.M) int {
-	if os.Getenv("TF_ACC") == "" || RealTenant() {
+	if os.Getenv("TF_ACC") == "" {
 		return m.Run()
 	}
-	dir, err := os.MkdirTemp("", "graphsim-")
+	dir, err := os.MkdirTemp("", "acctest-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	workDir = dir
+	if RealTenant() {
+		return m.Run()
+	}
 	if ca, err = graphsim.NewCA(); err != nil {
 		fmt.Fprintln(os.Stderr, "making the emulators' CA:", err)
 		return 1

@@ -1,17 +1,14 @@
 package acctest_test
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
 )
 
 // TestExamples builds the provider and runs `terraform validate` on every example under examples/,
@@ -26,12 +23,12 @@ func TestExamples(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("builds the provider and runs terraform validate on every example: set TF_ACC=1 to run it")
 	}
-	h := newValidateHarness(t)
+	h := acctest.NewHarness(t)
 
 	// The harness must be able to fail: a config with an unknown attribute has to be rejected, or
 	// validation is not reaching this provider's schema and every pass below would mean nothing.
 	t.Run("self-check/unknown-attribute", func(t *testing.T) {
-		out, err := h.validate(t, map[string]string{"main.tf": `
+		out, err := validate(t, h, map[string]string{"main.tf": `
 resource "intune_security_configuration_task" "x" {
   display_name          = "x"
   no_such_attribute_123 = true
@@ -45,7 +42,7 @@ resource "intune_security_configuration_task" "x" {
 		}
 	})
 
-	cases := exampleCases(t, filepath.Join(h.root, "examples"))
+	cases := exampleCases(t, filepath.Join(h.Root, "examples"))
 	if len(cases) == 0 {
 		t.Fatal("no examples found under examples/")
 	}
@@ -60,7 +57,7 @@ resource "intune_security_configuration_task" "x" {
 				}
 				files[filepath.Base(f)] = string(b)
 			}
-			if out, err := h.validate(t, files); err != nil {
+			if out, err := validate(t, h, files); err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
 		})
@@ -116,103 +113,9 @@ func exampleCases(t *testing.T, examples string) []exampleCase {
 	return cases
 }
 
-type validateHarness struct {
-	root      string // repository root
-	terraform string // the CLI binary
-	cliConfig string // dev_overrides pointing at the freshly built provider
-}
-
-func newValidateHarness(t *testing.T) *validateHarness {
+// validate writes files into a fresh directory and runs validate there. It returns the CLI's
+// output and a non-nil error when validation fails.
+func validate(t *testing.T, h *acctest.Harness, files map[string]string) (string, error) {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-		t.Fatalf("repository root not found from %s: %v", root, err)
-	}
-
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			t.Fatalf("terraform not found on PATH and TF_ACC_TERRAFORM_PATH is not set: %v", err)
-		}
-	}
-
-	tmp := t.TempDir()
-	binDir := filepath.Join(tmp, "bin")
-	args := []string{"build", "-o", filepath.Join(binDir, "terraform-provider-intune")}
-	if raceBuild {
-		args = append(args, "-race")
-	}
-	build := exec.CommandContext(t.Context(), "go", append(args, ".")...)
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-
-	// Both registries' addresses: Terraform resolves terraform-intune/intune against
-	// registry.terraform.io, OpenTofu against registry.opentofu.org.
-	cliConfig := filepath.Join(tmp, "cli.tfrc")
-	rc := `provider_installation {
-  dev_overrides {
-    "registry.terraform.io/terraform-intune/intune" = "` + filepath.ToSlash(binDir) + `"
-    "registry.opentofu.org/terraform-intune/intune" = "` + filepath.ToSlash(binDir) + `"
-  }
-  direct {}
-}
-`
-	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return &validateHarness{root: root, terraform: tf, cliConfig: cliConfig}
-}
-
-var requiredProvidersRE = regexp.MustCompile(`(?m)^\s*required_providers\s*\{`)
-
-// validate writes files into a fresh directory, adds the required_providers block when none of
-// them has one, and runs validate there. It returns the CLI's output and a non-nil error when
-// validation fails.
-func (h *validateHarness) validate(t *testing.T, files map[string]string) (string, error) {
-	t.Helper()
-	dir := t.TempDir()
-	hasRequired := false
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		hasRequired = hasRequired || requiredProvidersRE.MatchString(content)
-	}
-	if !hasRequired {
-		const block = `terraform {
-  required_providers {
-    intune = {
-      source = "terraform-intune/intune"
-    }
-  }
-}
-`
-		if err := os.WriteFile(filepath.Join(dir, "zz_required_providers.tf"), []byte(block), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	ctx := t.Context()
-	cmd := exec.CommandContext(ctx, h.terraform, "validate", "-no-color")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+h.cliConfig,
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
-		// Reattach settings left by an acceptance test in this process must not redirect the CLI.
-		"TF_REATTACH_PROVIDERS=",
-	)
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = &out
-	err := cmd.Run()
-	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		t.Fatalf("validate timed out:\n%s", out.String())
-	}
-	return out.String(), err
+	return h.Run(t, h.Dir(t, files), "validate", "-no-color")
 }

@@ -12,7 +12,8 @@ import (
 	"github.com/terraform-intune/terraform-provider-intune/internal/provider"
 )
 
-// TestSchemaDescriptions fails when the provider, a resource, a data source or any attribute at any
+// TestSchemaDescriptions fails when the provider, a resource, a data source, a list resource, an
+// action or any attribute at any
 // depth (nested attributes, attributes of blocks) has no description. The registry docs are
 // generated from these descriptions, so an empty one is an undocumented argument.
 //
@@ -43,6 +44,12 @@ func TestSchemaDescriptions(t *testing.T) {
 		for name, s := range m {
 			schemas[kind+" "+name] = s
 		}
+	}
+	for name, a := range resp.ActionSchemas {
+		schemas["action "+name] = a.Schema
+	}
+	if len(resp.ListResourceSchemas) == 0 || len(resp.ActionSchemas) == 0 {
+		t.Fatal("the provider reports no list resource or no action: the walk below would not reach them")
 	}
 	if len(resp.ResourceSchemas) == 0 {
 		t.Fatal("the provider reports no resources: the walk below would prove nothing")

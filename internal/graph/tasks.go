@@ -190,15 +190,17 @@ func (c *Client) DeleteTask(ctx context.Context, id string) error {
 	return err
 }
 
-// UpdateTaskStatus calls the updateStatus action, which records a note with the status change.
-func (c *Client) UpdateTaskStatus(ctx context.Context, id string, status models.DeviceAppManagementTaskStatus, note string) error {
+// UpdateTaskStatus calls the updateStatus action, bound to the base type so that it works on a
+// task of any type, which records a note with the status change; a nil note sends none
+// (graph-behaviour.md §13).
+func (c *Client) UpdateTaskStatus(ctx context.Context, id string, status models.DeviceAppManagementTaskStatus, note *string) error {
 	b, err := c.item(id)
 	if err != nil {
 		return err
 	}
 	body := dam.NewDeviceAppManagementTasksItemUpdateStatusPostRequestBody()
 	body.SetStatus(&status)
-	body.SetNote(&note)
+	body.SetNote(note)
 	info, err := b.UpdateStatus().ToPostRequestInformation(ctx, body, nil)
 	if err != nil {
 		return err

@@ -90,7 +90,7 @@ func TestEmptyIDNeverReachesGraph(t *testing.T) {
 		"delete": func() error { return c.DeleteTask(ctx, "") },
 		"get":    func() error { _, err := c.GetTask(ctx, " "); return err },
 		"patch":  func() error { _, err := c.UpdateTask(ctx, "", nil); return err },
-		"status": func() error { return c.UpdateTaskStatus(ctx, "", 0, "") },
+		"status": func() error { return c.UpdateTaskStatus(ctx, "", 0, nil) },
 	} {
 		if err := call(); !errors.Is(err, ErrEmptyID) {
 			t.Errorf("%s with an empty id: %v, want ErrEmptyID", name, err)

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -18,7 +20,11 @@ import (
 	"github.com/terraform-intune/terraform-provider-intune/internal/service/securityconfigurationtask"
 )
 
-var _ provider.Provider = (*intuneProvider)(nil)
+var (
+	_ provider.Provider                  = (*intuneProvider)(nil)
+	_ provider.ProviderWithListResources = (*intuneProvider)(nil)
+	_ provider.ProviderWithActions       = (*intuneProvider)(nil)
+)
 
 // New returns a provider factory for the given version (set by ldflags in release builds).
 func New(version string) func() provider.Provider {
@@ -231,6 +237,8 @@ func (p *intuneProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	})
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ListResourceData = client
+	resp.ActionData = client
 }
 
 // pacer spaces writes when the user asked for a write rate limit.
@@ -247,4 +255,14 @@ func (p *intuneProvider) Resources(context.Context) []func() resource.Resource {
 
 func (p *intuneProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{securityconfigurationtask.NewDataSource, securityconfigurationtask.NewListDataSource}
+}
+
+// ListResources are for `terraform query` (Terraform 1.14+); older CLIs never ask for them.
+func (p *intuneProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{securityconfigurationtask.NewListResource}
+}
+
+// Actions are for `terraform apply -invoke` and `action_trigger` (Terraform 1.14+).
+func (p *intuneProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{securityconfigurationtask.NewUpdateStatusAction}
 }

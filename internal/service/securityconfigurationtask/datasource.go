@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
 )
@@ -139,12 +138,9 @@ func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 
 // listModel is the all-tasks data source: optional filters and the matching tasks.
 type listModel struct {
-	DisplayName types.String   `tfsdk:"display_name"`
-	Status      types.String   `tfsdk:"status"`
-	Category    types.String   `tfsdk:"category"`
-	Priority    types.String   `tfsdk:"priority"`
-	Tasks       []taskModel    `tfsdk:"tasks"`
-	Timeouts    timeouts.Value `tfsdk:"timeouts"`
+	taskFilter
+	Tasks    []taskModel    `tfsdk:"tasks"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *listDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -152,14 +148,15 @@ func (d *listDataSource) Metadata(_ context.Context, req datasource.MetadataRequ
 }
 
 func (d *listDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	filter := func(what string, e *enum) schema.StringAttribute {
-		a := schema.StringAttribute{Optional: true, MarkdownDescription: "Only tasks whose " + what}
-		if e != nil {
-			a.MarkdownDescription += " (one of " + e.markdown() + ")"
-			a.Validators = []validator.String{stringvalidator.OneOf(e.values...)}
-		}
-		a.MarkdownDescription += "."
-		return a
+	attrs := map[string]schema.Attribute{
+		"tasks": schema.ListNestedAttribute{
+			MarkdownDescription: "The matching tasks, in the order Graph lists them.",
+			Computed:            true,
+			NestedObject:        schema.NestedAttributeObject{Attributes: computedTaskAttributes()},
+		},
+	}
+	for _, f := range taskFilters {
+		attrs[f.name] = schema.StringAttribute{Optional: true, MarkdownDescription: f.description, Validators: f.validators}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the Intune security configuration tasks in the tenant, following every page of " +
@@ -168,22 +165,8 @@ func (d *listDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 			"Filters are applied by the provider, not by Graph: Graph's support for `$filter` on this collection is " +
 			"undocumented (and `isof` on it unverified), so the provider reads every page and filters client-side. " +
 			"Filters combine with AND.",
-		Attributes: map[string]schema.Attribute{
-			"display_name": func() schema.StringAttribute {
-				a := filter("`display_name` equals this exactly (case-sensitive)", nil)
-				a.Validators = []validator.String{stringvalidator.LengthAtLeast(1)}
-				return a
-			}(),
-			"status":   filter("`status` is this", &statusEnum),
-			"category": filter("`category` is this", &categoryEnum),
-			"priority": filter("`priority` is this", &priorityEnum),
-			"tasks": schema.ListNestedAttribute{
-				MarkdownDescription: "The matching tasks, in the order Graph lists them.",
-				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: computedTaskAttributes()},
-			},
-		},
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+		Attributes: attrs,
+		Blocks:     map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 }
 
@@ -204,30 +187,17 @@ func (d *listDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	all, err := d.client.ListTasks(ctx)
+	found, err := findSecurityTasks(ctx, d.client, cfg.taskFilter, &resp.Diagnostics)
 	if err != nil {
 		resp.Diagnostics.AddError("listing Intune security configuration tasks", graph.Describe(err))
 		return
 	}
-	cfg.Tasks = []taskModel{}
-	for _, t := range all.Tasks {
-		if _, ok := t.Security(); !ok {
-			continue
-		}
-		m, diags := flattenTask(t, taskModel{})
-		resp.Diagnostics.Append(diags...)
-		if diags.HasError() {
-			return
-		}
-		if matches(cfg.DisplayName, m.DisplayName) && matches(cfg.Status, m.Status) &&
-			matches(cfg.Category, m.Category) && matches(cfg.Priority, m.Priority) {
-			cfg.Tasks = append(cfg.Tasks, m)
-		}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.Tasks = make([]taskModel, len(found))
+	for i, f := range found {
+		cfg.Tasks[i] = f.model
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
-}
-
-// matches is true when filter is unset or equals v exactly.
-func matches(filter, v types.String) bool {
-	return filter.IsNull() || filter.ValueString() == v.ValueString() && !v.IsNull()
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
 
@@ -21,6 +23,7 @@ var (
 	_ resource.Resource                = (*taskResource)(nil)
 	_ resource.ResourceWithConfigure   = (*taskResource)(nil)
 	_ resource.ResourceWithImportState = (*taskResource)(nil)
+	_ resource.ResourceWithIdentity    = (*taskResource)(nil)
 )
 
 const (
@@ -57,6 +60,30 @@ func (r *taskResource) Metadata(_ context.Context, req resource.MetadataRequest,
 
 func (r *taskResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = resourceSchema(ctx)
+}
+
+// identityModel is the resource identity: the task's Graph id, which is all Graph needs to find it.
+type identityModel struct {
+	ID types.String `tfsdk:"id"`
+}
+
+func (r *taskResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"id": identityschema.StringAttribute{
+			RequiredForImport: true,
+			Description:       "The task's Graph id (`id`).",
+		},
+	}}
+}
+
+// setIdentity records the task's identity. Terraform before 1.12 has no identities, and an
+// identity may be missing from state written by an earlier provider version: it is set on every
+// create, read, update and import, so it is always there afterwards.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id string, diags *diag.Diagnostics) {
+	if identity == nil || id == "" {
+		return
+	}
+	diags.Append(identity.Set(ctx, identityModel{ID: types.StringValue(id)})...)
 }
 
 func (r *taskResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -96,6 +123,7 @@ func (r *taskResource) Create(ctx context.Context, req resource.CreateRequest, r
 		// The id reaches state before anything else can fail, so a later error taints the task
 		// instead of orphaning it.
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), task.ID)...)
+		setIdentity(ctx, resp.Identity, task.ID, &resp.Diagnostics)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("creating Intune security configuration task", graph.Describe(err))
@@ -128,6 +156,9 @@ func (r *taskResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	id := state.ID.ValueString()
 	// This resource's task: no create-recovery lookup of this run may adopt it.
 	r.client.Claims().Claim(id)
+	// Set before anything can remove the resource: state written without an identity (by an
+	// earlier provider version) must still end a read with one, even when the task is gone.
+	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	task, err := r.find(ctx, id, state.CreatedDateTime)
 	if graph.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Intune security configuration task not found",
@@ -164,6 +195,7 @@ func (r *taskResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	defer cancel()
 	id := state.ID.ValueString()
 	r.client.Claims().Claim(id)
+	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 
 	// A status change with a note goes through the updateStatus action, which records the note;
 	// everything else goes through one PATCH.
@@ -193,7 +225,7 @@ func (r *taskResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			resp.Diagnostics.AddError("updating Intune security configuration task status", perr.Error())
 			return
 		}
-		if err := r.client.UpdateTaskStatus(ctx, id, *status, plan.StatusNote.ValueString()); err != nil {
+		if err := r.client.UpdateTaskStatus(ctx, id, *status, plan.StatusNote.ValueStringPointer()); err != nil {
 			resp.Diagnostics.AddError("updating Intune security configuration task status", graph.Describe(err))
 			return
 		}
@@ -246,12 +278,21 @@ func (r *taskResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 }
 
 func (r *taskResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if strings.TrimSpace(req.ID) == "" {
-		resp.Diagnostics.AddError("importing Intune security configuration task", "The import id is empty: give the task's Graph id, e.g. terraform import intune_security_configuration_task.example 5d630f12-0f12-5d63-120f-635d120f635d.")
+	id := req.ID
+	if id == "" && req.Identity != nil {
+		var im identityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &im)...)
+		id = im.ID.ValueString()
+	}
+	if strings.TrimSpace(id) == "" {
+		resp.Diagnostics.AddError("importing Intune security configuration task",
+			"The task's id is empty: give its Graph id, e.g. terraform import intune_security_configuration_task.example "+
+				"5d630f12-0f12-5d63-120f-635d120f635d, or an import block with id = \"...\" or identity = { id = \"...\" }.")
 		return
 	}
-	r.client.Claims().Claim(req.ID)
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	r.client.Claims().Claim(id)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 }
 
 // writeState flattens task onto prior (the plan, or the state on refresh) and stores it with the

@@ -1,0 +1,101 @@
+package securityconfigurationtask
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
+)
+
+var _ list.ListResourceWithConfigure = (*taskListResource)(nil)
+
+// NewListResource is the list resource for `terraform query` (Terraform 1.14+), registered by the
+// provider: it finds the security configuration tasks of the tenant, so that tasks Terraform did
+// not create (Defender raises most of them) can be brought under management.
+func NewListResource() list.ListResource { return &taskListResource{} }
+
+type taskListResource struct{ client *graph.Client }
+
+func (l *taskListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_security_configuration_task"
+}
+
+func (l *taskListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	attrs := map[string]listschema.Attribute{}
+	for _, f := range taskFilters {
+		attrs[f.name] = listschema.StringAttribute{Optional: true, MarkdownDescription: f.description, Validators: f.validators}
+	}
+	resp.Schema = listschema.Schema{
+		MarkdownDescription: "Finds the Intune security configuration tasks of the tenant for `terraform query`, following every page of " +
+			"`/deviceAppManagement/deviceAppManagementTasks` and skipping the collection's other task types. Each result carries the " +
+			"task's identity and, with `include_resource`, every attribute, so `terraform query -generate-config-out=FILE` writes " +
+			"import and resource blocks that import the tasks with no change planned. The filters are those of the " +
+			"`intune_security_configuration_tasks` data source, applied by the provider; they combine with AND.",
+		Attributes: attrs,
+	}
+}
+
+func (l *taskListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	c, ok := req.ProviderData.(*graph.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *graph.Client, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	l.client = c
+}
+
+func (l *taskListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var filter taskFilter
+	var diags diag.Diagnostics
+	if diags.Append(req.Config.Get(ctx, &filter)...); diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	found, err := findSecurityTasks(ctx, l.client, filter, &diags)
+	if err != nil {
+		diags.AddError("listing Intune security configuration tasks", graph.Describe(err))
+	}
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	stream.Results = func(push func(list.ListResult) bool) {
+		for i, f := range found {
+			if req.Limit > 0 && int64(i) >= req.Limit {
+				return
+			}
+			r := req.NewListResult(ctx)
+			r.DisplayName = f.model.DisplayName.ValueString()
+			r.Diagnostics.Append(r.Identity.Set(ctx, identityModel{ID: types.StringValue(f.task.ID)})...)
+			if req.IncludeResource {
+				r.Diagnostics.Append(r.Resource.Set(ctx, listedState(f.model))...)
+			}
+			if !push(r) {
+				return
+			}
+		}
+	}
+}
+
+// listedState is a found task as the resource's state: what an import of it would hold, with the
+// Terraform-only attributes unset.
+func listedState(m taskModel) resourceModel {
+	return resourceModel{
+		taskModel:  m,
+		StatusNote: types.StringNull(),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+			"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+		})},
+	}
+}

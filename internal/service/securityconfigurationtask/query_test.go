@@ -1,0 +1,221 @@
+package securityconfigurationtask_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
+	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
+)
+
+// defenderTask is a security configuration task as Microsoft Defender for Endpoint raises it:
+// pending, with a creator and insights, made through Graph rather than by Terraform.
+func defenderTask(name string, extra map[string]any) map[string]any {
+	t := map[string]any{
+		"@odata.type": "#microsoft.graph.securityConfigurationTask", "displayName": name,
+		"description": "Defender found devices without real-time protection", "creator": "defender@contoso.com",
+		"category": "advancedThreatProtection", "priority": "high", "status": "pending",
+		"endpointSecurityPolicy": "antivirus", "applicablePlatform": "windows10AndLater",
+		"endpointSecurityPolicyProfile": "antivirus", "insights": "12 devices", "managedDeviceCount": 12,
+	}
+	for k, v := range extra {
+		t[k] = v
+	}
+	return t
+}
+
+// seedTenant fills sim with security configuration tasks the way Defender makes them, spread over
+// several pages among tasks of the other two types, and returns the security tasks' ids by name.
+func seedTenant(sim *graphsim.Server, prefix string) map[string]string {
+	ids := map[string]string{}
+	sct := []map[string]any{
+		defenderTask(prefix+"-av", map[string]any{"dueDateTime": "2027-06-30T23:59:59.5Z"}),
+		defenderTask(prefix+"-fw", map[string]any{"status": "active", "priority": "low", "endpointSecurityPolicy": "firewall",
+			"endpointSecurityPolicyProfile": "firewall", "intendedSettings": []any{
+				map[string]any{"name": "Firewall", "value": "on"}, map[string]any{"name": "LogDropped"}}}),
+		defenderTask(prefix+"-asr", map[string]any{"dueDateTime": "2027-01-01T08:02:18.1994089Z", "assignedTo": "secops@contoso.com"}),
+		defenderTask(prefix+"-edr", map[string]any{"status": "rejected", "category": "unknown", "creatorNotes": "false positive"}),
+		defenderTask(prefix+"-bitlocker", map[string]any{"priority": "none", "endpointSecurityPolicy": "diskEncryption",
+			"endpointSecurityPolicyProfile": "bitLocker", "dueDateTime": "2028-02-29T12:00:00Z"}),
+	}
+	for i, t := range sct {
+		ids[t["displayName"].(string)] = sim.Seed(t)
+		// Tasks of the other types between them, with the same name prefix: never results.
+		other := "#microsoft.graph.appVulnerabilityTask"
+		if i%2 == 1 {
+			other = "#microsoft.graph.unmanagedDeviceDiscoveryTask"
+		}
+		sim.Seed(map[string]any{"@odata.type": other, "displayName": fmt.Sprintf("%s-other-%d", prefix, i), "status": "pending", "priority": "high"})
+	}
+	return ids
+}
+
+// terraform query finds the security configuration tasks of the tenant, across pages and among
+// the collection's other task types, each with its identity and display name; the filters work as
+// the data source's do.
+func TestAccSecurityConfigurationTaskList_query(t *testing.T) {
+	acctest.SkipUnlessTerraform(t, "1.14.0", "list resources (terraform query)")
+	sim, provider := acctest.NewSim(t, graphsim.Options{PageSize: 3})
+	prefix := acctest.RandomName()
+	ids := seedTenant(sim, prefix)
+	id := func(suffix string) map[string]knownvalue.Check {
+		return map[string]knownvalue.Check{"id": knownvalue.StringExact(ids[prefix+"-"+suffix])}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: provider},
+			{
+				Query: true,
+				Config: provider + `
+list "intune_security_configuration_task" "all" {
+  provider         = intune
+  include_resource = true
+}
+
+list "intune_security_configuration_task" "pending" {
+  provider = intune
+  config {
+    status = "pending"
+  }
+}
+
+list "intune_security_configuration_task" "high_atp" {
+  provider = intune
+  config {
+    priority = "high"
+    category = "advancedThreatProtection"
+  }
+}
+
+list "intune_security_configuration_task" "named" {
+  provider = intune
+  config {
+    display_name = "` + prefix + `-fw"
+  }
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("intune_security_configuration_task.all", 5),
+					querycheck.ExpectIdentity("intune_security_configuration_task.all", id("av")),
+					querycheck.ExpectIdentity("intune_security_configuration_task.all", id("bitlocker")),
+					querycheck.ExpectResourceDisplayName("intune_security_configuration_task.all",
+						queryfilter.ByResourceIdentity(id("edr")), knownvalue.StringExact(prefix+"-edr")),
+					querycheck.ExpectResourceKnownValues("intune_security_configuration_task.all", queryfilter.ByResourceIdentity(id("av")),
+						[]querycheck.KnownValueCheck{
+							{Path: tfjsonpath.New("due_date_time"), KnownValue: knownvalue.StringExact("2027-06-30T23:59:59.5Z")},
+							{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("pending")},
+						}),
+					querycheck.ExpectResourceKnownValues("intune_security_configuration_task.all", queryfilter.ByResourceIdentity(id("fw")),
+						[]querycheck.KnownValueCheck{
+							// Graph's unset due date is no due date.
+							{Path: tfjsonpath.New("due_date_time"), KnownValue: knownvalue.Null()},
+							{Path: tfjsonpath.New("intended_settings"), KnownValue: knownvalue.ListSizeExact(2)},
+						}),
+					querycheck.ExpectLength("intune_security_configuration_task.pending", 3),
+					querycheck.ExpectNoIdentity("intune_security_configuration_task.pending", id("fw")),
+					querycheck.ExpectLength("intune_security_configuration_task.high_atp", 2),
+					querycheck.ExpectLength("intune_security_configuration_task.named", 1),
+					querycheck.ExpectIdentity("intune_security_configuration_task.named", id("fw")),
+				},
+			},
+			{
+				Query: true,
+				Config: provider + `
+list "intune_security_configuration_task" "bad" {
+  provider = intune
+  config {
+    status = "Pending"
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`Attribute status value must be one of:`),
+			},
+		},
+	})
+}
+
+// terraform query -generate-config-out writes import and resource blocks for the tenant's tasks;
+// applied as they are, they import every task and plan no change: due dates with fractions,
+// Graph's unset due date, intended settings with a missing value and every enum round-trip.
+// terraform-plugin-testing cannot pass -generate-config-out, so the CLI is driven directly.
+func TestAccSecurityConfigurationTaskList_generateConfig(t *testing.T) {
+	acctest.SkipUnlessTerraform(t, "1.14.0", "list resources (terraform query -generate-config-out)")
+	sim, provider := acctest.NewSim(t, graphsim.Options{PageSize: 3})
+	prefix := acctest.RandomName()
+	ids := seedTenant(sim, prefix)
+	h := acctest.NewHarness(t)
+	dir := h.Dir(t, map[string]string{
+		"main.tf": provider,
+		"find.tfquery.hcl": `
+list "intune_security_configuration_task" "all" {
+  provider         = intune
+  include_resource = true
+}
+`,
+	})
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := h.Run(t, dir, args...)
+		if err != nil {
+			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	run("query", "-no-color", "-generate-config-out=generated.tf")
+	generated, err := os.ReadFile(filepath.Join(dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, id := range ids {
+		if !strings.Contains(string(generated), id) || !strings.Contains(string(generated), name) {
+			t.Fatalf("the generated configuration lacks task %s (%s):\n%s", name, id, generated)
+		}
+	}
+	if n := strings.Count(string(generated), "import {"); n != len(ids) {
+		t.Fatalf("%d import blocks, want %d:\n%s", n, len(ids), generated)
+	}
+
+	run("plan", "-no-color", "-input=false", "-out=import.plan")
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions   []string        `json:"actions"`
+				Importing json.RawMessage `json:"importing"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(run("show", "-json", "import.plan")), &plan); err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.ResourceChanges) != len(ids) {
+		t.Fatalf("%d resource changes, want %d imports", len(plan.ResourceChanges), len(ids))
+	}
+	for _, rc := range plan.ResourceChanges {
+		if len(rc.Change.Importing) == 0 || strings.Join(rc.Change.Actions, ",") != "no-op" {
+			t.Fatalf("%s: actions %v, importing %s; want an import with no change\n%s", rc.Address, rc.Change.Actions, rc.Change.Importing, generated)
+		}
+	}
+	run("apply", "-no-color", "-input=false", "import.plan")
+	if out, err := h.Run(t, dir, "plan", "-no-color", "-input=false", "-detailed-exitcode"); err != nil {
+		t.Fatalf("the plan after importing the generated configuration is not empty: %v\n%s", err, out)
+	}
+	for _, r := range sim.Requests() {
+		if r.Method != "GET" && strings.HasPrefix(r.Path, "/beta/") {
+			t.Fatalf("importing the generated configuration wrote to Graph: %s %s %s", r.Method, r.Path, r.Body)
+		}
+	}
+}
