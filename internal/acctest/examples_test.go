@@ -12,7 +12,8 @@ import (
 )
 
 // TestExamples builds the provider and runs `terraform validate` on every example under examples/,
-// the files the registry docs show. Each file is validated in a directory of its own, so an example
+// the files the registry docs show (`validate -query` for .tfquery.hcl files). Examples of features
+// a CLI does not have (actions, list resources, import by identity) are skipped on it, saying so. Each file is validated in a directory of its own, so an example
 // that only works next to another one fails; the exception is an import block, which needs the
 // resource it imports into and is validated together with the resource*.tf files beside it.
 //
@@ -48,6 +49,16 @@ resource "intune_security_configuration_task" "x" {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			args := []string{"validate", "-no-color"}
+			switch {
+			case strings.HasSuffix(c.name, ".tfquery.hcl"):
+				acctest.SkipUnlessTerraform(t, "1.14.0", "list resources (terraform validate -query)")
+				args = append(args, "-query")
+			case strings.HasPrefix(c.name, "actions/"):
+				acctest.SkipUnlessTerraform(t, "1.14.0", "actions")
+			case strings.HasSuffix(c.name, "import-by-identity.tf"):
+				acctest.SkipUnlessTerraform(t, "1.12.0", "import blocks with identity")
+			}
 			t.Parallel()
 			files := map[string]string{}
 			for _, f := range c.files {
@@ -57,7 +68,7 @@ resource "intune_security_configuration_task" "x" {
 				}
 				files[filepath.Base(f)] = string(b)
 			}
-			if out, err := validate(t, h, files); err != nil {
+			if out, err := h.Run(t, h.Dir(t, files), args...); err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
 		})
@@ -69,7 +80,7 @@ type exampleCase struct {
 	files []string // absolute paths, validated together
 }
 
-// exampleCases lists one case per .tf file, except that import*.tf files join the resource*.tf
+// exampleCases lists one case per .tf or .tfquery.hcl file, except that import*.tf files join the resource*.tf
 // files of their directory.
 func exampleCases(t *testing.T, examples string) []exampleCase {
 	t.Helper()
@@ -81,7 +92,7 @@ func exampleCases(t *testing.T, examples string) []exampleCase {
 		if d.IsDir() && (d.Name() == ".terraform" || strings.HasPrefix(d.Name(), ".") && p != examples) {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() && strings.HasSuffix(p, ".tf") {
+		if !d.IsDir() && (strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tfquery.hcl")) {
 			byDir[filepath.Dir(p)] = append(byDir[filepath.Dir(p)], p)
 		}
 		return nil

@@ -61,7 +61,7 @@ func (a *updateStatusAction) Schema(_ context.Context, _ action.SchemaRequest, r
 				Validators:          []validator.String{stringvalidator.OneOf(statusEnum.values...)},
 			},
 			"note": actionschema.StringAttribute{
-				MarkdownDescription: "A note recorded with the change (`note`). Graph keeps it with the task's history but does not return it.",
+				MarkdownDescription: "A note recorded with the change (`note`). Graph does not return it, so it cannot be read back afterwards.",
 				Optional:            true,
 			},
 		},

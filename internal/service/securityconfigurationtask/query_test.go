@@ -79,7 +79,8 @@ func TestAccSecurityConfigurationTaskList_query(t *testing.T) {
 			{Config: provider},
 			{
 				Query: true,
-				Config: provider + `
+				// The provider block comes from the step before: its .tf file stays beside the query.
+				Config: `
 list "intune_security_configuration_task" "all" {
   provider         = intune
   include_resource = true
@@ -133,7 +134,8 @@ list "intune_security_configuration_task" "named" {
 			},
 			{
 				Query: true,
-				Config: provider + `
+				// The provider block comes from the step before: its .tf file stays beside the query.
+				Config: `
 list "intune_security_configuration_task" "bad" {
   provider = intune
   config {
