@@ -490,13 +490,36 @@ func TestAccFault_listLagsBehindCreate(t *testing.T) {
 	})
 }
 
-// A create answered 201 without the task: with a Location header the provider reads the task it
-// names; without one the answer is ambiguous and the task is looked up. Never a duplicate.
+// A create answered 201 without the task but with a Location header: the provider takes the id
+// from it and reads the task, with no lookup of the collection and no duplicate.
 func TestAccFault_createdWithoutEntity(t *testing.T) {
 	faultCase(t, graphsim.Faults{Rules: []graphsim.Rule{
-		{Method: "POST", Route: graphsim.RouteTasks, Times: 1, Status: 201, EmptyBody: true, AfterCommit: true},
+		{Method: "POST", Route: graphsim.RouteTasks, Times: 2, Status: 201, EmptyBody: true, AfterCommit: true},
+	}}, func(sim *graphsim.Server) error {
+		if err := fired(graphsim.FaultStatus, 2)(sim); err != nil {
+			return err
+		}
+		if n := sim.Count("GET", graphsim.RouteTasks); n != 0 {
+			return fmt.Errorf("the collection was listed %d times: the id in Location was not used", n)
+		}
+		return nil
+	})
+}
+
+// A create answered 201 with a body that cannot be read and no Location: the write happened but
+// its id is unknown, so the task is looked up and adopted, never posted again.
+func TestAccFault_createdWithoutEntityOrLocation(t *testing.T) {
+	faultCase(t, graphsim.Faults{Rules: []graphsim.Rule{
 		{Method: "POST", Route: graphsim.RouteTasks, Times: 2, Status: 201, Body: `{"@odata.type":"#microsoft.graph.securi`, OmitLocation: true, AfterCommit: true},
-	}}, fired(graphsim.FaultStatus, 2))
+	}}, func(sim *graphsim.Server) error {
+		if err := fired(graphsim.FaultStatus, 2)(sim); err != nil {
+			return err
+		}
+		if n := sim.Count("POST", graphsim.RouteTasks); n != faultTasks {
+			return fmt.Errorf("%d POSTs for %d tasks: a create whose write happened was sent again", n, faultTasks)
+		}
+		return nil
+	})
 }
 
 // A task stays visible for a while after its DELETE: destroy reads until Graph answers 404.
