@@ -36,7 +36,7 @@ func (p *Pacer) Wait(ctx context.Context) error {
 		if wait <= 0 {
 			return nil
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := Sleep(ctx, wait); err != nil {
 			return err
 		}
 	}

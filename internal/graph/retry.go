@@ -205,7 +205,7 @@ func (m retryMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (
 			// sleeps, this create cannot be adding a task to Graph.
 			create.idle()
 		}
-		if err := sleep(ctx, d.Wait); err != nil {
+		if err := Sleep(ctx, d.Wait); err != nil {
 			if !idempotentMethod(req.Method) {
 				return nil, notSent{err}
 			}
@@ -223,8 +223,9 @@ type notSent struct{ err error }
 func (e notSent) Error() string { return e.err.Error() }
 func (e notSent) Unwrap() error { return e.err }
 
-// sleep waits d, or returns ctx's error if ctx ends first.
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or returns ctx's error if ctx ends first. It is the one wait of the provider:
+// retries, the write pacer, and the resources' consistency polling all use it.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

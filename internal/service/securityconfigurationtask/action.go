@@ -69,15 +69,7 @@ func (a *updateStatusAction) Schema(_ context.Context, _ action.SchemaRequest, r
 }
 
 func (a *updateStatusAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	c, ok := req.ProviderData.(*graph.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *graph.Client, got %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
-	a.client = c
+	a.client = providerClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (a *updateStatusAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {

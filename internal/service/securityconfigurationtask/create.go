@@ -139,7 +139,7 @@ func (r *taskResource) findCreated(ctx context.Context, plan taskModel, at graph
 			return look, nil
 		}
 		tflog.Debug(ctx, "no task found yet; the list may lag behind the create, asking again", map[string]any{"wait": wait.String()})
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := graph.Sleep(ctx, wait); err != nil {
 			return look, err
 		}
 		wait = min(wait*2, 5*time.Second)

@@ -69,17 +69,6 @@ func computedTaskAttributes() map[string]schema.Attribute {
 	return attrs
 }
 
-func configureDataSource(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *graph.Client {
-	if req.ProviderData == nil {
-		return nil
-	}
-	c, ok := req.ProviderData.(*graph.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *graph.Client, got %T. Please report this issue to the provider developers.", req.ProviderData))
-	}
-	return c
-}
-
 func (d *taskDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_security_configuration_task"
 }
@@ -101,7 +90,7 @@ func (d *taskDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 }
 
 func (d *taskDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configureDataSource(req, resp)
+	d.client = providerClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -171,7 +160,7 @@ func (d *listDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 }
 
 func (d *listDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configureDataSource(req, resp)
+	d.client = providerClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *listDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -28,7 +28,7 @@ func findTask(ctx context.Context, c *graph.Client, id string, young func() bool
 			return nil, err
 		}
 		tflog.Debug(ctx, "task not found; asking again in case Graph is catching up", map[string]any{"id": id, "attempt": attempt})
-		if sleepCtx(ctx, wait) != nil {
+		if graph.Sleep(ctx, wait) != nil {
 			return nil, err
 		}
 		wait = min(wait*2, 5*time.Second)
@@ -68,7 +68,7 @@ func waitTaskDeleted(ctx context.Context, c *graph.Client, id string) error {
 		if err != nil {
 			return err
 		}
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := graph.Sleep(ctx, wait); err != nil {
 			return fmt.Errorf("task %s still exists after the delete: %w", id, err)
 		}
 		wait = min(wait*2, 5*time.Second)
@@ -94,21 +94,9 @@ func (r *taskResource) waitShows(ctx context.Context, id string, plan, config ta
 			return task, true, nil
 		}
 		tflog.Debug(ctx, "Graph does not show the update yet; reading again", map[string]any{"id": id, "wait": wait.String()})
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := graph.Sleep(ctx, wait); err != nil {
 			return task, true, nil
 		}
 		wait = min(wait*2, 5*time.Second)
-	}
-}
-
-// sleepCtx waits d, or returns ctx's error if it ends first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }

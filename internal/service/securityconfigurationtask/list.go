@@ -2,7 +2,6 @@ package securityconfigurationtask
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -44,15 +43,7 @@ func (l *taskListResource) ListResourceConfigSchema(_ context.Context, _ list.Li
 }
 
 func (l *taskListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	c, ok := req.ProviderData.(*graph.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *graph.Client, got %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
-	l.client = c
+	l.client = providerClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (l *taskListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
