@@ -292,8 +292,8 @@ func resolveType(name string, expected *structuredType) (*structuredType, *odata
 		return nil, badRequest("A type named '%s' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.", name)
 	}
 	if t.complex != expected.complex {
-		kind := func(complex bool) string {
-			if complex {
+		kind := func(isComplex bool) string {
+			if isComplex {
 				return "Complex"
 			}
 			return "Entity"

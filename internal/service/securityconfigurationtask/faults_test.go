@@ -209,8 +209,8 @@ func checkRetryAfterHonoured(log []graphsim.LoggedRequest, tasks int) error {
 				return fmt.Errorf("create %s was retried %v after a 429 that asked for %ds", id, gap, secs)
 			}
 		}
-		if max := tasks; throttled > max {
-			return fmt.Errorf("create %s was throttled %d times, more than %d", id, throttled, max)
+		if throttled > tasks {
+			return fmt.Errorf("create %s was throttled %d times, more than the %d creates competing", id, throttled, tasks)
 		}
 	}
 	return nil

@@ -94,8 +94,9 @@ func (r *taskResource) waitShows(ctx context.Context, id string, plan, config ta
 			return task, true, nil
 		}
 		tflog.Debug(ctx, "Graph does not show the update yet; reading again", map[string]any{"id": id, "wait": wait.String()})
-		if err := graph.Sleep(ctx, wait); err != nil {
-			return task, true, nil
+		if graph.Sleep(ctx, wait) != nil {
+			// Out of time: the write succeeded, so it is no failure; the caller keeps the planned values.
+			return task, true, nil //nolint:nilerr // see above
 		}
 		wait = min(wait*2, 5*time.Second)
 	}

@@ -93,7 +93,7 @@ func TestAccSecurityConfigurationTask_full(t *testing.T) {
 				),
 				Check: checkRemote(t, func(task map[string]any) error {
 					// The fractional seconds the user wrote reached Graph (the SDK's writer would drop them).
-					if err := wantInstant(task, "dueDateTime", "2027-01-01T08:02:18.1994089Z"); err != nil {
+					if err := wantDue(task, "2027-01-01T08:02:18.1994089Z"); err != nil {
 						return err
 					}
 					if l, _ := task["intendedSettings"].([]any); len(l) != 2 {
@@ -231,7 +231,7 @@ func TestAccSecurityConfigurationTask_removeOptional(t *testing.T) {
 								return fmt.Errorf("%s at Graph = %v, want null", prop, v)
 							}
 						}
-						if err := wantInstant(task, "dueDateTime", "0001-01-01T00:00:00Z"); err != nil {
+						if err := wantDue(task, "0001-01-01T00:00:00Z"); err != nil {
 							return fmt.Errorf("the due date is not cleared: %w", err)
 						}
 						if l, ok := task["intendedSettings"].([]any); !ok || len(l) != 0 {
@@ -324,7 +324,7 @@ func TestAccSecurityConfigurationTask_dueDateOffset(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceName, plancheck.ResourceActionUpdate)},
 				},
 				Check: checkRemote(t, func(task map[string]any) error {
-					return wantInstant(task, "dueDateTime", "2027-01-01T08:02:18.5Z")
+					return wantDue(task, "2027-01-01T08:02:18.5Z")
 				}),
 			},
 		},
@@ -337,7 +337,7 @@ func checkNoDueDate(task map[string]any) error {
 	if acctest.Sim == nil && task["dueDateTime"] == nil {
 		return nil
 	}
-	return wantInstant(task, "dueDateTime", "0001-01-01T00:00:00Z")
+	return wantDue(task, "0001-01-01T00:00:00Z")
 }
 
 // A due date with half a second: Graph echoes it in UTC with the trailing zeros dropped
@@ -358,7 +358,7 @@ func TestAccSecurityConfigurationTask_dueDateFraction(t *testing.T) {
 					if acctest.Sim != nil && task["dueDateTime"] != "2027-06-30T23:59:59.5Z" {
 						return fmt.Errorf("the emulator echoes dueDateTime = %v, want Graph's spelling 2027-06-30T23:59:59.5Z", task["dueDateTime"])
 					}
-					return wantInstant(task, "dueDateTime", "2027-06-30T23:59:59.5Z")
+					return wantDue(task, "2027-06-30T23:59:59.5Z")
 				}),
 			},
 			{
@@ -598,15 +598,15 @@ func instant(v any) (time.Time, error) {
 	return time.Parse(time.RFC3339Nano, s)
 }
 
-// wantInstant checks that Graph's value for prop names the instant want.
-func wantInstant(task map[string]any, prop, want string) error {
-	got, err := instant(task[prop])
+// wantDue checks that Graph's dueDateTime names the instant want.
+func wantDue(task map[string]any, want string) error {
+	got, err := instant(task["dueDateTime"])
 	if err != nil {
-		return fmt.Errorf("%s at Graph: %w", prop, err)
+		return fmt.Errorf("dueDateTime at Graph: %w", err)
 	}
 	w, _ := time.Parse(time.RFC3339Nano, want)
 	if !got.Equal(w) {
-		return fmt.Errorf("%s at Graph = %v, want the instant %s", prop, task[prop], want)
+		return fmt.Errorf("dueDateTime at Graph = %v, want the instant %s", task["dueDateTime"], want)
 	}
 	return nil
 }
