@@ -16,8 +16,10 @@ import (
 // answer reaches us and its id is claimed, so a lookup waits for those POSTs to settle before it
 // decides which tasks are unclaimed.
 //
-// Terraform runs one provider process per plan or apply, so the registry covers what one run
-// does; tasks older than a lookup's time window are excluded by the window.
+// It belongs to the provider process, not to one client: Terraform configures the provider again
+// for each walk of a command (the refresh and plan of `terraform apply`, then its apply), and a
+// task read into state during the refresh must stay claimed while the apply creates. What another
+// process did (an earlier apply) is kept out by the lookup's time window instead.
 type Claims struct {
 	mu sync.Mutex
 	// ids maps a lower-cased id (GUIDs compare case-insensitively) to when this process created or
@@ -28,6 +30,9 @@ type Claims struct {
 	sending map[*createAttempts]struct{}
 	changed chan struct{}
 }
+
+// NewClaims returns an empty registry.
+func NewClaims() *Claims { return newClaims() }
 
 func newClaims() *Claims {
 	return &Claims{ids: map[string]time.Time{}, sending: map[*createAttempts]struct{}{}, changed: make(chan struct{})}

@@ -42,6 +42,8 @@ type ClientConfig struct {
 	// ResponseHeaderTimeout bounds the wait for an answer's headers once a request is sent; zero
 	// means DefaultResponseHeaderTimeout.
 	ResponseHeaderTimeout time.Duration
+	// Claims is the process's registry of owned task ids; nil means a registry of the client's own.
+	Claims *Claims
 }
 
 // Transport health limits, so that a connection that silently died (a NAT or proxy dropping it
@@ -140,7 +142,11 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	}
 	base := endpoint + "/beta"
 	adapter.SetBaseUrl(base)
-	return &Client{adapter: adapter, http: hc, baseURL: base, pacer: cfg.WritePacer, claims: newClaims()}, nil
+	claims := cfg.Claims
+	if claims == nil {
+		claims = newClaims()
+	}
+	return &Client{adapter: adapter, http: hc, baseURL: base, pacer: cfg.WritePacer, claims: claims}, nil
 }
 
 // BaseURL is the Graph beta root the client talks to.

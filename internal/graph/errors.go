@@ -16,4 +16,6 @@ var (
 	IsNotFound = graphhttp.IsNotFound
 	// AmbiguousWrite reports whether a failed write may still have been carried out by Graph.
 	AmbiguousWrite = graphhttp.AmbiguousWrite
+	// WithAdvice attaches advice that Describe shows after the error.
+	WithAdvice = graphhttp.WithAdvice
 )

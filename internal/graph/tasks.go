@@ -101,7 +101,8 @@ func (c *Client) CreateTask(ctx context.Context, body models.DeviceAppManagement
 		problem = fmt.Errorf("the create's answer could not be read and names no id: %w", perr)
 	}
 	return nil, at, &Error{Method: http.MethodPost, Path: c.path(TasksPath), StatusCode: resp.status,
-		Date: graphhttp.ParseDate(resp.header), RequestID: resp.header.Get("request-id"), Err: problem}
+		Date: graphhttp.ParseDate(resp.header), RequestID: resp.header.Get("request-id"),
+		ClientRequestID: resp.header.Get("client-request-id"), Err: problem}
 }
 
 // createdID finds the new task's id in an answer the SDK could not use: a top-level "id" in JSON

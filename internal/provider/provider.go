@@ -29,7 +29,7 @@ var (
 // New returns a provider factory for the given version (set by ldflags in release builds).
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {
-		return &intuneProvider{version: version, getenv: os.Getenv}
+		return &intuneProvider{version: version, getenv: os.Getenv, claims: graph.NewClaims()}
 	}
 }
 
@@ -37,6 +37,9 @@ type intuneProvider struct {
 	version string
 	// getenv is os.Getenv, replaceable in tests of configuration precedence.
 	getenv func(string) string
+	// claims outlives each Configure: Terraform configures the provider once per walk of a command,
+	// and the task ids read during the refresh must stay claimed while the apply creates.
+	claims *graph.Claims
 }
 
 // providerModel is the provider block.
@@ -227,6 +230,7 @@ func (p *intuneProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		Credential:    cred,
 		UserAgent:     fmt.Sprintf("terraform-provider-intune/%s Terraform/%s", p.version, req.TerraformVersion),
 		WritePacer:    pacer(settings.writeRateLimit),
+		Claims:        p.claims,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("configuring the Microsoft Graph client", err.Error())

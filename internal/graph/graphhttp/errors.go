@@ -203,11 +203,33 @@ func snippet(body []byte) string {
 	return s
 }
 
+// advised is an error with advice for the user that Describe appends to the error's own text: what
+// a failure leaves behind and what to do about it, which only the caller knows.
+type advised struct {
+	err    error
+	advice string
+}
+
+func (a *advised) Error() string { return a.err.Error() + "\n\n" + a.advice }
+func (a *advised) Unwrap() error { return a.err }
+
+// WithAdvice returns err with advice that Describe shows after the description of err.
+func WithAdvice(err error, advice string) error {
+	if err == nil {
+		return nil
+	}
+	return &advised{err: err, advice: advice}
+}
+
 // Describe turns any error from this package into the detail text of a diagnostic: what was called,
 // what Graph said, the IDs support needs, and what the user can do about it.
 func Describe(err error) string {
 	if err == nil {
 		return ""
+	}
+	var a *advised
+	if errors.As(err, &a) {
+		return Describe(a.err) + "\n\n" + a.advice
 	}
 	var ge *Error
 	if !errors.As(err, &ge) {

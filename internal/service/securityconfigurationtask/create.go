@@ -19,10 +19,15 @@ import (
 const (
 	// maxReposts is how often a create is posted again after a lookup found nothing.
 	maxReposts = 2
-	// createWindowAllowance widens the window on Graph's clock in which the lost create's task must
-	// have been stamped: the Date header has whole seconds, and Intune, which stamps
-	// createdDateTime, is not the front door that writes Date.
-	createWindowAllowance = 30 * time.Second
+	// The window on Graph's clock in which the lost create's task must have been stamped is widened
+	// by these allowances: the Date header has whole seconds, and Intune, which stamps
+	// createdDateTime, is not the front door that writes Date (Azure's hosts keep time to well under
+	// a second). Before the POST left, the allowance is kept small, so that a task with the same
+	// configuration made moments earlier (by an earlier apply, which this process cannot know of) is
+	// not mistaken for the lost one; after the list was read, a task cannot have been made by it,
+	// and the allowance only covers the clocks.
+	createWindowBefore = 10 * time.Second
+	createWindowAfter  = 30 * time.Second
 	// localClockAllowance is the allowance when no answer carried a Date header and the window has
 	// to be measured on this machine's clock, which may be off Graph's by more.
 	localClockAllowance = 2 * time.Minute
@@ -52,8 +57,8 @@ func (r *taskResource) create(ctx context.Context, body models.SecurityConfigura
 		look, lookErr := r.findCreated(lookCtx, plan, at, err)
 		switch {
 		case lookErr != nil:
-			return nil, fmt.Errorf("%w\n\nThe task may have been created: looking for it failed too (%s).\n\n%s",
-				err, graph.Describe(lookErr), lookGuidance(plan, look))
+			return nil, graph.WithAdvice(err, fmt.Sprintf("The task may have been created: looking for it failed too.\n%s\n\n%s",
+				graph.Describe(lookErr), lookGuidance(plan, look)))
 		case look.adopted != nil:
 			tflog.Info(ctx, "adopted the task the ambiguous create made", map[string]any{"id": look.adopted.ID})
 			if ctx.Err() != nil {
@@ -61,16 +66,16 @@ func (r *taskResource) create(ctx context.Context, body models.SecurityConfigura
 			}
 			return look.adopted, nil
 		case len(look.candidates) > 1:
-			return nil, fmt.Errorf("%w\n\nThe create may have succeeded, and Graph holds %d tasks that match this configuration, were created "+
-				"when it was sent and belong to no other resource of this run: %s. The provider cannot tell which, if any, this "+
-				"create made; another may belong to a configuration outside this run.\n\n%s",
-				err, len(look.candidates), strings.Join(look.candidates, ", "), lookGuidance(plan, look))
+			return nil, graph.WithAdvice(err, fmt.Sprintf("The create may have succeeded, and Graph holds %d tasks that match this configuration, "+
+				"were created when it was sent and belong to no other resource of this run: %s. The provider cannot tell which, if any, "+
+				"this create made; another may belong to a configuration outside this run.\n\n%s",
+				len(look.candidates), strings.Join(look.candidates, ", "), lookGuidance(plan, look)))
 		case ctx.Err() != nil:
-			return nil, fmt.Errorf("%w\n\nNo task made by this create was found.\n\n%s", err, lookGuidance(plan, look))
+			return nil, graph.WithAdvice(err, "No task made by this create was found.\n\n"+lookGuidance(plan, look))
 		case reposts == maxReposts:
-			return nil, fmt.Errorf("%w\n\nThe answer to this create was lost %d times; each time no task it could have made appeared "+
-				"within %s, so it was sent again, and the provider gives up now.\n\n%s",
-				err, reposts+1, consistencyWindow, lookGuidance(plan, look))
+			return nil, graph.WithAdvice(err, fmt.Sprintf("The answer to this create was lost %d times; each time no task it could have "+
+				"made appeared within %s, so it was sent again, and the provider gives up now.\n\n%s",
+				reposts+1, consistencyWindow, lookGuidance(plan, look)))
 		}
 		tflog.Info(ctx, "the ambiguous create made no task; posting again", map[string]any{"reposts": reposts + 1})
 	}
@@ -159,10 +164,10 @@ func createWindow(list *graph.TaskList, at graph.CreateAttempt, failed error) (s
 		if !listOK {
 			listNow = ge.Date.Add(time.Since(at.AnsweredAt))
 		}
-		return sent.Add(-createWindowAllowance), listNow.Add(createWindowAllowance)
+		return sent.Add(-createWindowBefore), listNow.Add(createWindowAfter)
 	case listOK:
 		sent, _ := list.GraphTimeAt(at.SentAt)
-		return sent.Add(-createWindowAllowance), listNow.Add(createWindowAllowance)
+		return sent.Add(-createWindowBefore), listNow.Add(createWindowAfter)
 	default:
 		return at.SentAt.Add(-localClockAllowance), time.Now().Add(localClockAllowance)
 	}

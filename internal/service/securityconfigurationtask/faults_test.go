@@ -807,3 +807,93 @@ func TestAccFault_editedBetweenPlanAndApply(t *testing.T) {
 		},
 	})
 }
+
+// A twin already in state from an earlier step (made seconds ago, so inside the lookup's window):
+// the refresh of this apply claims it, so the lost create of the new twin never adopts it.
+func TestAccFault_twinAlreadyInState(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	one := strings.Replace(configTwins(provider, name), "count        = 2", "count        = 1", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyed(sim, name),
+		Steps: []resource.TestStep{
+			{Config: one, Check: checkConsistent(sim, name, 1)},
+			{
+				PreConfig: func() {
+					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Times: 1,
+						Status: 502, ContentType: "text/html", Body: badGateway}}})
+				},
+				Config: configTwins(provider, name),
+				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, 2), func(*terraform.State) error {
+					return fired(graphsim.FaultStatus, 1)(sim)
+				}),
+			},
+		},
+	})
+}
+
+// Every answer to a create is lost before Graph acts: the provider posts at most twice more, then
+// gives up with advice on finding and importing the task, never on deleting anything.
+func TestAccFault_createGivesUpAfterTwoReposts(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Status: 502, ContentType: "text/html", Body: badGateway}}})
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(func(*terraform.State) error {
+			if n := sim.Count("POST", graphsim.RouteTasks); n != 3 {
+				return fmt.Errorf("%d POSTs, want the first and 2 more", n)
+			}
+			return nil
+		}, checkDestroyed(sim, name)),
+		Steps: []resource.TestStep{{
+			Config: provider + fmt.Sprintf("resource \"intune_security_configuration_task\" \"test\" {\n  display_name = %q\n}\n", name+"-lost"),
+			ExpectError: regexp.MustCompile(`returned\s+HTTP\s+502(.|\n)*The\s+answer\s+to\s+this\s+create\s+was\s+lost\s+3\s+times(.|\n)*gives\s+up\s+now` +
+				`(.|\n)*look\s+in\s+Intune\s+for\s+security\s+configuration\s+tasks\s+named\s+"` + name + `-lost"(.|\n)*terraform\s+import`),
+		}},
+	})
+}
+
+// Two tasks that match the configuration and belong to nobody in this run were made when a create's
+// answer was lost: the provider cannot tell which (if either) is its own, so it adopts neither and
+// fails naming both, without advising to delete anything.
+func TestAccFault_createFindsSeveralCandidates(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	var seeded []string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			for range 2 {
+				seeded = append(seeded, sim.Seed(map[string]any{"displayName": name + "-dup", "priority": "high"}))
+			}
+			sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Times: 1, Status: 502, ContentType: "text/html", Body: badGateway}}})
+		},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: provider + fmt.Sprintf("resource \"intune_security_configuration_task\" \"test\" {\n  display_name = %q\n  priority     = \"high\"\n}\n", name+"-dup"),
+			ExpectError: regexp.MustCompile(`Graph\s+holds\s+2\s+tasks\s+that\s+match\s+this\s+configuration(.|\n)*look\s+in\s+Intune(.|\n)*terraform\s+import`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			for _, r := range sim.Requests() {
+				if r.Method == "DELETE" {
+					return fmt.Errorf("a task was deleted: %s", r.Path)
+				}
+			}
+			if n := sim.Count("POST", graphsim.RouteTasks); n != 1 {
+				return fmt.Errorf("%d POSTs: with candidates found, the create must not be sent again", n)
+			}
+			for _, id := range seeded {
+				if _, ok := sim.Task(id); !ok {
+					return fmt.Errorf("candidate %s is gone", id)
+				}
+			}
+			return nil
+		},
+	})
+}
