@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,9 +32,25 @@ type Results struct {
 	PacingArgument bool // the provider has a write_rate_limit argument
 	GoBench        []GoBenchmark
 	Cold           *ColdBuildResult
-	ColdCarried    []string // cold-build rows of an earlier run, when this one did not measure them
-	Failures       []string
+	// Earlier holds figures an earlier run measured and this one did not (the cold build, minutes
+	// and ~10 GB): RESULTS.md shows them in a section of their own, never in this run's tables.
+	Earlier  []EarlierFigure
+	Failures []string
 }
+
+// EarlierFigure is one figure copied from the previous RESULTS.md.
+type EarlierFigure struct {
+	Figure  string // e.g. "cold build: wall time"
+	Value   string
+	Date    string // YYYY-MM-DD of the run that measured it
+	Command string // the command that measures it again
+}
+
+// earlierHeading heads the section of figures this run did not measure.
+const earlierHeading = "## Figures from earlier runs (not measured in this run)"
+
+// coldBuildMake measures the cold-build figures again.
+const coldBuildMake = "make bench COLD_BUILD=1"
 
 // makeCmd is the make invocation that reproduces this run's sizes.
 func (r *Results) makeCmd() string {
@@ -54,7 +71,11 @@ func writeResults(dir string, r *Results) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	carryColdBuild(dir, r)
+	if r.Cold == nil {
+		if prev, err := os.ReadFile(filepath.Join(dir, resultsFile)); err == nil {
+			r.Earlier = earlierColdBuild(prev)
+		}
+	}
 	if err := os.WriteFile(filepath.Join(dir, chartFile), []byte(applyChart(r)), 0o644); err != nil {
 		return err
 	}
@@ -105,6 +126,10 @@ func markdown(r *Results) string {
 			p("| %s | %s | %d | %d | `%s` |\n", g.Name, groupDigits(g.NsPerOp), g.BytesPerOp, g.AllocsPerOp, g.Command())
 		}
 		p("\n")
+	}
+
+	if len(r.Earlier) > 0 {
+		earlierSection(&b, r)
 	}
 
 	p("## How to read and reproduce\n\n")
@@ -268,40 +293,91 @@ func startupSection(b *strings.Builder, r *Results) {
 		p("| cold build (%s): wall time | %s | | `%s` |\n", day, secs(c.Wall), coldBuildCmd)
 		p("| cold build (%s): peak memory of one process (the `models` compile) | %.1f GB | | same (`Maximum resident set size`) |\n", day, float64(c.PeakRSSKB)/(1<<20))
 		p("| cold build (%s): CPU time (user + system) | %s | | same |\n", day, secs(c.UserCPU+c.SystemCPU))
-	case len(r.ColdCarried) > 0:
-		// Minutes and ~10 GB: a run without COLD_BUILD=1 keeps the last measured figures, dated.
-		for _, row := range r.ColdCarried {
-			p("%s\n", row)
-		}
+	case len(r.Earlier) > 0:
+		p("| cold build | not measured in this run; an earlier run's figures are under [Figures from earlier runs](#figures-from-earlier-runs-not-measured-in-this-run) | | `%s` (`%s`) |\n", coldBuildMake, coldBuildCmd)
 	default:
-		p("| cold build | not measured in this run | | `make bench COLD_BUILD=1` (`%s`) |\n", coldBuildCmd)
+		p("| cold build | not measured in this run | | `%s` (`%s`) |\n", coldBuildMake, coldBuildCmd)
 	}
 	p("\n")
 }
 
-// carryColdBuild keeps the cold-build rows of the previous results file in dir when this run did
-// not measure them, with the date of the run that did.
-func carryColdBuild(dir string, r *Results) {
-	if r.Cold != nil {
-		return
-	}
-	b, err := os.ReadFile(filepath.Join(dir, resultsFile))
-	if err != nil {
-		return
-	}
-	day := ""
-	if m := writtenOn.FindSubmatch(b); m != nil {
-		day = string(m[1])
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		switch {
-		case strings.HasPrefix(line, "| cold build ("):
-			r.ColdCarried = append(r.ColdCarried, line)
-		case strings.HasPrefix(line, "| cold build: ") && day != "":
-			r.ColdCarried = append(r.ColdCarried, "| cold build ("+day+"): "+strings.TrimPrefix(line, "| cold build: "))
+// earlierSection shows the figures of earlier runs apart from this run's, each with the date of
+// the run that measured it and the command that measures it again.
+func earlierSection(b *strings.Builder, r *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	var days []string
+	for _, f := range r.Earlier {
+		if !slices.Contains(days, f.Date) {
+			days = append(days, f.Date)
 		}
 	}
+	p("%s\n\n", earlierHeading)
+	p("This run did not measure these (the cold build takes minutes and ~10 GB, so it runs only with `COLD_BUILD=1`). They are copied "+
+		"from the previous RESULTS.md as the %s of %s measured them, on that run's machine and load, which may not be this run's; "+
+		"nothing in the sections above depends on them. The last column measures them again.\n\n", map[bool]string{true: "run", false: "runs"}[len(days) == 1],
+		strings.Join(days, ", "))
+	p("| figure | value | measured on | reproduce |\n|---|--:|---|---|\n")
+	for _, f := range r.Earlier {
+		p("| %s | %s | %s | `%s` |\n", f.Figure, f.Value, f.Date, f.Command)
+	}
+	p("\n")
 }
+
+// earlierColdBuild reads the cold-build figures of a previous RESULTS.md, with the date of the run
+// that measured them: the dated rows a COLD_BUILD=1 run writes into its own table
+// ("| cold build (2026-11-29): wall time | 296 s | ..."), the rows of an earlier-runs section
+// (which carry their date in a column), and undated rows of older files, dated by the file.
+func earlierColdBuild(prev []byte) []EarlierFigure {
+	written := ""
+	if m := writtenOn.FindSubmatch(prev); m != nil {
+		written = string(m[1])
+	}
+	var out []EarlierFigure
+	inEarlier := false
+	for _, line := range strings.Split(string(prev), "\n") {
+		if strings.HasPrefix(line, "## ") {
+			inEarlier = line == earlierHeading
+			continue
+		}
+		cells := tableCells(line)
+		if len(cells) < 2 {
+			continue
+		}
+		f := EarlierFigure{Value: cells[1], Command: coldBuildMake}
+		if m := datedColdRow.FindStringSubmatch(cells[0]); m != nil {
+			f.Date, f.Figure = m[1], "cold build: "+m[2]
+		} else if rest, ok := strings.CutPrefix(cells[0], "cold build: "); ok {
+			f.Figure, f.Date = "cold build: "+rest, written
+			if inEarlier && len(cells) >= 3 && isDate.MatchString(cells[2]) {
+				f.Date = cells[2]
+			}
+		} else {
+			continue
+		}
+		if f.Date != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// tableCells splits a markdown table row into its trimmed cells; nil for any other line.
+func tableCells(line string) []string {
+	line = strings.TrimSpace(line)
+	if !strings.HasPrefix(line, "|") || !strings.HasSuffix(line, "|") || len(line) < 2 {
+		return nil
+	}
+	cells := strings.Split(line[1:len(line)-1], " | ")
+	for i := range cells {
+		cells[i] = strings.TrimSpace(cells[i])
+	}
+	return cells
+}
+
+var (
+	datedColdRow = regexp.MustCompile(`^cold build \((\d{4}-\d{2}-\d{2})\): (.+)$`)
+	isDate       = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+)
 
 var writtenOn = regexp.MustCompile("Written by `[^`]*` on (\\d{4}-\\d{2}-\\d{2})")
 
