@@ -30,6 +30,9 @@ type Results struct {
 	Scale          []ScaleResult
 	Throttled      []ThrottledResult
 	PacingArgument bool // the provider has a write_rate_limit argument
+	Query          []QueryResult
+	QueryTerraform string // first line of TF_LATEST's `terraform version`
+	QuerySkipped   string // why the query phase did not run
 	GoBench        []GoBenchmark
 	Cold           *ColdBuildResult
 	// Earlier holds figures an earlier run measured and this one did not (the cold build, minutes
@@ -61,6 +64,11 @@ func (r *Results) makeCmd() string {
 		ns[i] = strconv.Itoa(n)
 	}
 	parts = append(parts, fmt.Sprintf("BENCH_N=%q", strings.Join(ns, " ")), fmt.Sprintf("BENCH_THROTTLED_N=%d", c.ThrottledN))
+	qns := make([]string, len(c.QueryNs))
+	for i, n := range c.QueryNs {
+		qns[i] = strconv.Itoa(n)
+	}
+	parts = append(parts, fmt.Sprintf("BENCH_QUERY_N=%q", strings.Join(qns, " ")))
 	if c.ColdBuild {
 		parts = append(parts, "COLD_BUILD=1")
 	}
@@ -111,7 +119,11 @@ func markdown(r *Results) string {
 	p("## Machine\n\n| | |\n|---|---|\n")
 	p("| CPUs (`nproc`) | %d (%s) |\n", m.CPUs, orDash(m.CPUModel))
 	p("| memory | %.1f GiB |\n", float64(m.MemTotalKB)/(1<<20))
-	p("| Go | %s |\n| Terraform | %s |\n| kernel | %s |\n", orDash(m.GoVersion), orDash(m.Terraform), orDash(m.Kernel))
+	p("| Go | %s |\n| Terraform | %s |\n", orDash(m.GoVersion), orDash(m.Terraform))
+	if len(c.QueryNs) > 0 {
+		p("| Terraform for `terraform query` (`TF_LATEST`) | %s |\n", orDash(r.QueryTerraform))
+	}
+	p("| kernel | %s |\n", orDash(m.Kernel))
 	p("| load average (1, 5, 15 min) before / after | %s / %s |\n\n", m.LoadBefore, m.LoadAfter)
 	p("Wall times depend on what else the machine was doing: the load average above says how busy it was.\n\n")
 
@@ -131,6 +143,9 @@ func markdown(r *Results) string {
 		throttledSection(&b, r)
 	}
 	startupSection(&b, r)
+	if len(c.QueryNs) > 0 {
+		querySection(&b, r)
+	}
 	if len(r.GoBench) > 0 {
 		p("## Go benchmarks: mapping and error paths\n\n")
 		p("CPU cost per call, without Graph or terraform (`%s`). `ParseAndFlattenTask` is what a refresh costs per resource once the bytes "+
@@ -159,6 +174,11 @@ func markdown(r *Results) string {
 		"The distance to the floor is terraform's own per-resource work (graph walk, plan, state), the provider's gRPC round trips and the provider start-ups.\n")
 	p("- Provider peak RSS is the largest `VmHWM` in `/proc/<pid>/status` of the `terraform-provider-intune` processes terraform started, polled every %s; "+
 		"terraform starts the provider more than once per command (validate, plan, apply), counted in the processes column.\n", sampleEvery)
+	if len(c.QueryNs) > 0 {
+		p("- `terraform query` runs with `BENCH_QUERY_N` (default `1000 5000`; empty or 0 skips) and `TF_LATEST` (default `.cache/bin/terraform-1.15.9`, " +
+			"as `make terraform-latest` builds it; `make bench` does not build it). Its floor is `pages x latency` with `pages = ceil(tasks in the collection / page size)`: " +
+			"each page is asked for with the previous page's `@odata.nextLink`, so the pages cannot overlap.\n")
+	}
 	p("- The throttled floor is `(ceil(N/limit) - 1) x window`: the first `limit` writes go at once, each later batch waits for a window to pass.\n")
 	return b.String()
 }
@@ -209,6 +229,7 @@ func goals(b *strings.Builder, r *Results) {
 			secs(t.Wall), secs(t.Floor), yes(t.Ratio() <= maxThrottledRatio && t.Floor > 0))
 		p("| throttled apply, N=%d (%s): no failures | exit %d, %d of %d tasks | %s |\n", t.N, label, t.Exit, t.Tasks, t.N, yes(t.Exit == 0 && t.Tasks == t.N))
 	}
+	queryGoals(b, r)
 	if r.Startup.Size > 0 {
 		if r.Build.Command == "" || r.Build.Release {
 			p("| release binary <= %d MB | %.1f MB | %s |\n", maxBinaryMB, mb(r.Startup.Size), yes(mb(r.Startup.Size) <= maxBinaryMB))
@@ -320,6 +341,96 @@ func startupSection(b *strings.Builder, r *Results) {
 		p("| cold build | not measured in this run; an earlier run's figures are under [Figures from earlier runs](#figures-from-earlier-runs-not-measured-in-this-run) | | `%s` (`%s`) |\n", coldBuildMake, coldBuildCmd)
 	default:
 		p("| cold build | not measured in this run | | `%s` (`%s`) |\n", coldBuildMake, coldBuildCmd)
+	}
+	p("\n")
+}
+
+// queryGoals are the `terraform query` rows of the goals table: one list request per page, N results.
+func queryGoals(b *strings.Builder, r *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	if len(r.Config.QueryNs) == 0 {
+		return
+	}
+	if r.QuerySkipped != "" {
+		p("| `terraform query`: 1 list request per page, N results | not measured: %s | not measured |\n", r.QuerySkipped)
+		return
+	}
+	for _, n := range r.Config.QueryNs {
+		var pages, results []string
+		pagesOK, resultsOK, total, want := true, true, 0, 0
+		for _, q := range r.Query {
+			if q.N != n {
+				continue
+			}
+			total, want = q.Total, q.Pages
+			pages = append(pages, fmt.Sprintf("%d (%s)", q.Calls.List, q.ListBlock()))
+			pagesOK = pagesOK && q.Exit == 0 && q.Calls.List == q.Pages
+			res := fmt.Sprintf("%d (%s", q.Found, q.ListBlock())
+			if q.IncludeResource {
+				res += fmt.Sprintf(", %d with the resource", q.WithResource)
+			}
+			results = append(results, res+")")
+			resultsOK = resultsOK && q.Exit == 0 && q.Found == n && q.Reported == n && (!q.IncludeResource || q.WithResource == n)
+		}
+		if len(pages) == 0 {
+			p("| `terraform query`, N=%d | not measured (see Failures) | **no** |\n", n)
+			continue
+		}
+		p("| `terraform query`, N=%d: list requests = pages = ceil(%d tasks / %d per page) = %d | %s | %s |\n", n, total, graphPageSize, want,
+			strings.Join(pages, ", "), yes(pagesOK))
+		p("| `terraform query`, N=%d: results = N | %s | %s |\n", n, strings.Join(results, ", "), yes(resultsOK))
+	}
+}
+
+func querySection(b *strings.Builder, r *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	c := r.Config
+	p("## 4. `terraform query`: N security configuration tasks among other task types, %s added Graph latency, %d tasks per page\n\n", c.Latency, graphPageSize)
+	if r.QuerySkipped != "" {
+		p("Not measured in this run: %s.\n\n", r.QuerySkipped)
+		return
+	}
+	p("Run by %s (`TF_LATEST`) with the same provider binary, installed through the same `dev_overrides`, as the sections above. "+
+		"Before each N the emulator is emptied and seeded through `graphsim.Seed` (not through Terraform; the time it took is not part of any figure) "+
+		"with N security configuration tasks as Defender raises them and, after every %d of them, one task of another type "+
+		"(`appVulnerabilityTask` and `unmanagedDeviceDiscoveryTask` in turn), which the list resource must page through and skip. "+
+		"The emulator serves %d tasks per page with `@odata.nextLink`. That page size is an assumption: Graph documents none for this "+
+		"collection, and another one changes the page count and the floor in proportion. Every Graph call gets %s added, as in the scale runs.\n\n",
+		r.QueryTerraform, otherTaskEvery, graphPageSize, c.Latency)
+	n := 1000
+	if len(c.QueryNs) > 0 {
+		n = c.QueryNs[0]
+	}
+	p("The directory holds the provider block in `main.tf` and `all.tfquery.hcl`; for N=%d:\n\n```hcl\n%s```\n\n", n, queryConfig(n, false))
+	p("Terraform returns at most `limit` results per list block, 100 when it is not set, so the block sets `limit = N`. The second run of each N " +
+		"adds `include_resource = true`. Terraform runs with `-json` so that the results can be counted: they are its `list_resource_found` " +
+		"messages, checked against its `list_complete` total.\n\n")
+	p("| N | tasks in the collection | list block | wall | floor (pages x latency) | x floor | pages | list requests | first / last list request at | emulator's own time (pages x its time per page) | other Graph calls | token requests | results | provider processes | provider peak RSS | reproduce |\n")
+	p("|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	for _, q := range r.Query {
+		exit := ""
+		if q.Exit != 0 {
+			exit = fmt.Sprintf(" (exit %d)", q.Exit)
+		}
+		emu := "not measured"
+		if q.EmulatorPage > 0 {
+			emu = fmt.Sprintf("%s (%d x %s)", secs(time.Duration(q.Pages)*q.EmulatorPage), q.Pages, ms(q.EmulatorPage))
+		}
+		p("| %d | %d | %s%s | %s | %s | %.1f | %d | %d | %s / %s | %s | %d | %d | %d | %d | %.0f MB | `make bench BENCH_N= BENCH_THROTTLED_N=0 BENCH_SCHEMA_RUNS=0 BENCH_GO=0 BENCH_QUERY_N=%d`: `%s` |\n",
+			q.N, q.Total, q.ListBlock(), exit, secs(q.Wall), secs(q.Floor), q.Ratio(), q.Pages, q.Calls.List, secs(q.FirstList), secs(q.LastList), emu,
+			q.Calls.Graph()-q.Calls.List,
+			q.Calls.Token, q.Found, q.Plugins, float64(q.PeakRSS)/1024, q.N, q.Command)
+	}
+	p("\nThe list requests' times count from the start of the command: before the first, terraform starts and configures the provider; " +
+		"between the first and the last the provider pages; after the last page is asked for, the provider filters and " +
+		"streams the results, and terraform receives and prints them.\n\n")
+	p("The emulator reads and copies its whole store for every page it serves, so its own time per page grows with the collection; " +
+		"before each N the benchmark asks it for a page from inside this process with no latency added (median of 5) and multiplies by the pages. " +
+		"That time is inside the wall time above the floor, and it is the emulator's, not the provider's or terraform's: Graph's own " +
+		"time per page is unknown here. It is why the time between the first and the last list request grows faster than the page count.\n")
+	p("\nPer-result cost above the floor (wall time minus floor, divided by N; the emulator's own time included):\n\n| N | list block | per result |\n|--:|---|--:|\n")
+	for _, q := range r.Query {
+		p("| %d | %s | %.2f ms |\n", q.N, q.ListBlock(), float64(q.Wall-q.Floor)/float64(time.Millisecond)/float64(max(q.N, 1)))
 	}
 	p("\n")
 }
