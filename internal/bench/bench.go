@@ -1,7 +1,8 @@
 // Package bench measures the provider the way users feel it: how long terraform takes to apply, plan
 // and destroy N security configuration tasks against the Graph emulator, how many Graph calls each
-// resource costs, how close a throttled apply gets to what Intune's write limit allows, and how fast
-// the provider binary starts. `make bench` runs it through the command in cmd/bench and writes
+// resource costs, how close a throttled apply gets to what Intune's write limit allows, how long
+// `terraform query` takes to page through a tenant of thousands of tasks, and how fast the provider
+// binary starts. `make bench` runs it through the command in cmd/bench and writes
 // bench/RESULTS.md and bench/apply-time.svg.
 //
 // Everything goes through the real terraform binary and a release build of the provider, installed
@@ -44,12 +45,20 @@ type Config struct {
 	WriteLimit  int
 	WriteWindow time.Duration
 
+	// QueryNs are the security configuration task counts of the `terraform query` runs, which
+	// TerraformLatest (Terraform >= 1.14) makes; without one the phase is skipped, saying why.
+	QueryNs         []int
+	TerraformLatest string
+
 	// SchemaRuns is how many times each startup timing is repeated (the median is reported).
 	SchemaRuns int
 	// GoBench runs the Go benchmarks of the mapping and error paths.
 	GoBench bool
 	// ColdBuild times a go build of the provider with an empty build cache (minutes, ~10 GB).
 	ColdBuild bool
+	// AlwaysTrimpath builds the provider with the release flags even when that compiles the Graph
+	// SDK's models package from scratch while a build without -trimpath would not (buildRelease).
+	AlwaysTrimpath bool
 
 	// Log receives progress lines.
 	Log io.Writer
@@ -90,7 +99,14 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		keep = true
 	}
 
-	needProvider := len(cfg.Ns) > 0 || cfg.ThrottledN > 0 || cfg.SchemaRuns > 0
+	if len(cfg.QueryNs) > 0 {
+		res.QueryTerraform, res.QuerySkipped = queryTerraform(ctx, cfg.TerraformLatest)
+		if res.QuerySkipped != "" {
+			logf(cfg, "terraform query: not measured: %s", res.QuerySkipped)
+		}
+	}
+	runQuery := len(cfg.QueryNs) > 0 && res.QuerySkipped == ""
+	needProvider := len(cfg.Ns) > 0 || cfg.ThrottledN > 0 || cfg.SchemaRuns > 0 || runQuery
 	var bin string
 	if needProvider {
 		logf(cfg, "building the provider as the release build does: %s", releaseBuildCmd)
@@ -99,11 +115,11 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 			fail("release build", err)
 			return res, finish(cfg, res, errs)
 		}
-		logf(cfg, "built %s (%.1f MB) in %s", bin, mb(res.Build.Size), res.Build.Wall.Round(time.Millisecond))
+		logf(cfg, "built %s (%.1f MB) in %s with %s", bin, mb(res.Build.Size), res.Build.Wall.Round(time.Millisecond), res.Build.Command)
 	}
 
 	if needProvider {
-		sim, err := graphsim.Start(graphsim.Options{CAFile: filepath.Join(tmp, "ca.pem")})
+		sim, err := graphsim.Start(graphsim.Options{CAFile: filepath.Join(tmp, "ca.pem"), PageSize: graphPageSize})
 		if err != nil {
 			fail("starting the Graph emulator", err)
 			return res, finish(cfg, res, errs)
@@ -143,6 +159,25 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 					fail("throttled, write_rate_limit", err)
 				}
 			}
+		}
+		if runQuery {
+			for _, n := range cfg.QueryNs {
+				total, took := r.seedQuery(n)
+				page, err := r.emulatorPageCost(ctx)
+				if err != nil {
+					fail(fmt.Sprintf("terraform query N=%d: the emulator's own time per page", n), err)
+				}
+				logf(cfg, "query N=%d: seeded %d tasks through graphsim.Seed in %s; the emulator takes %s per page itself",
+					n, total, took.Round(time.Millisecond), page.Round(100*time.Microsecond))
+				for _, inc := range []bool{false, true} {
+					q, err := r.query(ctx, cfg.TerraformLatest, n, total, took, page, inc)
+					res.Query = append(res.Query, q)
+					if err != nil {
+						fail(fmt.Sprintf("terraform query N=%d (%s)", n, q.ListBlock()), err)
+					}
+				}
+			}
+			r.sim.Reset()
 		}
 	}
 

@@ -109,18 +109,133 @@ func TestWriteWindows(t *testing.T) {
 	}
 }
 
-func TestCarryColdBuild(t *testing.T) {
+// A run without COLD_BUILD=1 shows the cold-build figures of the previous RESULTS.md only in the
+// section of figures from earlier runs, with the date of the run that measured them, and never in
+// a table of its own results; the date survives being carried again.
+func TestEarlierFiguresStayOutOfThisRunsTables(t *testing.T) {
+	cold := func(day string) string {
+		return "| cold build (" + day + "): wall time | 4321 s | | `cmd` |\n" +
+			"| cold build (" + day + "): peak memory of one process (the `models` compile) | 12.3 GB | | same |\n" +
+			"| cold build (" + day + "): CPU time (user + system) | 8765 s | | same |\n"
+	}
+	for name, prev := range map[string]string{
+		// A COLD_BUILD=1 run: its dated rows sit in its own start-up table.
+		"measured": "Written by `make bench COLD_BUILD=1` on 2026-11-01 17:30 UTC; x\n\n## 3. Start-up and build\n\n" + cold("2026-11-01"),
+		// The format this file replaced: rows carried into the start-up table of a later run.
+		"carried in table": "Written by `make bench` on 2026-11-29 17:44 UTC; x\n\n## 3. Start-up and build\n\n" + cold("2026-11-01"),
+		// Undated rows of an older COLD_BUILD=1 file take the file's date.
+		"undated": "Written by `make bench COLD_BUILD=1` on 2026-11-01 09:00 UTC; x\n\n## 3. Start-up and build\n\n" +
+			"| cold build: wall time | 4321 s | | `cmd` |\n| cold build: peak memory of one process (the `models` compile) | 12.3 GB | | same |\n" +
+			"| cold build: CPU time (user + system) | 8765 s | | same |\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, resultsFile), []byte(prev), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// Written twice: the second run carries the figures out of the first one's earlier-runs section.
+			for gen := 1; gen <= 2; gen++ {
+				r := &Results{Config: Config{Latency: 30 * time.Millisecond, Parallelism: 10}, Date: time.Date(2026, 11, 30, 5, 0, 0, 0, time.UTC),
+					Startup: StartupResult{Runs: 3, Size: 22 << 20}, Build: BuildResult{Wall: time.Second, Size: 22 << 20}}
+				if err := writeResults(dir, r); err != nil {
+					t.Fatal(err)
+				}
+				b, err := os.ReadFile(filepath.Join(dir, resultsFile))
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkEarlierApart(t, gen, string(b), []string{"4321 s", "12.3 GB", "8765 s"}, "2026-11-01")
+			}
+		})
+	}
+}
+
+// checkEarlierApart fails when one of values appears outside the earlier-runs section of md, or
+// is missing from it, or that section lacks the date and the command that reproduces the values.
+func checkEarlierApart(t *testing.T, gen int, md string, values []string, day string) {
+	t.Helper()
+	sections := strings.Split(md, "\n## ")
+	earlier := ""
+	for i, sec := range sections {
+		if i > 0 {
+			sec = "## " + sec
+		}
+		if strings.HasPrefix(sec, earlierHeading+"\n") {
+			earlier = sec
+			continue
+		}
+		for _, v := range values {
+			if strings.Contains(sec, v) {
+				t.Errorf("generation %d: carried figure %q appears among this run's results, in:\n%s", gen, v, sec)
+			}
+		}
+		if strings.Contains(sec, "| cold build (") {
+			t.Errorf("generation %d: a dated cold-build row appears among this run's results, in:\n%s", gen, sec)
+		}
+	}
+	if earlier == "" {
+		t.Fatalf("generation %d: no %q section in:\n%s", gen, earlierHeading, md)
+	}
+	for _, v := range values {
+		if !strings.Contains(earlier, "| "+v+" | "+day+" | `"+coldBuildMake+"` |") {
+			t.Errorf("generation %d: earlier-runs section lacks %s measured on %s with its command:\n%s", gen, v, day, earlier)
+		}
+	}
+	if strings.Contains(earlier, "2026-11-30") {
+		t.Errorf("generation %d: earlier-runs section carries this run's date:\n%s", gen, earlier)
+	}
+}
+
+// A run that measured the cold build shows its own figures and no earlier-runs section.
+func TestColdBuildMeasuredHasNoEarlierSection(t *testing.T) {
 	dir := t.TempDir()
-	old := "Written by `make bench COLD_BUILD=1` on 2026-11-29 17:30 UTC; x\n" +
-		"| cold build: wall time | 300.00 s | | `cmd` |\n" +
-		"| cold build (2026-11-01): CPU time (user + system) | 500 s | | same |\n"
-	if err := os.WriteFile(filepath.Join(dir, resultsFile), []byte(old), 0o644); err != nil {
+	prev := "Written by `make bench COLD_BUILD=1` on 2026-11-01 17:30 UTC; x\n| cold build (2026-11-01): wall time | 4321 s | | `cmd` |\n"
+	if err := os.WriteFile(filepath.Join(dir, resultsFile), []byte(prev), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := &Results{}
-	carryColdBuild(dir, r)
-	want := []string{"| cold build (2026-11-29): wall time | 300.00 s | | `cmd` |", "| cold build (2026-11-01): CPU time (user + system) | 500 s | | same |"}
-	if strings.Join(r.ColdCarried, "\n") != strings.Join(want, "\n") {
-		t.Errorf("carried %q", r.ColdCarried)
+	r := &Results{Date: time.Date(2026, 11, 30, 5, 0, 0, 0, time.UTC), Cold: &ColdBuildResult{Wall: 300 * time.Second, PeakRSSKB: 9 << 20}}
+	if err := writeResults(dir, r); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, resultsFile))
+	md := string(b)
+	if strings.Contains(md, earlierHeading) || strings.Contains(md, "4321 s") {
+		t.Errorf("a run that measured the cold build shows an earlier run's figures:\n%s", md)
+	}
+	if !strings.Contains(md, "| cold build (2026-11-30): wall time | 300 s |") {
+		t.Errorf("this run's cold build is missing:\n%s", md)
+	}
+}
+
+func TestPlansCompileOf(t *testing.T) {
+	plan := `mkdir -p $WORK/b406/
+cat >$WORK/b406/importcfg << 'EOF' # internal
+packagefile github.com/microsoftgraph/msgraph-beta-sdk-go/models=/root/.cache/go-build/ab/abcd-d
+EOF
+cd /root/go/pkg/mod/github.com/microsoftgraph/msgraph-beta-sdk-go@v0.165.0/models
+/usr/local/go/pkg/tool/linux_amd64/compile -o $WORK/b406/_pkg_.a -trimpath "$WORK/b406=>" -p github.com/microsoftgraph/msgraph-beta-sdk-go/models -lang=go1.22 -complete ./a.go
+/usr/local/go/pkg/tool/linux_amd64/compile -o $WORK/b407/_pkg_.a -trimpath "$WORK/b407=>" -p github.com/microsoftgraph/msgraph-beta-sdk-go/models/security -lang=go1.22 ./b.go
+`
+	if !plansCompileOf(plan, modelsPkg) {
+		t.Error("the models compile was not seen")
+	}
+	if plansCompileOf(strings.Replace(plan, "-p "+modelsPkg+" ", "-p other ", 1), modelsPkg) {
+		t.Error("a compile of models/security or an importcfg line was taken for the models compile")
+	}
+}
+
+// A binary built without -trimpath is never reported as the release binary.
+func TestReportPlainBuild(t *testing.T) {
+	r := &Results{Date: time.Date(2026, 11, 30, 5, 0, 0, 0, time.UTC), Startup: StartupResult{Runs: 3, Size: 23 << 20},
+		Build: BuildResult{Size: 23 << 20, Wall: time.Second, Command: plainBuildCmd}}
+	md := markdown(r)
+	for _, want := range []string{"not built with the release flags", "| release binary <= 25 MB | not measured: this run built `" + plainBuildCmd + "` (23.0 MB) | not measured |",
+		"| binary size of the build without `-trimpath` (not the release binary) | 23.0 MB"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("RESULTS.md lacks %q", want)
+		}
+	}
+	if strings.Contains(md, "a release build of the provider") || strings.Contains(md, "| release binary size |") {
+		t.Error("the plain build's size is reported as the release binary's")
 	}
 }

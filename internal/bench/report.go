@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,11 +30,30 @@ type Results struct {
 	Scale          []ScaleResult
 	Throttled      []ThrottledResult
 	PacingArgument bool // the provider has a write_rate_limit argument
+	Query          []QueryResult
+	QueryTerraform string // first line of TF_LATEST's `terraform version`
+	QuerySkipped   string // why the query phase did not run
 	GoBench        []GoBenchmark
 	Cold           *ColdBuildResult
-	ColdCarried    []string // cold-build rows of an earlier run, when this one did not measure them
-	Failures       []string
+	// Earlier holds figures an earlier run measured and this one did not (the cold build, minutes
+	// and ~10 GB): RESULTS.md shows them in a section of their own, never in this run's tables.
+	Earlier  []EarlierFigure
+	Failures []string
 }
+
+// EarlierFigure is one figure copied from the previous RESULTS.md.
+type EarlierFigure struct {
+	Figure  string // e.g. "cold build: wall time"
+	Value   string
+	Date    string // YYYY-MM-DD of the run that measured it
+	Command string // the command that measures it again
+}
+
+// earlierHeading heads the section of figures this run did not measure.
+const earlierHeading = "## Figures from earlier runs (not measured in this run)"
+
+// coldBuildMake measures the cold-build figures again.
+const coldBuildMake = "make bench COLD_BUILD=1"
 
 // makeCmd is the make invocation that reproduces this run's sizes.
 func (r *Results) makeCmd() string {
@@ -44,8 +64,16 @@ func (r *Results) makeCmd() string {
 		ns[i] = strconv.Itoa(n)
 	}
 	parts = append(parts, fmt.Sprintf("BENCH_N=%q", strings.Join(ns, " ")), fmt.Sprintf("BENCH_THROTTLED_N=%d", c.ThrottledN))
+	qns := make([]string, len(c.QueryNs))
+	for i, n := range c.QueryNs {
+		qns[i] = strconv.Itoa(n)
+	}
+	parts = append(parts, fmt.Sprintf("BENCH_QUERY_N=%q", strings.Join(qns, " ")))
 	if c.ColdBuild {
 		parts = append(parts, "COLD_BUILD=1")
+	}
+	if c.AlwaysTrimpath {
+		parts = append(parts, "BENCH_TRIMPATH=1")
 	}
 	return strings.Join(parts, " ")
 }
@@ -54,7 +82,11 @@ func writeResults(dir string, r *Results) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	carryColdBuild(dir, r)
+	if r.Cold == nil {
+		if prev, err := os.ReadFile(filepath.Join(dir, resultsFile)); err == nil {
+			r.Earlier = earlierColdBuild(prev)
+		}
+	}
 	if err := os.WriteFile(filepath.Join(dir, chartFile), []byte(applyChart(r)), 0o644); err != nil {
 		return err
 	}
@@ -69,14 +101,29 @@ func markdown(r *Results) string {
 
 	p("# Benchmark results\n\n")
 	p("Written by `%s` on %s; regenerate it rather than editing it. ", r.makeCmd(), r.Date.UTC().Format("2006-01-02 15:04 MST"))
-	p("Every figure runs the real `terraform` binary and a release build of the provider (`%s`, installed through `dev_overrides`) "+
+	build, buildCmd := "a release build", releaseBuildCmd
+	if r.Build.Command != "" && !r.Build.Release {
+		build, buildCmd = "a build", r.Build.Command
+	}
+	p("Every figure runs the real `terraform` binary and %s of the provider (`%s`, installed through `dev_overrides`) "+
 		"against the Graph emulator (`internal/graphsim`) started inside the benchmark command, whose latency and write-throttle switches and "+
-		"request counters are set and read between phases. Each figure names the command that reproduces it.\n\n", releaseBuildCmd)
+		"request counters are set and read between phases. Each figure names the command that reproduces it.\n\n", build, buildCmd)
+	if r.Build.Command != "" && !r.Build.Release {
+		p("**This run's provider binary was not built with the release flags** but with `%s`: the `-trimpath` build would have compiled "+
+			"the Graph SDK's `models` package from scratch (minutes and ~10 GB; the build cache held it only for builds without `-trimpath`). "+
+			"The binary differs from the release one by the source paths it embeds (absolute instead of module-relative), so its size is "+
+			"not the release binary's; what it does at run time is the same. `make bench BENCH_TRIMPATH=1` builds with the release flags "+
+			"whatever the cache holds.\n\n", r.Build.Command)
+	}
 
 	p("## Machine\n\n| | |\n|---|---|\n")
 	p("| CPUs (`nproc`) | %d (%s) |\n", m.CPUs, orDash(m.CPUModel))
 	p("| memory | %.1f GiB |\n", float64(m.MemTotalKB)/(1<<20))
-	p("| Go | %s |\n| Terraform | %s |\n| kernel | %s |\n", orDash(m.GoVersion), orDash(m.Terraform), orDash(m.Kernel))
+	p("| Go | %s |\n| Terraform | %s |\n", orDash(m.GoVersion), orDash(m.Terraform))
+	if len(c.QueryNs) > 0 {
+		p("| Terraform for `terraform query` (`TF_LATEST`) | %s |\n", orDash(r.QueryTerraform))
+	}
+	p("| kernel | %s |\n", orDash(m.Kernel))
 	p("| load average (1, 5, 15 min) before / after | %s / %s |\n\n", m.LoadBefore, m.LoadAfter)
 	p("Wall times depend on what else the machine was doing: the load average above says how busy it was.\n\n")
 
@@ -96,6 +143,9 @@ func markdown(r *Results) string {
 		throttledSection(&b, r)
 	}
 	startupSection(&b, r)
+	if len(c.QueryNs) > 0 {
+		querySection(&b, r)
+	}
 	if len(r.GoBench) > 0 {
 		p("## Go benchmarks: mapping and error paths\n\n")
 		p("CPU cost per call, without Graph or terraform (`%s`). `ParseAndFlattenTask` is what a refresh costs per resource once the bytes "+
@@ -105,6 +155,10 @@ func markdown(r *Results) string {
 			p("| %s | %s | %d | %d | `%s` |\n", g.Name, groupDigits(g.NsPerOp), g.BytesPerOp, g.AllocsPerOp, g.Command())
 		}
 		p("\n")
+	}
+
+	if len(r.Earlier) > 0 {
+		earlierSection(&b, r)
 	}
 
 	p("## How to read and reproduce\n\n")
@@ -120,6 +174,11 @@ func markdown(r *Results) string {
 		"The distance to the floor is terraform's own per-resource work (graph walk, plan, state), the provider's gRPC round trips and the provider start-ups.\n")
 	p("- Provider peak RSS is the largest `VmHWM` in `/proc/<pid>/status` of the `terraform-provider-intune` processes terraform started, polled every %s; "+
 		"terraform starts the provider more than once per command (validate, plan, apply), counted in the processes column.\n", sampleEvery)
+	if len(c.QueryNs) > 0 {
+		p("- `terraform query` runs with `BENCH_QUERY_N` (default `1000 5000`; empty or 0 skips) and `TF_LATEST` (default `.cache/bin/terraform-1.15.9`, " +
+			"as `make terraform-latest` builds it; `make bench` does not build it). Its floor is `pages x latency` with `pages = ceil(tasks in the collection / page size)`: " +
+			"each page is asked for with the previous page's `@odata.nextLink`, so the pages cannot overlap.\n")
+	}
 	p("- The throttled floor is `(ceil(N/limit) - 1) x window`: the first `limit` writes go at once, each later batch waits for a window to pass.\n")
 	return b.String()
 }
@@ -170,8 +229,13 @@ func goals(b *strings.Builder, r *Results) {
 			secs(t.Wall), secs(t.Floor), yes(t.Ratio() <= maxThrottledRatio && t.Floor > 0))
 		p("| throttled apply, N=%d (%s): no failures | exit %d, %d of %d tasks | %s |\n", t.N, label, t.Exit, t.Tasks, t.N, yes(t.Exit == 0 && t.Tasks == t.N))
 	}
+	queryGoals(b, r)
 	if r.Startup.Size > 0 {
-		p("| release binary <= %d MB | %.1f MB | %s |\n", maxBinaryMB, mb(r.Startup.Size), yes(mb(r.Startup.Size) <= maxBinaryMB))
+		if r.Build.Command == "" || r.Build.Release {
+			p("| release binary <= %d MB | %.1f MB | %s |\n", maxBinaryMB, mb(r.Startup.Size), yes(mb(r.Startup.Size) <= maxBinaryMB))
+		} else {
+			p("| release binary <= %d MB | not measured: this run built `%s` (%.1f MB) | not measured |\n", maxBinaryMB, r.Build.Command, mb(r.Startup.Size))
+		}
 	}
 	p("\n")
 }
@@ -251,7 +315,12 @@ func startupSection(b *strings.Builder, r *Results) {
 	s := r.Startup
 	p("## 3. Start-up and build\n\n| figure | value | goal | reproduce |\n|---|--:|---|---|\n")
 	if s.Size > 0 {
-		p("| release binary size | %.1f MB (%d bytes) | <= %d MB | `%s && stat -c %%s terraform-provider-intune` |\n", mb(s.Size), s.Size, maxBinaryMB, releaseBuildCmd)
+		if r.Build.Command == "" || r.Build.Release {
+			p("| release binary size | %.1f MB (%d bytes) | <= %d MB | `%s && stat -c %%s terraform-provider-intune` |\n", mb(s.Size), s.Size, maxBinaryMB, releaseBuildCmd)
+		} else {
+			p("| binary size of the build without `-trimpath` (not the release binary) | %.1f MB (%d bytes) | | `%s && stat -c %%s terraform-provider-intune` |\n",
+				mb(s.Size), s.Size, r.Build.Command)
+		}
 		p("| provider exec to gRPC handshake (median of %d) | %s | | start the binary with `TF_PLUGIN_MAGIC_COOKIE` set and time the first stdout line |\n",
 			s.Runs, ms(s.Handshake))
 		p("| `terraform providers schema -json` with the provider (median of %d) | %s | | `make bench BENCH_N= BENCH_THROTTLED_N=0 BENCH_GO=0` |\n", s.Runs, ms(s.Schema))
@@ -260,7 +329,7 @@ func startupSection(b *strings.Builder, r *Results) {
 		p("| `terraform version` (median of %d) | %s | | same |\n", s.Runs, ms(s.Version))
 	}
 	if r.Build.Wall > 0 {
-		p("| release build made for this run (with whatever the build cache held; not a cold-build figure) | %s | | `%s` |\n", secs(r.Build.Wall), releaseBuildCmd)
+		p("| provider build made for this run (with whatever the build cache held; not a cold-build figure) | %s | | `%s` |\n", secs(r.Build.Wall), r.Build.Command)
 	}
 	switch c := r.Cold; {
 	case c != nil:
@@ -268,40 +337,181 @@ func startupSection(b *strings.Builder, r *Results) {
 		p("| cold build (%s): wall time | %s | | `%s` |\n", day, secs(c.Wall), coldBuildCmd)
 		p("| cold build (%s): peak memory of one process (the `models` compile) | %.1f GB | | same (`Maximum resident set size`) |\n", day, float64(c.PeakRSSKB)/(1<<20))
 		p("| cold build (%s): CPU time (user + system) | %s | | same |\n", day, secs(c.UserCPU+c.SystemCPU))
-	case len(r.ColdCarried) > 0:
-		// Minutes and ~10 GB: a run without COLD_BUILD=1 keeps the last measured figures, dated.
-		for _, row := range r.ColdCarried {
-			p("%s\n", row)
-		}
+	case len(r.Earlier) > 0:
+		p("| cold build | not measured in this run; an earlier run's figures are under [Figures from earlier runs](#figures-from-earlier-runs-not-measured-in-this-run) | | `%s` (`%s`) |\n", coldBuildMake, coldBuildCmd)
 	default:
-		p("| cold build | not measured in this run | | `make bench COLD_BUILD=1` (`%s`) |\n", coldBuildCmd)
+		p("| cold build | not measured in this run | | `%s` (`%s`) |\n", coldBuildMake, coldBuildCmd)
 	}
 	p("\n")
 }
 
-// carryColdBuild keeps the cold-build rows of the previous results file in dir when this run did
-// not measure them, with the date of the run that did.
-func carryColdBuild(dir string, r *Results) {
-	if r.Cold != nil {
+// queryGoals are the `terraform query` rows of the goals table: one list request per page, N results.
+func queryGoals(b *strings.Builder, r *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	if len(r.Config.QueryNs) == 0 {
 		return
 	}
-	b, err := os.ReadFile(filepath.Join(dir, resultsFile))
-	if err != nil {
+	if r.QuerySkipped != "" {
+		p("| `terraform query`: 1 list request per page, N results | not measured: %s | not measured |\n", r.QuerySkipped)
 		return
 	}
-	day := ""
-	if m := writtenOn.FindSubmatch(b); m != nil {
-		day = string(m[1])
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		switch {
-		case strings.HasPrefix(line, "| cold build ("):
-			r.ColdCarried = append(r.ColdCarried, line)
-		case strings.HasPrefix(line, "| cold build: ") && day != "":
-			r.ColdCarried = append(r.ColdCarried, "| cold build ("+day+"): "+strings.TrimPrefix(line, "| cold build: "))
+	for _, n := range r.Config.QueryNs {
+		var pages, results []string
+		pagesOK, resultsOK, total, want := true, true, 0, 0
+		for _, q := range r.Query {
+			if q.N != n {
+				continue
+			}
+			total, want = q.Total, q.Pages
+			pages = append(pages, fmt.Sprintf("%d (%s)", q.Calls.List, q.ListBlock()))
+			pagesOK = pagesOK && q.Exit == 0 && q.Calls.List == q.Pages
+			res := fmt.Sprintf("%d (%s", q.Found, q.ListBlock())
+			if q.IncludeResource {
+				res += fmt.Sprintf(", %d with the resource", q.WithResource)
+			}
+			results = append(results, res+")")
+			resultsOK = resultsOK && q.Exit == 0 && q.Found == n && q.Reported == n && (!q.IncludeResource || q.WithResource == n)
 		}
+		if len(pages) == 0 {
+			p("| `terraform query`, N=%d | not measured (see Failures) | **no** |\n", n)
+			continue
+		}
+		p("| `terraform query`, N=%d: list requests = pages = ceil(%d tasks / %d per page) = %d | %s | %s |\n", n, total, graphPageSize, want,
+			strings.Join(pages, ", "), yes(pagesOK))
+		p("| `terraform query`, N=%d: results = N | %s | %s |\n", n, strings.Join(results, ", "), yes(resultsOK))
 	}
 }
+
+func querySection(b *strings.Builder, r *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	c := r.Config
+	p("## 4. `terraform query`: N security configuration tasks among other task types, %s added Graph latency, %d tasks per page\n\n", c.Latency, graphPageSize)
+	if r.QuerySkipped != "" {
+		p("Not measured in this run: %s.\n\n", r.QuerySkipped)
+		return
+	}
+	p("Run by %s (`TF_LATEST`) with the same provider binary, installed through the same `dev_overrides`, as the sections above. "+
+		"Before each N the emulator is emptied and seeded through `graphsim.Seed` (not through Terraform; the time it took is not part of any figure) "+
+		"with N security configuration tasks as Defender raises them and, after every %d of them, one task of another type "+
+		"(`appVulnerabilityTask` and `unmanagedDeviceDiscoveryTask` in turn), which the list resource must page through and skip. "+
+		"The emulator serves %d tasks per page with `@odata.nextLink`. That page size is an assumption: Graph documents none for this "+
+		"collection, and another one changes the page count and the floor in proportion. Every Graph call gets %s added, as in the scale runs.\n\n",
+		r.QueryTerraform, otherTaskEvery, graphPageSize, c.Latency)
+	n := 1000
+	if len(c.QueryNs) > 0 {
+		n = c.QueryNs[0]
+	}
+	p("The directory holds the provider block in `main.tf` and `all.tfquery.hcl`; for N=%d:\n\n```hcl\n%s```\n\n", n, queryConfig(n, false))
+	p("Terraform returns at most `limit` results per list block, 100 when it is not set, so the block sets `limit = N`. The second run of each N " +
+		"adds `include_resource = true`. Terraform runs with `-json` so that the results can be counted: they are its `list_resource_found` " +
+		"messages, checked against its `list_complete` total.\n\n")
+	p("| N | tasks in the collection | list block | wall | floor (pages x latency) | x floor | pages | list requests | first / last list request at | emulator's own time (pages x its time per page) | other Graph calls | token requests | results | provider processes | provider peak RSS | reproduce |\n")
+	p("|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	for _, q := range r.Query {
+		exit := ""
+		if q.Exit != 0 {
+			exit = fmt.Sprintf(" (exit %d)", q.Exit)
+		}
+		emu := "not measured"
+		if q.EmulatorPage > 0 {
+			emu = fmt.Sprintf("%s (%d x %s)", secs(time.Duration(q.Pages)*q.EmulatorPage), q.Pages, ms(q.EmulatorPage))
+		}
+		p("| %d | %d | %s%s | %s | %s | %.1f | %d | %d | %s / %s | %s | %d | %d | %d | %d | %.0f MB | `make bench BENCH_N= BENCH_THROTTLED_N=0 BENCH_SCHEMA_RUNS=0 BENCH_GO=0 BENCH_QUERY_N=%d`: `%s` |\n",
+			q.N, q.Total, q.ListBlock(), exit, secs(q.Wall), secs(q.Floor), q.Ratio(), q.Pages, q.Calls.List, secs(q.FirstList), secs(q.LastList), emu,
+			q.Calls.Graph()-q.Calls.List,
+			q.Calls.Token, q.Found, q.Plugins, float64(q.PeakRSS)/1024, q.N, q.Command)
+	}
+	p("\nThe list requests' times count from the start of the command: before the first, terraform starts and configures the provider; " +
+		"between the first and the last the provider pages; after the last page is asked for, the provider filters and " +
+		"streams the results, and terraform receives and prints them.\n\n")
+	p("The emulator reads and copies its whole store for every page it serves, so its own time per page grows with the collection; " +
+		"before each N the benchmark asks it for a page from inside this process with no latency added (median of 5) and multiplies by the pages. " +
+		"That time is inside the wall time above the floor, and it is the emulator's, not the provider's or terraform's: Graph's own " +
+		"time per page is unknown here. It is why the time between the first and the last list request grows faster than the page count.\n")
+	p("\nPer-result cost above the floor (wall time minus floor, divided by N; the emulator's own time included):\n\n| N | list block | per result |\n|--:|---|--:|\n")
+	for _, q := range r.Query {
+		p("| %d | %s | %.2f ms |\n", q.N, q.ListBlock(), float64(q.Wall-q.Floor)/float64(time.Millisecond)/float64(max(q.N, 1)))
+	}
+	p("\n")
+}
+
+// earlierSection shows the figures of earlier runs apart from this run's, each with the date of
+// the run that measured it and the command that measures it again.
+func earlierSection(b *strings.Builder, r *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	var days []string
+	for _, f := range r.Earlier {
+		if !slices.Contains(days, f.Date) {
+			days = append(days, f.Date)
+		}
+	}
+	p("%s\n\n", earlierHeading)
+	p("This run did not measure these (the cold build takes minutes and ~10 GB, so it runs only with `COLD_BUILD=1`). They are copied "+
+		"from the previous RESULTS.md as the %s of %s measured them, on that run's machine and load, which may not be this run's; "+
+		"nothing in the sections above depends on them. The last column measures them again.\n\n", map[bool]string{true: "run", false: "runs"}[len(days) == 1],
+		strings.Join(days, ", "))
+	p("| figure | value | measured on | reproduce |\n|---|--:|---|---|\n")
+	for _, f := range r.Earlier {
+		p("| %s | %s | %s | `%s` |\n", f.Figure, f.Value, f.Date, f.Command)
+	}
+	p("\n")
+}
+
+// earlierColdBuild reads the cold-build figures of a previous RESULTS.md, with the date of the run
+// that measured them: the dated rows a COLD_BUILD=1 run writes into its own table
+// ("| cold build (2026-11-29): wall time | 296 s | ..."), the rows of an earlier-runs section
+// (which carry their date in a column), and undated rows of older files, dated by the file.
+func earlierColdBuild(prev []byte) []EarlierFigure {
+	written := ""
+	if m := writtenOn.FindSubmatch(prev); m != nil {
+		written = string(m[1])
+	}
+	var out []EarlierFigure
+	inEarlier := false
+	for _, line := range strings.Split(string(prev), "\n") {
+		if strings.HasPrefix(line, "## ") {
+			inEarlier = line == earlierHeading
+			continue
+		}
+		cells := tableCells(line)
+		if len(cells) < 2 {
+			continue
+		}
+		f := EarlierFigure{Value: cells[1], Command: coldBuildMake}
+		if m := datedColdRow.FindStringSubmatch(cells[0]); m != nil {
+			f.Date, f.Figure = m[1], "cold build: "+m[2]
+		} else if rest, ok := strings.CutPrefix(cells[0], "cold build: "); ok {
+			f.Figure, f.Date = "cold build: "+rest, written
+			if inEarlier && len(cells) >= 3 && isDate.MatchString(cells[2]) {
+				f.Date = cells[2]
+			}
+		} else {
+			continue
+		}
+		if f.Date != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// tableCells splits a markdown table row into its trimmed cells; nil for any other line.
+func tableCells(line string) []string {
+	line = strings.TrimSpace(line)
+	if !strings.HasPrefix(line, "|") || !strings.HasSuffix(line, "|") || len(line) < 2 {
+		return nil
+	}
+	cells := strings.Split(line[1:len(line)-1], " | ")
+	for i := range cells {
+		cells[i] = strings.TrimSpace(cells[i])
+	}
+	return cells
+}
+
+var (
+	datedColdRow = regexp.MustCompile(`^cold build \((\d{4}-\d{2}-\d{2})\): (.+)$`)
+	isDate       = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+)
 
 var writtenOn = regexp.MustCompile("Written by `[^`]*` on (\\d{4}-\\d{2}-\\d{2})")
 

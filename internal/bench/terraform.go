@@ -26,6 +26,7 @@ type runner struct {
 // run is one terraform command: how long it took and what the provider cost.
 type run struct {
 	Args     []string
+	Start    time.Time
 	Wall     time.Duration
 	Exit     int
 	Output   string // path of the combined output
@@ -122,6 +123,11 @@ resource "intune_security_configuration_task" "bench" {
 // terraform runs one command in dir, sampling the provider processes' peak memory, and returns the
 // emulator's request log for it (the log is cleared first).
 func (r *runner) terraform(ctx context.Context, dir string, args ...string) (run, error) {
+	return r.terraformWith(ctx, r.cfg.Terraform, dir, args...)
+}
+
+// terraformWith is terraform with another terraform binary (the query phase's Terraform >= 1.14).
+func (r *runner) terraformWith(ctx context.Context, tf, dir string, args ...string) (run, error) {
 	r.sim.ResetLog()
 	r.seq++
 	out := filepath.Join(dir, fmt.Sprintf("%02d-%s.log", r.seq, args[0]))
@@ -130,19 +136,19 @@ func (r *runner) terraform(ctx context.Context, dir string, args ...string) (run
 		return run{}, err
 	}
 	defer f.Close()
-	cmd := exec.CommandContext(ctx, r.cfg.Terraform, args...)
+	cmd := exec.CommandContext(ctx, tf, args...)
 	cmd.Dir = dir
 	cmd.Env = r.env()
 	cmd.Stdout, cmd.Stderr = f, f
 	res := run{Args: append([]string{"terraform"}, args...), Output: out}
 
-	start := time.Now()
+	res.Start = time.Now()
 	if err := cmd.Start(); err != nil {
 		return res, err
 	}
 	sampler := startProviderSampler(cmd.Process.Pid)
 	err = cmd.Wait()
-	res.Wall = time.Since(start)
+	res.Wall = time.Since(res.Start)
 	res.PeakRSS, res.Plugins = sampler.stop()
 	res.Requests = r.sim.Requests()
 	var exit *exec.ExitError

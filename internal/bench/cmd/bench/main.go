@@ -1,6 +1,6 @@
 // Command bench is what `make bench` runs: it measures apply, plan and destroy times and Graph calls
-// against the in-process Graph emulator, a throttled apply, the provider's start-up and the Go
-// benchmarks, and writes bench/RESULTS.md and bench/apply-time.svg. See package bench.
+// against the in-process Graph emulator, a throttled apply, `terraform query` over seeded tasks, the
+// provider's start-up and the Go benchmarks, and writes bench/RESULTS.md and bench/apply-time.svg. See package bench.
 package main
 
 import (
@@ -28,7 +28,7 @@ func main() {
 
 func run() error {
 	cfg := bench.Config{Log: os.Stderr}
-	var ns string
+	var ns, qns string
 	flag.StringVar(&cfg.Root, "root", ".", "repository root (where main.go is)")
 	flag.StringVar(&cfg.OutDir, "out", "bench", "directory for RESULTS.md and apply-time.svg")
 	flag.StringVar(&cfg.Terraform, "terraform", "terraform", "terraform binary")
@@ -38,9 +38,14 @@ func run() error {
 	flag.IntVar(&cfg.ThrottledN, "throttled-n", 300, "task count of the throttled run; 0 skips it")
 	flag.IntVar(&cfg.WriteLimit, "write-limit", 100, "writes allowed per -write-window in the throttled run")
 	flag.DurationVar(&cfg.WriteWindow, "write-window", 20*time.Second, "sliding window of the write throttle")
+	flag.StringVar(&qns, "query-n", "1000 5000", "security configuration task counts of the terraform query runs; empty or 0 skips them")
+	flag.StringVar(&cfg.TerraformLatest, "terraform-latest", ".cache/bin/terraform-1.15.9",
+		"Terraform >= 1.14 for the terraform query runs (a relative path is under -root); without one they are skipped")
 	flag.IntVar(&cfg.SchemaRuns, "schema-runs", 15, "repetitions of each start-up timing; 0 skips them")
 	flag.BoolVar(&cfg.GoBench, "go-bench", true, "run the Go benchmarks")
 	flag.BoolVar(&cfg.ColdBuild, "cold-build", false, "also time a build from an empty build cache (minutes, ~10 GB)")
+	flag.BoolVar(&cfg.AlwaysTrimpath, "always-trimpath", false,
+		"build the provider with -trimpath even when that compiles the Graph SDK's models package from scratch and a plain build would not")
 	flag.Parse()
 
 	for _, f := range strings.FieldsFunc(ns, func(r rune) bool { return r == ' ' || r == ',' }) {
@@ -49,6 +54,15 @@ func run() error {
 			return fmt.Errorf("-n: %q is not a positive task count", f)
 		}
 		cfg.Ns = append(cfg.Ns, n)
+	}
+	for _, f := range strings.FieldsFunc(qns, func(r rune) bool { return r == ' ' || r == ',' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 0 {
+			return fmt.Errorf("-query-n: %q is not a task count", f)
+		}
+		if n > 0 {
+			cfg.QueryNs = append(cfg.QueryNs, n)
+		}
 	}
 	if cfg.Parallelism <= 0 || cfg.WriteLimit <= 0 || cfg.WriteWindow <= 0 {
 		return fmt.Errorf("-parallelism, -write-limit and -write-window must be positive")
@@ -65,6 +79,16 @@ func run() error {
 	}
 	if cfg.Terraform, err = exec.LookPath(cfg.Terraform); err != nil {
 		return err
+	}
+	// A missing Terraform >= 1.14 is not an error: the query phase says why it did not run.
+	switch tf := cfg.TerraformLatest; {
+	case tf == "":
+	case !strings.Contains(tf, "/"):
+		if p, err := exec.LookPath(tf); err == nil {
+			cfg.TerraformLatest = p
+		}
+	case !filepath.IsAbs(tf):
+		cfg.TerraformLatest = filepath.Join(cfg.Root, tf)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
