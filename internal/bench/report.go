@@ -101,13 +101,9 @@ func markdown(r *Results) string {
 
 	p("# Benchmark results\n\n")
 	p("Written by `%s` on %s; regenerate it rather than editing it. ", r.makeCmd(), r.Date.UTC().Format("2006-01-02 15:04 MST"))
-	build, buildCmd := "a release build", releaseBuildCmd
-	if r.Build.Command != "" && !r.Build.Release {
-		build, buildCmd = "a build", r.Build.Command
-	}
-	p("Every figure runs the real `terraform` binary and %s of the provider (`%s`, installed through `dev_overrides`) "+
+	p("Every figure runs the real `terraform` binary and a release build of the provider (`%s`, installed through `dev_overrides`) "+
 		"against the Graph emulator (`internal/graphsim`) started inside the benchmark command, whose latency and write-throttle switches and "+
-		"request counters are set and read between phases. Each figure names the command that reproduces it.\n\n", build, buildCmd)
+		"request counters are set and read between phases. Each figure names the command that reproduces it.\n\n", releaseBuildCmd)
 	if r.Build.Command != "" && !r.Build.Release {
 		p("**This run's provider binary was not built with the release flags** but with `%s`: the `-trimpath` build would have compiled "+
 			"the Graph SDK's `models` package from scratch (minutes and ~10 GB; the build cache held it only for builds without `-trimpath`). "+
