@@ -56,9 +56,6 @@ type Config struct {
 	GoBench bool
 	// ColdBuild times a go build of the provider with an empty build cache (minutes, ~10 GB).
 	ColdBuild bool
-	// AlwaysTrimpath builds the provider with the release flags even when that compiles the Graph
-	// SDK's models package from scratch while a build without -trimpath would not (buildRelease).
-	AlwaysTrimpath bool
 
 	// Log receives progress lines.
 	Log io.Writer
@@ -115,7 +112,7 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 			fail("release build", err)
 			return res, finish(cfg, res, errs)
 		}
-		logf(cfg, "built %s (%.1f MB) in %s with %s", bin, mb(res.Build.Size), res.Build.Wall.Round(time.Millisecond), res.Build.Command)
+		logf(cfg, "built %s (%.1f MB) in %s", bin, mb(res.Build.Size), res.Build.Wall.Round(time.Millisecond))
 	}
 
 	if needProvider {

@@ -206,36 +206,3 @@ func TestColdBuildMeasuredHasNoEarlierSection(t *testing.T) {
 		t.Errorf("this run's cold build is missing:\n%s", md)
 	}
 }
-
-func TestPlansCompileOf(t *testing.T) {
-	plan := `mkdir -p $WORK/b406/
-cat >$WORK/b406/importcfg << 'EOF' # internal
-packagefile github.com/microsoftgraph/msgraph-beta-sdk-go/models=/root/.cache/go-build/ab/abcd-d
-EOF
-cd /root/go/pkg/mod/github.com/microsoftgraph/msgraph-beta-sdk-go@v0.165.0/models
-/usr/local/go/pkg/tool/linux_amd64/compile -o $WORK/b406/_pkg_.a -trimpath "$WORK/b406=>" -p github.com/microsoftgraph/msgraph-beta-sdk-go/models -lang=go1.22 -complete ./a.go
-/usr/local/go/pkg/tool/linux_amd64/compile -o $WORK/b407/_pkg_.a -trimpath "$WORK/b407=>" -p github.com/microsoftgraph/msgraph-beta-sdk-go/models/security -lang=go1.22 ./b.go
-`
-	if !plansCompileOf(plan, modelsPkg) {
-		t.Error("the models compile was not seen")
-	}
-	if plansCompileOf(strings.Replace(plan, "-p "+modelsPkg+" ", "-p other ", 1), modelsPkg) {
-		t.Error("a compile of models/security or an importcfg line was taken for the models compile")
-	}
-}
-
-// A binary built without -trimpath is never reported as the release binary.
-func TestReportPlainBuild(t *testing.T) {
-	r := &Results{Date: time.Date(2026, 11, 30, 5, 0, 0, 0, time.UTC), Startup: StartupResult{Runs: 3, Size: 23 << 20},
-		Build: BuildResult{Size: 23 << 20, Wall: time.Second, Command: plainBuildCmd}}
-	md := markdown(r)
-	for _, want := range []string{"not built with the release flags", "| release binary <= 25 MB | not measured: this run built `" + plainBuildCmd + "` (23.0 MB) | not measured |",
-		"| binary size of the build without `-trimpath` (not the release binary) | 23.0 MB"} {
-		if !strings.Contains(md, want) {
-			t.Errorf("RESULTS.md lacks %q", want)
-		}
-	}
-	if strings.Contains(md, "| release binary size |") {
-		t.Error("the plain build's size is reported as the release binary's")
-	}
-}

