@@ -228,39 +228,67 @@ func (l *TaskList) GraphTimeAt(local time.Time) (time.Time, bool) {
 
 // ListTasks returns every task in the polymorphic collection, following @odata.nextLink.
 func (c *Client) ListTasks(ctx context.Context) (*TaskList, error) {
-	info, err := c.tasks().ToGetRequestInformation(ctx, nil)
+	list := &TaskList{}
+	err := c.pages(ctx, func(page int, resp *response, tasks []*Task) bool {
+		if page == 1 {
+			list.date, list.received = graphhttp.ParseDate(resp.header), resp.received
+		}
+		list.Tasks = append(list.Tasks, tasks...)
+		return true
+	})
 	if err != nil {
 		return nil, err
 	}
-	list := &TaskList{}
+	return list, nil
+}
+
+// EachTask reads the collection page by page and calls yield for each task, in Graph's order, until
+// yield returns false; no further page is read then. A caller that needs only some tasks (a query
+// with a limit) thus reads only the pages it needs and holds one page at a time.
+func (c *Client) EachTask(ctx context.Context, yield func(*Task) bool) error {
+	return c.pages(ctx, func(_ int, _ *response, tasks []*Task) bool {
+		for _, t := range tasks {
+			if !yield(t) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// pages reads the collection, following @odata.nextLink, and hands each page to onPage until it
+// returns false.
+func (c *Client) pages(ctx context.Context, onPage func(page int, resp *response, tasks []*Task) bool) error {
+	info, err := c.tasks().ToGetRequestInformation(ctx, nil)
+	if err != nil {
+		return err
+	}
 	for page := 1; ; page++ {
 		resp, err := c.send(ctx, info)
 		if err != nil {
-			return nil, err
-		}
-		if page == 1 {
-			list.date, list.received = graphhttp.ParseDate(resp.header), resp.received
+			return err
 		}
 		var envelope struct {
 			Value    []json.RawMessage `json:"value"`
 			NextLink string            `json:"@odata.nextLink"`
 		}
 		if err := json.Unmarshal(resp.body, &envelope); err != nil {
-			return nil, &Error{Method: http.MethodGet, Path: c.path(TasksPath), StatusCode: resp.status, Err: fmt.Errorf("decoding page %d of the task list: %w", page, err)}
+			return &Error{Method: http.MethodGet, Path: c.path(TasksPath), StatusCode: resp.status, Err: fmt.Errorf("decoding page %d of the task list: %w", page, err)}
 		}
+		tasks := make([]*Task, 0, len(envelope.Value))
 		for _, raw := range envelope.Value {
 			t, err := ParseTask(raw)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			list.Tasks = append(list.Tasks, t)
+			tasks = append(tasks, t)
 		}
-		if envelope.NextLink == "" {
-			return list, nil
+		if !onPage(page, resp, tasks) || envelope.NextLink == "" {
+			return nil
 		}
 		next, err := c.nextPage(envelope.NextLink)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		info = next
 	}

@@ -435,29 +435,21 @@ func (s *Server) listTasks(gx *graphExchange) {
 		return
 	}
 	f := s.faultSnapshot()
-	all := s.listed(gx.exchange, f)
 	pageSize := s.opts.PageSize
 	if q.top >= 0 && q.top < pageSize {
 		pageSize = q.top
 	}
-	var page []map[string]any
-	more := false
+	tasks, total, more := s.listed(gx.exchange, f, q.afterSeq, pageSize)
+	page := make([]map[string]any, len(tasks))
 	var lastSeq int64
-	for _, t := range all {
-		if t.seq <= q.afterSeq {
-			continue
-		}
-		if len(page) == pageSize {
-			more = true
-			break
-		}
-		page = append(page, t.props)
+	for i, t := range tasks {
+		page[i] = t.props
 		lastSeq = t.seq
 	}
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, `{"@odata.context":%s`, jsonBytes(s.contextURL(gx, q, false)))
 	if q.count {
-		fmt.Fprintf(&buf, `,"@odata.count":%d`, len(all))
+		fmt.Fprintf(&buf, `,"@odata.count":%d`, total)
 	}
 	if more && pageSize > 0 {
 		next := url.Values{}
@@ -496,21 +488,21 @@ func (s *Server) countTasks(gx *graphExchange) {
 		s.writeGraphError(gx.exchange, qerr)
 		return
 	}
-	n := len(s.listed(gx.exchange, s.faultSnapshot()))
+	_, n, _ := s.listed(gx.exchange, s.faultSnapshot(), 0, 0)
 	writeRaw(gx.w, http.StatusOK, "text/plain; charset=utf-8", []byte(strconv.Itoa(n)))
 }
 
 // listed is what a list or $count shows under the faults f, counting the
 // faults that shaped it.
-func (s *Server) listed(ex *exchange, f Faults) []*task {
-	all, hidden, ghosts := s.listedTasks(f.ListLag)
+func (s *Server) listed(ex *exchange, f Faults, afterSeq int64, limit int) (page []*task, total int, more bool) {
+	page, total, more, hidden, ghosts := s.listedTasks(f.ListLag, afterSeq, limit)
 	if hidden > 0 {
 		s.countFault(ex, FaultListLag)
 	}
 	if ghosts > 0 {
 		s.countFault(ex, FaultVisibleAfterDelete)
 	}
-	return all
+	return page, total, more
 }
 
 func (s *Server) getTask(gx *graphExchange) {

@@ -68,29 +68,41 @@ func sortBySeq(ts []*task) {
 	sort.Slice(ts, func(i, j int) bool { return ts[i].seq < ts[j].seq })
 }
 
-// listedTasks snapshots what a collection list (or $count) shows, in creation
-// order: the live tasks at least lag old, then deleted tasks that still have
-// visible reads left. hidden counts the tasks lag left out, ghosts the
-// deleted tasks shown.
-func (s *Server) listedTasks(lag time.Duration) (out []*task, hidden, ghosts int) {
+// listedTasks is one page of what a collection list shows, in creation order: the live tasks at
+// least lag old, then deleted tasks that still have visible reads left. The page is the first limit
+// tasks after afterSeq, copied; total counts every task the list shows (for $count), more says
+// whether any follow the page, hidden counts the tasks lag left out and ghosts the deleted tasks
+// shown. Only the page is copied: a list of thousands of tasks stays cheap per page.
+func (s *Server) listedTasks(lag time.Duration, afterSeq int64, limit int) (page []*task, total int, more bool, hidden, ghosts int) {
 	now := time.Now()
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	shown := make([]*task, 0, len(s.tasks))
 	for _, t := range s.tasks {
 		if lag > 0 && now.Sub(t.stored) < lag {
 			hidden++
 			continue
 		}
-		out = append(out, snapshot(t))
+		shown = append(shown, t)
 	}
 	for _, t := range s.ghosts {
 		if t.ghostReads > 0 {
 			ghosts++
-			out = append(out, snapshot(t))
+			shown = append(shown, t)
 		}
 	}
-	s.mu.Unlock()
-	sortBySeq(out)
-	return out, hidden, ghosts
+	sortBySeq(shown)
+	for _, t := range shown {
+		if t.seq <= afterSeq {
+			continue
+		}
+		if len(page) == limit {
+			more = true
+			break
+		}
+		page = append(page, snapshot(t))
+	}
+	return page, len(shown), more, hidden, ghosts
 }
 
 // servedForm converts stored props to what a JSON client would decode

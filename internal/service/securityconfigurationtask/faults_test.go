@@ -876,7 +876,7 @@ func TestAccFault_createFindsSeveralCandidates(t *testing.T) {
 		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: provider + fmt.Sprintf("resource \"intune_security_configuration_task\" \"test\" {\n  display_name = %q\n  priority     = \"high\"\n}\n", name+"-dup"),
+			Config:      provider + fmt.Sprintf("resource \"intune_security_configuration_task\" \"test\" {\n  display_name = %q\n  priority     = \"high\"\n}\n", name+"-dup"),
 			ExpectError: regexp.MustCompile(`Graph\s+holds\s+2\s+tasks\s+that\s+match\s+this\s+configuration(.|\n)*look\s+in\s+Intune(.|\n)*terraform\s+import`),
 		}},
 		CheckDestroy: func(*terraform.State) error {

@@ -49,23 +49,33 @@ type foundTask struct {
 // that pass filter, in Graph's order. Other task types are skipped; a task that cannot be mapped
 // to state is reported in diags.
 func findSecurityTasks(ctx context.Context, c *graph.Client, filter taskFilter, diags *diag.Diagnostics) ([]foundTask, error) {
-	list, err := c.ListTasks(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out []foundTask
-	for _, t := range list.Tasks {
-		if _, ok := t.Security(); !ok {
-			continue
-		}
-		m, d := flattenTask(t, taskModel{})
+	err := eachSecurityTask(ctx, c, filter, func(f foundTask, d diag.Diagnostics) bool {
 		diags.Append(d...)
 		if d.HasError() {
-			return nil, nil
+			return false
 		}
-		if filter.matches(m) {
-			out = append(out, foundTask{task: t, model: m})
-		}
+		out = append(out, f)
+		return true
+	})
+	if err != nil || diags.HasError() {
+		return nil, err
 	}
 	return out, nil
+}
+
+// eachSecurityTask reads the collection page by page and calls yield with each security
+// configuration task that passes filter, and the diagnostics of mapping it to state, until yield
+// returns false. Other task types are skipped.
+func eachSecurityTask(ctx context.Context, c *graph.Client, filter taskFilter, yield func(foundTask, diag.Diagnostics) bool) error {
+	return c.EachTask(ctx, func(t *graph.Task) bool {
+		if _, ok := t.Security(); !ok {
+			return true
+		}
+		m, d := flattenTask(t, taskModel{})
+		if !d.HasError() && !filter.matches(m) {
+			return true
+		}
+		return yield(foundTask{task: t, model: m}, d)
+	})
 }

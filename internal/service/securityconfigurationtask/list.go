@@ -53,28 +53,32 @@ func (l *taskListResource) List(ctx context.Context, req list.ListRequest, strea
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	found, err := findSecurityTasks(ctx, l.client, filter, &diags)
-	if err != nil {
-		diags.AddError("listing Intune security configuration tasks", graph.Describe(err))
-	}
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
+	// Results go to Terraform as Graph's pages arrive: a query with a limit reads only the pages it
+	// needs, and a large tenant is never held in memory at once.
 	stream.Results = func(push func(list.ListResult) bool) {
-		for i, f := range found {
-			if req.Limit > 0 && int64(i) >= req.Limit {
-				return
+		sent := int64(0)
+		err := eachSecurityTask(ctx, l.client, filter, func(f foundTask, d diag.Diagnostics) bool {
+			if d.HasError() {
+				push(list.ListResult{Diagnostics: d})
+				return false
+			}
+			if req.Limit > 0 && sent >= req.Limit {
+				return false
 			}
 			r := req.NewListResult(ctx)
+			r.Diagnostics.Append(d...)
 			r.DisplayName = f.model.DisplayName.ValueString()
 			r.Diagnostics.Append(r.Identity.Set(ctx, identityModel{ID: types.StringValue(f.task.ID)})...)
 			if req.IncludeResource {
 				r.Diagnostics.Append(r.Resource.Set(ctx, listedState(f.model))...)
 			}
-			if !push(r) {
-				return
-			}
+			sent++
+			return push(r) && (req.Limit <= 0 || sent < req.Limit)
+		})
+		if err != nil {
+			var d diag.Diagnostics
+			d.AddError("listing Intune security configuration tasks", graph.Describe(err))
+			push(list.ListResult{Diagnostics: d})
 		}
 	}
 }

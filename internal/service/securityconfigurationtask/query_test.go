@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
@@ -220,4 +221,40 @@ list "intune_security_configuration_task" "all" {
 			t.Fatalf("importing the generated configuration wrote to Graph: %s %s %s", r.Method, r.Path, r.Body)
 		}
 	}
+}
+
+// A query with a limit reads only the pages it needs: results go to Terraform as pages arrive.
+func TestAccSecurityConfigurationTaskList_limitReadsOnlyWhatItNeeds(t *testing.T) {
+	acctest.SkipUnlessTerraform(t, "1.14.0", "list resources (terraform query)")
+	sim, provider := acctest.NewSim(t, graphsim.Options{PageSize: 3})
+	prefix := acctest.RandomName()
+	for i := range 10 {
+		sim.Seed(defenderTask(fmt.Sprintf("%s-%d", prefix, i), nil))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			// Four results fit in the first two pages of three; the other two pages are never read.
+			if n := sim.Count("GET", graphsim.RouteTasks); n != 2 {
+				return fmt.Errorf("the query read %d pages, want 2", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{Config: provider},
+			{
+				Query: true,
+				Config: `
+list "intune_security_configuration_task" "first" {
+  provider = intune
+  limit    = 4
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("intune_security_configuration_task.first", 4),
+				},
+			},
+		},
+	})
 }
