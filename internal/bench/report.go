@@ -399,12 +399,12 @@ func querySection(b *strings.Builder, r *Results) {
 			q.Calls.Token, q.Found, q.Plugins, float64(q.PeakRSS)/1024, q.N, q.Command)
 	}
 	p("\nThe list requests' times count from the start of the command: before the first, terraform starts and configures the provider; " +
-		"between the first and the last the provider pages; after the last page is asked for, the provider filters and " +
-		"streams the results, and terraform receives and prints them.\n\n")
-	p("The emulator reads and copies its whole store for every page it serves, so its own time per page grows with the collection; " +
-		"before each N the benchmark asks it for a page from inside this process with no latency added (median of 5) and multiplies by the pages. " +
-		"That time is inside the wall time above the floor, and it is the emulator's, not the provider's or terraform's: Graph's own " +
-		"time per page is unknown here. It is why the time between the first and the last list request grows faster than the page count.\n")
+		"between the first and the last the provider pages, streaming each page's results to terraform as it arrives; after the last " +
+		"page, terraform receives and prints the rest.\n\n")
+	p("The emulator sorts its whole store for every page it serves (and copies only that page), so its own time per page grows slowly " +
+		"with the collection; before each N the benchmark asks it for a page from inside this process with no latency added (median of 5) " +
+		"and multiplies by the pages. That time is inside the wall time above the floor, and it is the emulator's, not the provider's or " +
+		"terraform's: Graph's own time per page is unknown here.\n")
 	p("\nPer-result cost above the floor (wall time minus floor, divided by N; the emulator's own time included):\n\n| N | list block | per result |\n|--:|---|--:|\n")
 	for _, q := range r.Query {
 		p("| %d | %s | %.2f ms |\n", q.N, q.ListBlock(), float64(q.Wall-q.Floor)/float64(time.Millisecond)/float64(max(q.N, 1)))

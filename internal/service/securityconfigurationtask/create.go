@@ -62,7 +62,9 @@ func (r *taskResource) create(ctx context.Context, body models.SecurityConfigura
 		case look.adopted != nil:
 			tflog.Info(ctx, "adopted the task the ambiguous create made", map[string]any{"id": look.adopted.ID})
 			if ctx.Err() != nil {
-				return look.adopted, err
+				return look.adopted, graph.WithAdvice(err, fmt.Sprintf("Graph did create the task (%s) before the timeout passed: it is "+
+					"saved in state, and Terraform marks it tainted, so the next apply replaces it. Raise the create timeout if Graph is "+
+					"this slow.", look.adopted.ID))
 			}
 			return look.adopted, nil
 		case len(look.candidates) > 1:

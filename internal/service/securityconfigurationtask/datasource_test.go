@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
+	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
 )
 
 func TestAccSecurityConfigurationTaskDataSource_basic(t *testing.T) {
@@ -63,31 +64,24 @@ data "intune_security_configuration_task" "test" {
 // other task types, and applies each filter.
 func TestAccSecurityConfigurationTasksDataSource_filters(t *testing.T) {
 	name := acctest.RandomName()
+	// Against the emulator, one of the test's own (5 tasks a page), so its counters are this test's.
+	var sim *graphsim.Server
+	provider := ""
 	var seeded []string
 	if acctest.Sim != nil {
+		sim, provider = acctest.NewSim(t, graphsim.Options{PageSize: 5})
 		// Other task types with the same name must never appear in the results.
 		for i, typ := range []string{"#microsoft.graph.appVulnerabilityTask", "#microsoft.graph.unmanagedDeviceDiscoveryTask", "#microsoft.graph.appVulnerabilityTask"} {
-			seeded = append(seeded, acctest.Sim.Seed(map[string]any{"@odata.type": typ, "displayName": name, "status": "pending", "priority": "high", "description": fmt.Sprint("seeded ", i)}))
+			seeded = append(seeded, sim.Seed(map[string]any{"@odata.type": typ, "displayName": name, "status": "pending", "priority": "high", "description": fmt.Sprint("seeded ", i)}))
 		}
-		t.Cleanup(func() {
-			for _, id := range seeded {
-				acctest.Sim.DeleteTask(id)
-			}
-		})
 	}
-	var before int
 	resource.ParallelTest(t, resource.TestCase{
-		PreCheck: func() {
-			acctest.PreCheck(t)
-			if acctest.Sim != nil {
-				before = acctest.Sim.Count("GET", "tasks")
-			}
-		},
+		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             checkDestroyOn(t, sim),
 		Steps: []resource.TestStep{
 			{
-				Config: configList(name),
+				Config: provider + configList(name),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.intune_security_configuration_tasks.named", tfjsonpath.New("tasks"), knownvalue.ListSizeExact(7)),
 					statecheck.ExpectKnownValue("data.intune_security_configuration_tasks.pending", tfjsonpath.New("tasks"), knownvalue.ListSizeExact(3)),
@@ -112,8 +106,9 @@ func TestAccSecurityConfigurationTasksDataSource_filters(t *testing.T) {
 					if mine != 7 {
 						return fmt.Errorf("the unfiltered list holds %d of this test's 7 tasks", mine)
 					}
-					if acctest.Sim != nil && acctest.Sim.Count("GET", "tasks")-before < 2 {
-						return fmt.Errorf("the list was read without following @odata.nextLink")
+					// 10 tasks, 5 a page: every one of the six lists reads two pages.
+					if sim != nil && sim.Count("GET", graphsim.RouteTasks) < 12 {
+						return fmt.Errorf("the lists read %d pages: they did not follow @odata.nextLink", sim.Count("GET", graphsim.RouteTasks))
 					}
 					return nil
 				},

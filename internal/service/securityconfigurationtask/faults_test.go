@@ -413,7 +413,7 @@ func TestAccFault_deadlineAfterCommit(t *testing.T) {
 					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Delay: 20 * time.Second, AfterCommit: true}}})
 				},
 				Config:      configMany(provider, name, timeouts),
-				ExpectError: regexp.MustCompile(`creating Intune security configuration task(.|\n)*context\s+deadline\s+exceeded`),
+				ExpectError: regexp.MustCompile(`creating Intune security configuration task(.|\n)*context\s+deadline\s+exceeded(.|\n)*Graph\s+did\s+create\s+the\s+task(.|\n)*tainted`),
 			},
 			{
 				PreConfig: func() {
