@@ -33,8 +33,13 @@ var workDir string
 var ca *graphsim.CA
 
 // ProtoV6ProviderFactories serve the provider in-process to the terraform binary.
+// Each terraform command gets a provider of its own, as each run of the real binary does, so no
+// state of the provider process (its registry of claimed task ids) carries from one command to the
+// next or from one test to another.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"intune": providerserver.NewProtocol6WithError(provider.New("test")()),
+	"intune": func() (tfprotov6.ProviderServer, error) {
+		return providerserver.NewProtocol6WithError(provider.New("test")())()
+	},
 }
 
 // RealTenant reports whether the ARM_* variables point the tests at a real Microsoft tenant: the

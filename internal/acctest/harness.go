@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Harness runs the CLI the acceptance tests use (TF_ACC_TERRAFORM_PATH, else terraform on PATH)
@@ -22,6 +24,7 @@ type Harness struct {
 	Root      string // the repository root
 	Terraform string // the CLI binary
 	CLIConfig string // dev_overrides pointing at the provider built for this test binary
+	Provider  string // the provider binary
 }
 
 // NewHarness builds the provider once per test binary (with -race under a race test run, so it
@@ -85,7 +88,7 @@ var buildHarness = sync.OnceValues(func() (*Harness, error) {
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
 		return nil, err
 	}
-	return &Harness{Root: root, Terraform: tf, CLIConfig: cliConfig}, nil
+	return &Harness{Root: root, Terraform: tf, CLIConfig: cliConfig, Provider: filepath.Join(binDir, "terraform-provider-intune")}, nil
 })
 
 var requiredProvidersRE = regexp.MustCompile(`(?m)^\s*required_providers\s*\{`)
@@ -119,8 +122,16 @@ func (h *Harness) Dir(t *testing.T, files map[string]string) string {
 }
 
 // Run runs the CLI with args in dir and returns its combined output; err is non-nil when it exits
-// non-zero (an *exec.ExitError carries the code).
+// non-zero (an *exec.ExitError carries the code). The CLI starts the provider binary itself, a
+// process per walk of the command, as it does for users.
 func (h *Harness) Run(t *testing.T, dir string, args ...string) (string, error) {
+	t.Helper()
+	return h.RunAttached(t, dir, "", args...)
+}
+
+// RunAttached is Run with the CLI attached to a provider process started by Serve (reattach is its
+// TF_REATTACH_PROVIDERS value; empty means none).
+func (h *Harness) RunAttached(t *testing.T, dir, reattach string, args ...string) (string, error) {
 	t.Helper()
 	ctx := t.Context()
 	cmd := exec.CommandContext(ctx, h.Terraform, args...)
@@ -130,7 +141,7 @@ func (h *Harness) Run(t *testing.T, dir string, args ...string) (string, error) 
 		"TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1",
 		// Reattach settings left by an acceptance test in this process must not redirect the CLI.
-		"TF_REATTACH_PROVIDERS=",
+		"TF_REATTACH_PROVIDERS="+reattach,
 	)
 	var out bytes.Buffer
 	cmd.Stdout = &out
@@ -140,4 +151,55 @@ func (h *Harness) Run(t *testing.T, dir string, args ...string) (string, error) 
 		t.Fatalf("%s %v timed out:\n%s", filepath.Base(h.Terraform), args, out.String())
 	}
 	return out.String(), err
+}
+
+var reattachRE = regexp.MustCompile(`TF_REATTACH_PROVIDERS='([^']+)'`)
+
+// Serve starts the provider binary as one long-lived process (its -debug mode) and returns the
+// TF_REATTACH_PROVIDERS value that makes the CLI use that process for every walk of a command (the
+// refresh and plan of `terraform apply`, then its apply), where it would otherwise start a process
+// per walk. The process ends with the test.
+func (h *Harness) Serve(t *testing.T) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, h.Provider, "-debug")
+	cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS=")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	found := make(chan string, 1)
+	go func() {
+		buf := make([]byte, 0, 4096)
+		chunk := make([]byte, 1024)
+		for {
+			n, err := out.Read(chunk)
+			buf = append(buf, chunk[:n]...)
+			if m := reattachRE.FindSubmatch(buf); m != nil {
+				found <- string(m[1])
+				_, _ = io.Copy(io.Discard, out)
+				return
+			}
+			if err != nil {
+				close(found)
+				return
+			}
+		}
+	}()
+	select {
+	case v, ok := <-found:
+		if !ok {
+			t.Fatal("the provider started with -debug printed no TF_REATTACH_PROVIDERS")
+		}
+		return v
+	case <-time.After(time.Minute):
+		t.Fatal("the provider started with -debug printed no TF_REATTACH_PROVIDERS within a minute")
+	}
+	return ""
 }

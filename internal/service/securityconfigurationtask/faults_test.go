@@ -8,6 +8,7 @@ package securityconfigurationtask_test
 // run in parallel.
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -92,6 +93,18 @@ func checkDestroyed(sim *graphsim.Server, name string) resource.TestCheckFunc {
 		}
 		return nil
 	}
+}
+
+// atEnd runs check when the test ends, before its emulator closes, and fails the test if check
+// fails. TestCase.CheckDestroy would not do for a check that must always run: terraform-plugin-
+// testing skips it when the state is empty, as it is after an apply that failed as expected.
+func atEnd(t *testing.T, check func() error) {
+	t.Helper()
+	t.Cleanup(func() {
+		if err := check(); err != nil {
+			t.Error(err)
+		}
+	})
 }
 
 // fired checks this test's emulator counted a fault at least atLeast times: the case really
@@ -608,18 +621,18 @@ func TestAccFault_nextLinkToAnotherHost(t *testing.T) {
 	for i := range 3 {
 		sim.Seed(map[string]any{"displayName": fmt.Sprint("seeded ", i)})
 	}
+	atEnd(t, func() error {
+		if n := len(other.Requests()); n != 0 {
+			return fmt.Errorf("the other host received %d requests", n)
+		}
+		return fired(graphsim.FaultNextLinkHost, 1)(sim)
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
 			sim.SetFaults(graphsim.Faults{NextLinkHost: strings.TrimPrefix(other.URL(), "https://")})
 		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(other.Requests()); n != 0 {
-				return fmt.Errorf("the other host received %d requests", n)
-			}
-			return fired(graphsim.FaultNextLinkHost, 1)(sim)
-		},
 		Steps: []resource.TestStep{{
 			Config:      provider + `data "intune_security_configuration_tasks" "all" {}`,
 			ExpectError: regexp.MustCompile(`listing Intune security configuration tasks(.|\n)*refusing\s+to\s+follow\s+an\s+@odata.nextLink\s+outside\s+the\s+configured\s+Graph\s+endpoint`),
@@ -729,17 +742,25 @@ func TestAccFault_tokenRefusedIsNotAmbiguous(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
 	provider = strings.Replace(provider, "provider \"intune\" {", "provider \"intune\" {\n  client_secret = \"not-the-secret\"", 1)
+	atEnd(t, func() error {
+		tokenRequests := 0
+		for _, r := range sim.Requests() {
+			if strings.HasPrefix(r.Path, "/beta/") {
+				return fmt.Errorf("Graph was called (%s %s) although no token could be had", r.Method, r.Path)
+			}
+			if r.Route == graphsim.RouteToken {
+				tokenRequests++
+			}
+		}
+		// One resource, one create: a lookup or a retry would have asked for a token again.
+		if tokenRequests != 1 {
+			return fmt.Errorf("%d token requests for one create, want 1: the refused token was asked for again", tokenRequests)
+		}
+		return nil
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			for _, r := range sim.Requests() {
-				if strings.HasPrefix(r.Path, "/beta/") {
-					return fmt.Errorf("Graph was called (%s %s) although no token could be had", r.Method, r.Path)
-				}
-			}
-			return nil
-		},
 		Steps: []resource.TestStep{{
 			Config:      provider + fmt.Sprintf("resource \"intune_security_configuration_task\" \"test\" {\n  display_name = %q\n}\n", name+"-x"),
 			ExpectError: regexp.MustCompile(`creating Intune security configuration task(.|\n)*was\s+not\s+sent:\s+getting\s+an\s+access\s+token(.|\n)*AADSTS7000215(.|\n)*Retrying\s+does\s+not\s+help`),
@@ -753,18 +774,19 @@ func TestAccFault_pacerDeadlineIsNotAmbiguous(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
 	provider = strings.Replace(provider, "provider \"intune\" {", "provider \"intune\" {\n  write_rate_limit = 1", 1)
+	atEnd(t, func() error {
+		if n := sim.Count("GET", graphsim.RouteTasks); n != 0 {
+			return fmt.Errorf("the collection was listed %d times: a create that was never sent was looked up", n)
+		}
+		if n := sim.Count("POST", graphsim.RouteTasks); n != 1 {
+			return fmt.Errorf("%d POSTs, want the 1 the pacer let through", n)
+		}
+		return nil
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeTestCheckFunc(func(*terraform.State) error {
-			if n := sim.Count("GET", graphsim.RouteTasks); n != 0 {
-				return fmt.Errorf("the collection was listed %d times: a create that was never sent was looked up", n)
-			}
-			if n := sim.Count("POST", graphsim.RouteTasks); n != 1 {
-				return fmt.Errorf("%d POSTs, want the 1 the pacer let through", n)
-			}
-			return nil
-		}, checkDestroyed(sim, name)),
+		CheckDestroy:             checkDestroyed(sim, name),
 		Steps: []resource.TestStep{{
 			Config:      configMany(provider, name, `timeouts { create = "3s" }`),
 			ExpectError: regexp.MustCompile(`was\s+not\s+sent:\s+the\s+operation's\s+timeout\s+passed\s+while\s+it\s+waited\s+to\s+be\s+sent(.|\n)*write_rate_limit`),
@@ -808,20 +830,33 @@ func TestAccFault_editedBetweenPlanAndApply(t *testing.T) {
 	})
 }
 
-// A twin already in state from an earlier step (made seconds ago, so inside the lookup's window):
-// the refresh of this apply claims it, so the lost create of the new twin never adopts it.
-func TestAccFault_twinAlreadyInState(t *testing.T) {
+// A twin made by an earlier run (an earlier terraform command, so another provider process that
+// this one knows nothing of) shortly before a new twin's create loses its answer: the lookup's
+// window on Graph's clock starts just before the lost POST left, so the earlier twin's task is
+// never taken for it.
+func TestAccFault_twinFromAnEarlierRun(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
 	one := strings.Replace(configTwins(provider, name), "count        = 2", "count        = 1", 1)
+	var first string
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyed(sim, name),
 		Steps: []resource.TestStep{
-			{Config: one, Check: checkConsistent(sim, name, 1)},
+			{
+				Config: one,
+				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, 1), func(s *terraform.State) error {
+					first = s.RootModule().Resources["intune_security_configuration_task.test.0"].Primary.ID
+					return nil
+				}),
+			},
 			{
 				PreConfig: func() {
+					// Made 20 s ago on Graph's clock, however long the steps took: twice the window's
+					// allowance before a POST, well inside the 2 minutes a window on this machine's
+					// clock would have needed.
+					sim.SetRaw(first, "createdDateTime", time.Now().Add(-20*time.Second).UTC().Format(time.RFC3339Nano))
 					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Times: 1,
 						Status: 502, ContentType: "text/html", Body: badGateway}}})
 				},
@@ -839,18 +874,18 @@ func TestAccFault_twinAlreadyInState(t *testing.T) {
 func TestAccFault_createGivesUpAfterTwoReposts(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
+	atEnd(t, func() error {
+		if n := sim.Count("POST", graphsim.RouteTasks); n != 3 {
+			return fmt.Errorf("%d POSTs, want the first and 2 more", n)
+		}
+		return nil
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
 			sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Status: 502, ContentType: "text/html", Body: badGateway}}})
 		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeTestCheckFunc(func(*terraform.State) error {
-			if n := sim.Count("POST", graphsim.RouteTasks); n != 3 {
-				return fmt.Errorf("%d POSTs, want the first and 2 more", n)
-			}
-			return nil
-		}, checkDestroyed(sim, name)),
 		Steps: []resource.TestStep{{
 			Config: provider + fmt.Sprintf("resource \"intune_security_configuration_task\" \"test\" {\n  display_name = %q\n}\n", name+"-lost"),
 			ExpectError: regexp.MustCompile(`returned\s+HTTP\s+502(.|\n)*The\s+answer\s+to\s+this\s+create\s+was\s+lost\s+3\s+times(.|\n)*gives\s+up\s+now` +
@@ -866,6 +901,22 @@ func TestAccFault_createFindsSeveralCandidates(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
 	var seeded []string
+	atEnd(t, func() error {
+		for _, r := range sim.Requests() {
+			if r.Method == "DELETE" {
+				return fmt.Errorf("a task was deleted: %s", r.Path)
+			}
+		}
+		if n := sim.Count("POST", graphsim.RouteTasks); n != 1 {
+			return fmt.Errorf("%d POSTs: with candidates found, the create must not be sent again", n)
+		}
+		for _, id := range seeded {
+			if _, ok := sim.Task(id); !ok {
+				return fmt.Errorf("candidate %s is gone", id)
+			}
+		}
+		return nil
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
@@ -879,21 +930,74 @@ func TestAccFault_createFindsSeveralCandidates(t *testing.T) {
 			Config:      provider + fmt.Sprintf("resource \"intune_security_configuration_task\" \"test\" {\n  display_name = %q\n  priority     = \"high\"\n}\n", name+"-dup"),
 			ExpectError: regexp.MustCompile(`Graph\s+holds\s+2\s+tasks\s+that\s+match\s+this\s+configuration(.|\n)*look\s+in\s+Intune(.|\n)*terraform\s+import`),
 		}},
-		CheckDestroy: func(*terraform.State) error {
-			for _, r := range sim.Requests() {
-				if r.Method == "DELETE" {
-					return fmt.Errorf("a task was deleted: %s", r.Path)
-				}
-			}
-			if n := sim.Count("POST", graphsim.RouteTasks); n != 1 {
-				return fmt.Errorf("%d POSTs: with candidates found, the create must not be sent again", n)
-			}
-			for _, id := range seeded {
-				if _, ok := sim.Task(id); !ok {
-					return fmt.Errorf("candidate %s is gone", id)
-				}
-			}
-			return nil
-		},
 	})
+}
+
+// A provider process that serves several walks of one command (the refresh of `terraform apply`,
+// then its apply: Terraform does so with a provider it attaches to, such as one started for a
+// debugger) claims the tasks it reads into state, so a lost create in the apply never adopts a
+// twin's task that the refresh read, however recently that task was made.
+func TestAccFault_twinReadIntoStateByThisProcess(t *testing.T) {
+	acctest.SkipUnlessTerraform(t, "1.0.0", "attaching to one provider process by its registry.terraform.io address")
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	h := acctest.NewHarness(t)
+	dir := h.Dir(t, map[string]string{"main.tf": provider + fmt.Sprintf(`
+variable "twins" {
+  type = number
+}
+
+resource "intune_security_configuration_task" "test" {
+  count        = var.twins
+  display_name = "%s-twin"
+  priority     = "high"
+}
+`, name)})
+	run := func(reattach string, args ...string) {
+		t.Helper()
+		if out, err := h.RunAttached(t, dir, reattach, append(args, "-no-color")...); err != nil {
+			t.Fatalf("terraform %v: %v\n%s", args, err, out)
+		}
+	}
+	// The emulator is this test's own and goes with it: nothing to destroy at the end.
+	run("", "apply", "-auto-approve", "-input=false", "-var=twins=1")
+	tasks := sim.Tasks()
+	if len(tasks) != 1 {
+		t.Fatalf("%d tasks after the first apply", len(tasks))
+	}
+	first := tasks[0]["id"].(string)
+	// Made "just now" on Graph's clock: only the claim keeps it from the lookup.
+	sim.SetRaw(first, "createdDateTime", time.Now().UTC().Format(time.RFC3339Nano))
+	sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Times: 1,
+		Status: 502, ContentType: "text/html", Body: badGateway}}})
+	run(h.Serve(t), "apply", "-auto-approve", "-input=false", "-var=twins=2")
+
+	out, err := h.Run(t, dir, "show", "-json")
+	if err != nil {
+		t.Fatalf("terraform show: %v\n%s", err, out)
+	}
+	var shown struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Values struct {
+						ID string `json:"id"`
+					} `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(out), &shown); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, r := range shown.Values.RootModule.Resources {
+		ids[r.Values.ID] = true
+	}
+	if len(shown.Values.RootModule.Resources) != 2 || len(ids) != 2 || len(sim.Tasks()) != 2 {
+		t.Fatalf("state holds %d resources with %d distinct ids, the emulator %d tasks; want 2 of each", len(shown.Values.RootModule.Resources), len(ids), len(sim.Tasks()))
+	}
+	if n := sim.FaultCounts()[graphsim.FaultStatus]; n != 1 {
+		t.Fatalf("the lost create fired %d times", n)
+	}
 }

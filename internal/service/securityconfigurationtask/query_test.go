@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
@@ -231,16 +230,16 @@ func TestAccSecurityConfigurationTaskList_limitReadsOnlyWhatItNeeds(t *testing.T
 	for i := range 10 {
 		sim.Seed(defenderTask(fmt.Sprintf("%s-%d", prefix, i), nil))
 	}
+	atEnd(t, func() error {
+		// Four results fit in the first two pages of three; the other two pages are never read.
+		if n := sim.Count("GET", graphsim.RouteTasks); n != 2 {
+			return fmt.Errorf("the query read %d pages, want 2", n)
+		}
+		return nil
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			// Four results fit in the first two pages of three; the other two pages are never read.
-			if n := sim.Count("GET", graphsim.RouteTasks); n != 2 {
-				return fmt.Errorf("the query read %d pages, want 2", n)
-			}
-			return nil
-		},
 		Steps: []resource.TestStep{
 			{Config: provider},
 			{
