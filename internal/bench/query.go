@@ -231,15 +231,15 @@ func queryTerraform(ctx context.Context, bin string) (version, why string) {
 	return version, ""
 }
 
-// versionAtLeast reports whether a `terraform version` line names Terraform min[0].min[1] or later.
-func versionAtLeast(line string, min [2]int) bool {
+// versionAtLeast reports whether a `terraform version` line names Terraform least[0].least[1] or later.
+func versionAtLeast(line string, least [2]int) bool {
 	m := terraformVersion.FindStringSubmatch(line)
 	if m == nil {
 		return false
 	}
 	major, _ := strconv.Atoi(m[1])
 	minor, _ := strconv.Atoi(m[2])
-	return major > min[0] || major == min[0] && minor >= min[1]
+	return major > least[0] || major == least[0] && minor >= least[1]
 }
 
 // seedQuery empties the emulator and seeds it with the query tenant of n security tasks.
