@@ -210,7 +210,7 @@ var terraformVersion = regexp.MustCompile(`^Terraform v(\d+)\.(\d+)\.(\d+)\S*`)
 // queryTerraform checks that bin is a Terraform recent enough for `terraform query`. It returns the
 // first line of its `terraform version`, and why the phase cannot run ("" when it can).
 func queryTerraform(ctx context.Context, bin string) (version, why string) {
-	const get = "`make terraform-latest` builds one from ../shared, or pass `TF_LATEST=/path/to/terraform`"
+	const get = "`make terraform-latest` builds one, or pass `TF_LATEST=/path/to/terraform`"
 	if bin == "" {
 		return "", "no Terraform >= 1.14 was given (-terraform-latest); " + get
 	}
