@@ -32,9 +32,7 @@ type Claims struct {
 }
 
 // NewClaims returns an empty registry.
-func NewClaims() *Claims { return newClaims() }
-
-func newClaims() *Claims {
+func NewClaims() *Claims {
 	return &Claims{ids: map[string]time.Time{}, sending: map[*createAttempts]struct{}{}, changed: make(chan struct{})}
 }
 

@@ -144,7 +144,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	adapter.SetBaseUrl(base)
 	claims := cfg.Claims
 	if claims == nil {
-		claims = newClaims()
+		claims = NewClaims()
 	}
 	return &Client{adapter: adapter, http: hc, baseURL: base, pacer: cfg.WritePacer, claims: claims}, nil
 }
@@ -166,17 +166,21 @@ func (c *Client) observeClock(h http.Header) {
 	c.clockMu.Unlock()
 }
 
-// GraphNow estimates Graph's clock now (to about a second), from the latest answer's Date header,
-// and false before any answer carried one. Task ages are measured on Graph's clock because Graph
-// stamps createdDateTime with it; the machine running Terraform may be minutes off.
-func (c *Client) GraphNow() (time.Time, bool) {
+// GraphTimeAt places a moment of the local monotonic clock on Graph's clock (to about a second),
+// using the latest answer's Date header, error answers included; false before any answer carried
+// one. Task ages and the create lookup's window are measured on Graph's clock because Graph stamps
+// createdDateTime with it; the machine running Terraform may be minutes off.
+func (c *Client) GraphTimeAt(local time.Time) (time.Time, bool) {
 	c.clockMu.Lock()
 	defer c.clockMu.Unlock()
 	if c.graphDate.IsZero() {
 		return time.Time{}, false
 	}
-	return c.graphDate.Add(time.Since(c.localAt)), true
+	return c.graphDate.Add(local.Sub(c.localAt)), true
 }
+
+// GraphNow is Graph's clock now (GraphTimeAt).
+func (c *Client) GraphNow() (time.Time, bool) { return c.GraphTimeAt(time.Now()) }
 
 // tasks returns the collection builder. The Internal constructor with an explicit baseurl is used
 // because a builder made from a raw URL sends its children to the wrong path (graph-behaviour.md §10.4).
@@ -189,8 +193,6 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
-	// received is when the answer arrived (local monotonic clock).
-	received time.Time
 }
 
 // send authenticates and sends one request built by the SDK and returns the raw response. Every
@@ -225,12 +227,12 @@ func (c *Client) send(ctx context.Context, info *abs.RequestInformation) (*respo
 	c.observeClock(resp.Header)
 	body, err := graphhttp.ReadBody(resp)
 	if err != nil {
-		return nil, &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Date: graphhttp.ParseDate(resp.Header), Err: fmt.Errorf("reading the response: %w", err)}
+		return nil, &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: fmt.Errorf("reading the response: %w", err)}
 	}
 	if resp.StatusCode >= 400 {
 		return nil, graphhttp.NewHTTPError(method, path, resp.StatusCode, resp.Header, body, req.Header.Get("client-request-id"))
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: body, received: time.Now()}, nil
+	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
 }
 
 type userAgentMiddleware struct{ userAgent string }

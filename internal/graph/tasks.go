@@ -59,10 +59,10 @@ func (c *Client) item(id string) (*dam.DeviceAppManagementTasksDeviceAppManageme
 	return c.tasks().ByDeviceAppManagementTaskId(id), nil
 }
 
-// CreateAttempt is when a create's last POST left and when its outcome came back (local monotonic
-// clock), for a lookup that must place the create on Graph's clock.
+// CreateAttempt is when a create's last POST left (local monotonic clock), for a lookup that must
+// place the create on Graph's clock.
 type CreateAttempt struct {
-	SentAt, AnsweredAt time.Time
+	SentAt time.Time
 }
 
 // CreateTask POSTs body and returns the created task from the 201 answer, and claims its id.
@@ -83,7 +83,7 @@ func (c *Client) CreateTask(ctx context.Context, body models.DeviceAppManagement
 		return nil, at, fmt.Errorf("serialising the task: %w", err)
 	}
 	resp, err := c.send(ctx, info)
-	at = CreateAttempt{SentAt: attempts.sentAt(), AnsweredAt: time.Now()}
+	at = CreateAttempt{SentAt: attempts.sentAt()}
 	if err != nil {
 		return nil, at, err
 	}
@@ -101,7 +101,7 @@ func (c *Client) CreateTask(ctx context.Context, body models.DeviceAppManagement
 		problem = fmt.Errorf("the create's answer could not be read and names no id: %w", perr)
 	}
 	return nil, at, &Error{Method: http.MethodPost, Path: c.path(TasksPath), StatusCode: resp.status,
-		Date: graphhttp.ParseDate(resp.header), RequestID: resp.header.Get("request-id"),
+		RequestID:       resp.header.Get("request-id"),
 		ClientRequestID: resp.header.Get("client-request-id"), Err: problem}
 }
 
@@ -210,29 +210,15 @@ func (c *Client) UpdateTaskStatus(ctx context.Context, id string, status models.
 	return err
 }
 
-// TaskList is every task of the collection, and Graph's clock when the list was read.
+// TaskList is every task of the collection.
 type TaskList struct {
 	Tasks []*Task
-	// date is the first page's Date header and received when that page arrived (local clock).
-	date, received time.Time
-}
-
-// GraphTimeAt places a moment of the local monotonic clock on Graph's clock, using the list's
-// Date header; false when Graph sent none.
-func (l *TaskList) GraphTimeAt(local time.Time) (time.Time, bool) {
-	if l.date.IsZero() {
-		return time.Time{}, false
-	}
-	return l.date.Add(local.Sub(l.received)), true
 }
 
 // ListTasks returns every task in the polymorphic collection, following @odata.nextLink.
 func (c *Client) ListTasks(ctx context.Context) (*TaskList, error) {
 	list := &TaskList{}
-	err := c.pages(ctx, func(page int, resp *response, tasks []*Task) bool {
-		if page == 1 {
-			list.date, list.received = graphhttp.ParseDate(resp.header), resp.received
-		}
+	err := c.pages(ctx, func(tasks []*Task) bool {
 		list.Tasks = append(list.Tasks, tasks...)
 		return true
 	})
@@ -246,7 +232,7 @@ func (c *Client) ListTasks(ctx context.Context) (*TaskList, error) {
 // yield returns false; no further page is read then. A caller that needs only some tasks (a query
 // with a limit) thus reads only the pages it needs and holds one page at a time.
 func (c *Client) EachTask(ctx context.Context, yield func(*Task) bool) error {
-	return c.pages(ctx, func(_ int, _ *response, tasks []*Task) bool {
+	return c.pages(ctx, func(tasks []*Task) bool {
 		for _, t := range tasks {
 			if !yield(t) {
 				return false
@@ -258,7 +244,7 @@ func (c *Client) EachTask(ctx context.Context, yield func(*Task) bool) error {
 
 // pages reads the collection, following @odata.nextLink, and hands each page to onPage until it
 // returns false.
-func (c *Client) pages(ctx context.Context, onPage func(page int, resp *response, tasks []*Task) bool) error {
+func (c *Client) pages(ctx context.Context, onPage func(tasks []*Task) bool) error {
 	info, err := c.tasks().ToGetRequestInformation(ctx, nil)
 	if err != nil {
 		return err
@@ -283,7 +269,7 @@ func (c *Client) pages(ctx context.Context, onPage func(page int, resp *response
 			}
 			tasks = append(tasks, t)
 		}
-		if !onPage(page, resp, tasks) || envelope.NextLink == "" {
+		if !onPage(tasks) || envelope.NextLink == "" {
 			return nil
 		}
 		next, err := c.nextPage(envelope.NextLink)

@@ -57,8 +57,6 @@ type Error struct {
 	// GraphError is true when the body was Graph's OData error JSON: only then did Graph itself
 	// answer, rather than a proxy or something that is not Graph at all (graph-behaviour.md §6).
 	GraphError bool
-	// Date is Graph's clock when it answered (the Date header), zero when there was none.
-	Date time.Time
 
 	// NotSent marks a failure before the request left this process (getting a token, waiting
 	// for the client-side write pacer): Graph cannot have acted on it (graph-behaviour.md §7.3).
@@ -133,7 +131,6 @@ func NewHTTPError(method, path string, status int, header http.Header, body []by
 		RequestID:       header.Get("request-id"),
 		ClientRequestID: header.Get("client-request-id"),
 		RetryAfter:      header.Get("Retry-After"),
-		Date:            ParseDate(header),
 	}
 	if e.ClientRequestID == "" {
 		e.ClientRequestID = clientRequestID

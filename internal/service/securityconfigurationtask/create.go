@@ -2,7 +2,6 @@ package securityconfigurationtask
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -54,7 +53,7 @@ func (r *taskResource) create(ctx context.Context, body models.SecurityConfigura
 			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), lookupBudget)
 			defer cancel()
 		}
-		look, lookErr := r.findCreated(lookCtx, plan, at, err)
+		look, lookErr := r.findCreated(lookCtx, plan, at)
 		switch {
 		case lookErr != nil:
 			return nil, graph.WithAdvice(err, fmt.Sprintf("The task may have been created: looking for it failed too.\n%s\n\n%s",
@@ -106,7 +105,7 @@ func lookGuidance(plan taskModel, look lookup) string {
 // findCreated looks for the task a lost create of plan may have made. It polls the collection for
 // as long as the consistency window after the POST left, because a list can lag behind a create
 // like item reads do; it adopts a task only when exactly one unclaimed task matches.
-func (r *taskResource) findCreated(ctx context.Context, plan taskModel, at graph.CreateAttempt, failed error) (lookup, error) {
+func (r *taskResource) findCreated(ctx context.Context, plan taskModel, at graph.CreateAttempt) (lookup, error) {
 	var look lookup
 	claims := r.client.Claims()
 	wait := 2 * time.Second
@@ -120,7 +119,7 @@ func (r *taskResource) findCreated(ctx context.Context, plan taskModel, at graph
 		if err := claims.WaitSettled(ctx); err != nil {
 			return look, fmt.Errorf("waiting for this run's other creates to be answered: %w", err)
 		}
-		look.since, look.until = createWindow(list, at, failed)
+		look.since, look.until = r.createWindow(at)
 		var ids []string
 		byID := map[string]*graph.Task{}
 		for _, t := range list.Tasks {
@@ -154,25 +153,17 @@ func (r *taskResource) findCreated(ctx context.Context, plan taskModel, at graph
 }
 
 // createWindow is when, on Graph's clock, a task made by the lost POST can have been stamped: from
-// the moment the POST left to the moment the list was read, widened by an allowance. Graph's clock
-// comes from the Date header of the failed answer, or else of the list's, and the POST's departure
-// is placed on it with the local monotonic clock, so this machine's wall clock does not matter.
-func createWindow(list *graph.TaskList, at graph.CreateAttempt, failed error) (since, until time.Time) {
-	listNow, listOK := list.GraphTimeAt(time.Now())
-	var ge *graph.Error
-	switch {
-	case errors.As(failed, &ge) && !ge.Date.IsZero():
-		sent := ge.Date.Add(-at.AnsweredAt.Sub(at.SentAt))
-		if !listOK {
-			listNow = ge.Date.Add(time.Since(at.AnsweredAt))
-		}
-		return sent.Add(-createWindowBefore), listNow.Add(createWindowAfter)
-	case listOK:
-		sent, _ := list.GraphTimeAt(at.SentAt)
-		return sent.Add(-createWindowBefore), listNow.Add(createWindowAfter)
-	default:
+// the moment the POST left to now (the list was just read), widened by the allowances. Graph's
+// clock comes from the latest answer's Date header (the failed answer's, or the list's), and the
+// POST's departure is placed on it with the local monotonic clock, so this machine's wall clock
+// does not matter.
+func (r *taskResource) createWindow(at graph.CreateAttempt) (since, until time.Time) {
+	sent, ok := r.client.GraphTimeAt(at.SentAt)
+	if !ok {
 		return at.SentAt.Add(-localClockAllowance), time.Now().Add(localClockAllowance)
 	}
+	now, _ := r.client.GraphNow()
+	return sent.Add(-createWindowBefore), now.Add(createWindowAfter)
 }
 
 // createdFrom reports whether t is what a create of plan would have made: every attribute plan
