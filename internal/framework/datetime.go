@@ -26,7 +26,11 @@ func IsUnsetTime(t time.Time) bool { return t.Equal(time.Time{}) }
 
 // NotUnsetDateTime refuses a configured date-time at Graph's unset instant: Graph reads it back as
 // "no date", so the configuration could never match what Graph holds.
-type NotUnsetDateTime struct{}
+type NotUnsetDateTime struct {
+	// Meaning is what the unset instant stands for, in the error's detail ("an unset
+	// lastSeenDateTime"); empty for a task's due date.
+	Meaning string
+}
 
 func (NotUnsetDateTime) Description(context.Context) string {
 	return "must not be " + UnsetDateTime + ", which Graph uses for \"no date\""
@@ -34,14 +38,18 @@ func (NotUnsetDateTime) Description(context.Context) string {
 
 func (v NotUnsetDateTime) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (NotUnsetDateTime) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v NotUnsetDateTime) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
+	meaning := v.Meaning
+	if meaning == "" {
+		meaning = "a task without a due date"
+	}
 	if t, err := time.Parse(time.RFC3339Nano, req.ConfigValue.ValueString()); err == nil && IsUnsetTime(t) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Date-time means \"no date\" in Graph",
-			fmt.Sprintf("%s = %q is %s, the value Graph holds for a task without a due date (the property cannot be null). "+
-				"For a task without a due date, leave %s out of the configuration.", req.Path, req.ConfigValue.ValueString(), UnsetDateTime, req.Path))
+			fmt.Sprintf("%s = %q is %s, the value Graph holds for %s (the property cannot be null). "+
+				"For %s, leave %s out of the configuration.", req.Path, req.ConfigValue.ValueString(), UnsetDateTime, meaning, meaning, req.Path))
 	}
 }
 

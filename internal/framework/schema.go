@@ -119,7 +119,7 @@ func (a *Attr) elementAttribute() schema.Attribute {
 			MarkdownDescription: a.Doc + " " + dateTimeRules + fmt.Sprintf(" Graph's `%s` cannot be null: when it is not set Graph "+
 				"holds `%s`, which the provider shows as no value (null), and that instant cannot be configured.", a.JSON, UnsetDateTime),
 			Optional:      true,
-			Validators:    []validator.String{GraphPrecision{}, NotUnsetDateTime{}},
+			Validators:    []validator.String{GraphPrecision{}, NotUnsetDateTime{Meaning: "an unset " + a.JSON}},
 			PlanModifiers: []planmodifier.String{SameInstant{}},
 		}
 	case a.Required:
