@@ -77,8 +77,8 @@ data "intune_unmanaged_device_discovery_task" "test" {
 	})
 }
 
-// A task Defender raised, read by id: a device without a last-seen date shows none, an element
-// with nothing set shows every attribute null, and no due date shows as null.
+// Tasks Defender raised, read by id: a device without a last-seen date shows none, an element with
+// nothing set shows every attribute null, no due date shows as null, and no devices as no list.
 func TestAccUnmanagedDeviceDiscoveryTaskDataSource_seeded(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	id := sim.Seed(map[string]any{
@@ -91,6 +91,7 @@ func TestAccUnmanagedDeviceDiscoveryTaskDataSource_seeded(t *testing.T) {
 				"lastSeenDateTime": "2026-11-30T10:00:00.0000000+01:00"},
 		},
 	})
+	none := sim.Seed(map[string]any{"@odata.type": odataType, "displayName": "Nothing found yet"})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -99,6 +100,10 @@ func TestAccUnmanagedDeviceDiscoveryTaskDataSource_seeded(t *testing.T) {
 data "intune_unmanaged_device_discovery_task" "test" {
   id = "` + id + `"
 }
+
+data "intune_unmanaged_device_discovery_task" "none" {
+  id = "` + none + `"
+}
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(dataSourceName, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
@@ -106,6 +111,9 @@ data "intune_unmanaged_device_discovery_task" "test" {
 				statecheck.ExpectKnownValue(dataSourceName, tfjsonpath.New("description"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(dataSourceName, tfjsonpath.New("unmanaged_devices"),
 					devicesCheck(devPrinter, devEmpty, devPhone)),
+				// Graph holds [] for a task without devices.
+				statecheck.ExpectKnownValue("data."+resourceType+".none", tfjsonpath.New("unmanaged_devices"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data."+resourceType+".none", tfjsonpath.New("priority"), knownvalue.StringExact("none")),
 			},
 		}},
 	})
