@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -94,9 +95,12 @@ func (a *Attr) resourceAttribute() schema.Attribute {
 		}
 		return schema.ListNestedAttribute{
 			MarkdownDescription: a.Doc + " Omitting it and an empty list from Graph are the same. " +
-				"**Removing it from the configuration clears the list in Graph** (the provider sends `[]`).",
+				"**Removing it from the configuration clears the list in Graph** (the provider sends `[]`). An element cannot be null.",
 			Optional:     true,
 			NestedObject: schema.NestedAttributeObject{Attributes: elem},
+			// A null element would reach Graph as an object with nothing set and come back as one,
+			// which Terraform reports as a provider bug after the apply: refuse it at plan time.
+			Validators: []validator.List{listvalidator.NoNullValues()},
 		}
 	}
 	return schema.StringAttribute{
