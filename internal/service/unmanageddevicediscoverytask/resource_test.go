@@ -406,6 +406,7 @@ func TestAccUnmanagedDeviceDiscoveryTask_invalid(t *testing.T) {
 			`Date-time means "no date" in Graph`},
 		"last seen malformed": {`unmanaged_devices = [{ device_name = "pc", last_seen_date_time = "yesterday" }]`,
 			`Invalid RFC3339 String Value(.|\n)*"yesterday"`},
+		"null device":            {`unmanaged_devices = [{ os = "Linux" }, null]`, `Null List Value(.|\n)*This attribute contains a null value`},
 		"last seen without zone": {`unmanaged_devices = [{ last_seen_date_time = "2026-11-30T00:00:00" }]`, `Invalid RFC3339 String Value`},
 	}
 	for name, c := range cases {
