@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 
+	"github.com/terraform-intune/terraform-provider-intune/internal/framework"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
 	"github.com/terraform-intune/terraform-provider-intune/internal/provider"
@@ -150,7 +151,7 @@ func RemoteTask(t *testing.T, sim *graphsim.Server, id string) (map[string]any, 
 		m, ok := sim.Task(id)
 		return m, ok, nil
 	}
-	body, err := Client(t).GetTaskJSON(Context(t), id)
+	body, err := Client(t).GetJSON(Context(t), framework.AllTasks(), id)
 	if graph.IsNotFound(err) {
 		return nil, false, nil
 	}

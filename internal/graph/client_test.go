@@ -84,7 +84,7 @@ func TestIdempotentCallsRetryServerErrors(t *testing.T) {
 			writeJSON(w, http.StatusOK, taskJSON)
 		}
 	})
-	task, err := f.client(t, ClientConfig{}).GetTask(t.Context(), "t1")
+	task, err := f.client(t, ClientConfig{}).Get(t.Context(), testTasks, "t1")
 	if err != nil || task.ID != "t1" {
 		t.Fatalf("GetTask after a 502 and a 500: %v, %v", task, err)
 	}
@@ -97,7 +97,7 @@ func TestCreateIsNotRetriedOnServerErrors(t *testing.T) {
 	f := newFakeGraph(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusBadGateway, `{"error":{"code":"BadGateway","message":"x"}}`)
 	})
-	_, _, err := f.client(t, ClientConfig{}).CreateTask(t.Context(), newTaskBody())
+	_, _, err := f.client(t, ClientConfig{}).Create(t.Context(), testTasks, newTaskBody())
 	if !AmbiguousWrite(err) || f.calls.Load() != 1 {
 		t.Fatalf("a POST answered 502 was sent %d times; err=%v ambiguous=%v", f.calls.Load(), err, AmbiguousWrite(err))
 	}
@@ -111,7 +111,7 @@ func TestRetryAfterLongerThanTheDeadlineIsNotSlept(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	start := time.Now()
-	_, err := f.client(t, ClientConfig{}).GetTask(ctx, "t1")
+	_, err := f.client(t, ClientConfig{}).Get(ctx, testTasks, "t1")
 	var ge *Error
 	if !errors.As(err, &ge) || ge.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("err = %v, want Graph's 429", err)
@@ -135,7 +135,7 @@ func TestRetryAfterZeroStillPauses(t *testing.T) {
 		}
 		writeJSON(w, http.StatusOK, taskJSON)
 	})
-	if _, err := f.client(t, ClientConfig{}).GetTask(t.Context(), "t1"); err != nil {
+	if _, err := f.client(t, ClientConfig{}).Get(t.Context(), testTasks, "t1"); err != nil {
 		t.Fatal(err)
 	}
 	if gap := at[1].Sub(at[0]); gap < minRetryAfter {
@@ -156,7 +156,7 @@ func TestResponseHeaderTimeoutEndsAHungAttempt(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	start := time.Now()
-	task, err := f.client(t, ClientConfig{ResponseHeaderTimeout: 500 * time.Millisecond}).GetTask(ctx, "t1")
+	task, err := f.client(t, ClientConfig{ResponseHeaderTimeout: 500 * time.Millisecond}).Get(ctx, testTasks, "t1")
 	if err != nil || task.ID != "t1" {
 		t.Fatalf("GetTask: %v", err)
 	}
@@ -168,7 +168,7 @@ func TestResponseHeaderTimeoutEndsAHungAttempt(t *testing.T) {
 func TestFailuresBeforeSendingAreNotAmbiguous(t *testing.T) {
 	t.Run("no token", func(t *testing.T) {
 		f := newFakeGraph(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusCreated, taskJSON) })
-		_, _, err := f.client(t, ClientConfig{Credential: noCredential{}}).CreateTask(t.Context(), newTaskBody())
+		_, _, err := f.client(t, ClientConfig{Credential: noCredential{}}).Create(t.Context(), testTasks, newTaskBody())
 		var ge *Error
 		if !errors.As(err, &ge) || !ge.NotSent || AmbiguousWrite(err) || f.calls.Load() != 0 {
 			t.Fatalf("err=%v NotSent=%v ambiguous=%v requests=%d", err, ge != nil && ge.NotSent, AmbiguousWrite(err), f.calls.Load())
@@ -180,12 +180,12 @@ func TestFailuresBeforeSendingAreNotAmbiguous(t *testing.T) {
 	t.Run("the deadline passes while the write pacer holds the request", func(t *testing.T) {
 		f := newFakeGraph(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusCreated, taskJSON) })
 		c := f.client(t, ClientConfig{WritePacer: NewPacer(1, time.Hour)})
-		if _, _, err := c.CreateTask(t.Context(), newTaskBody()); err != nil {
+		if _, _, err := c.Create(t.Context(), testTasks, newTaskBody()); err != nil {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 		defer cancel()
-		_, _, err := c.CreateTask(ctx, newTaskBody())
+		_, _, err := c.Create(ctx, testTasks, newTaskBody())
 		var ge *Error
 		if !errors.As(err, &ge) || !ge.NotSent || AmbiguousWrite(err) || f.calls.Load() != 1 {
 			t.Fatalf("err=%v NotSent=%v ambiguous=%v requests=%d", err, ge != nil && ge.NotSent, AmbiguousWrite(err), f.calls.Load())
@@ -213,7 +213,7 @@ func TestCreateAnsweredWithoutTheTask(t *testing.T) {
 				writeJSON(w, http.StatusCreated, c.body)
 			})
 			cl := f.client(t, ClientConfig{})
-			task, _, err := cl.CreateTask(t.Context(), newTaskBody())
+			task, _, err := cl.Create(t.Context(), testTasks, newTaskBody())
 			if c.wantID == "" {
 				if !AmbiguousWrite(err) {
 					t.Fatalf("err = %v: a write whose id is unknown must be ambiguous", err)
@@ -235,7 +235,7 @@ func TestNextLinkToAnotherHostIsRefused(t *testing.T) {
 	f := newFakeGraph(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, `{"value":[`+taskJSON+`],"@odata.nextLink":"`+other.URL+`/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x"}`)
 	})
-	_, err := f.client(t, ClientConfig{}).ListTasks(t.Context())
+	_, err := f.client(t, ClientConfig{}).List(t.Context(), testTasks)
 	if err == nil || !strings.Contains(err.Error(), "refusing to follow an @odata.nextLink") {
 		t.Fatalf("err = %v", err)
 	}
@@ -251,8 +251,8 @@ func TestNextLinkToAnotherHostIsRefused(t *testing.T) {
 		}
 		writeJSON(w, http.StatusOK, `{"value":[`+taskJSON+`]}`)
 	})
-	list, err := same.client(t, ClientConfig{}).ListTasks(t.Context())
-	if err != nil || len(list.Tasks) != 1 {
+	list, err := same.client(t, ClientConfig{}).List(t.Context(), testTasks)
+	if err != nil || len(list) != 1 {
 		t.Fatalf("list = %+v, %v", list, err)
 	}
 }
@@ -269,7 +269,7 @@ func TestGraphClockComesFromTheDateHeader(t *testing.T) {
 		t.Fatal("a clock before any answer")
 	}
 	before := time.Now()
-	if _, err := c.ListTasks(t.Context()); err != nil {
+	if _, err := c.List(t.Context(), testTasks); err != nil {
 		t.Fatal(err)
 	}
 	now, ok := c.GraphNow()

@@ -7,7 +7,7 @@ import "github.com/terraform-intune/terraform-provider-intune/internal/graph/gra
 type Error = graphhttp.Error
 
 // RequiredPermission is the Graph application permission that covers every call this provider makes.
-const RequiredPermission = graphhttp.RequiredPermission
+var RequiredPermission = graphhttp.TaskPermissions.Required
 
 var (
 	// Describe turns any error from this package into the detail text of a diagnostic.

@@ -11,7 +11,7 @@ func FuzzParseTask(f *testing.F) {
 	f.Add([]byte(`{"createdDateTime":12,"category":7}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		task, err := ParseTask(body)
+		task, err := testTasks.Parse(body)
 		if err == nil && task == nil {
 			t.Fatal("nil task without an error")
 		}

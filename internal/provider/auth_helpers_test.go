@@ -22,6 +22,7 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
+	"github.com/terraform-intune/terraform-provider-intune/internal/framework"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
 	"github.com/terraform-intune/terraform-provider-intune/internal/provider"
@@ -93,7 +94,7 @@ func listTasks(t *testing.T, cred azcore.TokenCredential, endpoint string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListTasks(acctest.Context(t)); err != nil {
+	if _, err := c.List(acctest.Context(t), framework.AllTasks()); err != nil {
 		t.Fatalf("Graph call: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/terraform-intune/terraform-provider-intune/internal/framework"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
 )
 
@@ -378,7 +379,7 @@ func requestedScopes(t *testing.T, endpoint string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetTask(t.Context(), "any"); err == nil {
+	if _, err := c.Get(t.Context(), framework.AllTasks(), "any"); err == nil {
 		t.Fatal("a request without a token succeeded")
 	}
 	return strings.Join(rec.scopes, " ")

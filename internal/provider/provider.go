@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/terraform-intune/terraform-provider-intune/internal/framework"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
 	"github.com/terraform-intune/terraform-provider-intune/internal/service/securityconfigurationtask"
 )
@@ -268,5 +269,5 @@ func (p *intuneProvider) ListResources(context.Context) []func() list.ListResour
 
 // Actions are for `terraform apply -invoke` and `action_trigger` (Terraform 1.14+).
 func (p *intuneProvider) Actions(context.Context) []func() action.Action {
-	return []func() action.Action{securityconfigurationtask.NewUpdateStatusAction}
+	return []func() action.Action{framework.NewUpdateStatusAction}
 }

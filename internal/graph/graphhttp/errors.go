@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -26,14 +27,27 @@ func ReadBody(resp *http.Response) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(resp.Body, maxBody))
 }
 
-// RequiredPermission is the Graph application permission that every operation on the task
-// collection is documented to accept, in every revision of the reference pages
-// (graph-behaviour.md §11).
-const RequiredPermission = "DeviceManagementApps.ReadWrite.All"
+// Permissions is what a collection's operations are documented to need, for the hint a 403 gets.
+type Permissions struct {
+	// Objects names what the collection holds, for the message ("Intune tasks").
+	Objects string
+	// Required is the application permission every operation is documented to accept.
+	Required string
+	// Also is a permission some revisions of the reference pages list too, and NotFor the
+	// operations (as permissionHint names them) whose pages never list it.
+	Also   string
+	NotFor []string
+}
 
-// configurationPermission is the other application permission some revisions of the reference
-// pages list (graph-behaviour.md §11).
-const configurationPermission = "DeviceManagementConfiguration.ReadWrite.All"
+// TaskPermissions are those of the deviceAppManagementTasks collection: every revision of every
+// reference page accepts DeviceManagementApps.ReadWrite.All; newer revisions also list
+// DeviceManagementConfiguration.ReadWrite.All, except for updateStatus (graph-behaviour.md §11).
+var TaskPermissions = &Permissions{
+	Objects:  "Intune tasks",
+	Required: "DeviceManagementApps.ReadWrite.All",
+	Also:     "DeviceManagementConfiguration.ReadWrite.All",
+	NotFor:   []string{"updateStatus"},
+}
 
 // Error is any failed Graph call: a transport failure (Err set, no status) or an HTTP error answer.
 type Error struct {
@@ -54,6 +68,8 @@ type Error struct {
 	RetryAfter string
 	// Snippet is the start of a body that was not Graph error JSON (an HTML gateway page).
 	Snippet string
+	// Permissions is what the called collection needs, for a 403; nil means TaskPermissions.
+	Permissions *Permissions
 	// GraphError is true when the body was Graph's OData error JSON: only then did Graph itself
 	// answer, rather than a proxy or something that is not Graph at all (graph-behaviour.md §6).
 	GraphError bool
@@ -265,7 +281,7 @@ func Describe(err error) string {
 	case http.StatusUnauthorized:
 		b.WriteString("\n\nGraph rejected the access token. Check tenant_id, client_id and the credential, and that the token is for the Graph endpoint configured.")
 	case http.StatusForbidden:
-		b.WriteString("\n\n" + permissionHint(ge.Method, ge.Path))
+		b.WriteString("\n\n" + permissionHint(ge.Method, ge.Path, ge.Permissions))
 	case http.StatusNotFound:
 		if !IsNotFound(ge) {
 			b.WriteString("\n\nThis 404 did not come from Graph as an answer about the object (no Graph error JSON, or a path Graph does not serve), " +
@@ -296,13 +312,16 @@ func describeNotSent(b *strings.Builder, ge *Error) {
 
 // permissionHint names the permissions the failed operation is documented to accept
 // (graph-behaviour.md §11).
-func permissionHint(method, path string) string {
-	op, configuration := "this operation", "newer revisions of its reference page also list"
+func permissionHint(method, path string, p *Permissions) string {
+	if p == nil {
+		p = TaskPermissions
+	}
+	op, also := "this operation", "newer revisions of its reference page also list"
 	switch {
 	case method == http.MethodPost && strings.HasSuffix(path, "/updateStatus"):
-		op, configuration = "updateStatus", ""
+		op = "updateStatus"
 	case method == http.MethodPost:
-		op, configuration = "create", "the rendered create page also lists"
+		op, also = "create", "the rendered create page also lists"
 	case method == http.MethodGet:
 		op = "read and list"
 	case method == http.MethodPatch:
@@ -310,12 +329,14 @@ func permissionHint(method, path string) string {
 	case method == http.MethodDelete:
 		op = "delete"
 	}
-	s := fmt.Sprintf("The application needs the Microsoft Graph application permission %s, with admin consent: every operation on Intune tasks, "+
-		"%s included, is documented to accept it.", RequiredPermission, op)
-	if configuration != "" {
-		s += fmt.Sprintf(" For %s, %s %s.", op, configuration, configurationPermission)
-	} else {
-		s += fmt.Sprintf(" %s is not documented for %s.", configurationPermission, op)
+	s := fmt.Sprintf("The application needs the Microsoft Graph application permission %s, with admin consent: every operation on %s, "+
+		"%s included, is documented to accept it.", p.Required, p.Objects, op)
+	switch {
+	case p.Also == "":
+	case slices.Contains(p.NotFor, op):
+		s += fmt.Sprintf(" %s is not documented for %s.", p.Also, op)
+	default:
+		s += fmt.Sprintf(" For %s, %s %s.", op, also, p.Also)
 	}
 	return s + " The tenant also needs an active Intune licence."
 }
@@ -345,7 +366,7 @@ func AmbiguousWrite(err error) bool {
 
 // ErrEmptyID is returned instead of calling Graph with an empty id, which the SDK would turn into
 // a request on the whole collection (graph-behaviour.md §10.4).
-var ErrEmptyID = errors.New("task id is empty")
+var ErrEmptyID = errors.New("the id is empty")
 
 // NeverSent reports transport errors that happened before a byte of the request left: the server
 // cannot have acted on it, so even a POST is safe to send again.

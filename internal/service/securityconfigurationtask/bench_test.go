@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
+	"github.com/terraform-intune/terraform-provider-intune/internal/framework"
 )
 
 // These benchmarks time the per-resource CPU work of the provider, without Graph: building a request
@@ -44,39 +44,40 @@ const benchTaskJSON = `{
 }`
 
 // benchPlan is a plan configuring every argument, as Create receives it.
-func benchPlan(b *testing.B) taskModel {
+func benchPlan(b *testing.B) framework.Values {
 	b.Helper()
+	kvType := Entity.Table.Row("intended_settings").ElemType()
 	kv := func(n, v string) attr.Value {
-		o, d := types.ObjectValue(keyValuePairType.AttrTypes, map[string]attr.Value{"name": types.StringValue(n), "value": types.StringValue(v)})
+		o, d := types.ObjectValue(kvType.AttrTypes, map[string]attr.Value{"name": types.StringValue(n), "value": types.StringValue(v)})
 		if d.HasError() {
 			b.Fatal(d)
 		}
 		return o
 	}
-	settings, d := types.ListValue(keyValuePairType, []attr.Value{
+	settings, d := types.ListValue(kvType, []attr.Value{
 		kv("RealTimeProtection", "enabled"), kv("CloudProtection", "enabled"), kv("SubmitSamplesConsent", "sendSafeSamples"),
 	})
 	if d.HasError() {
 		b.Fatal(d)
 	}
-	return taskModel{
-		ID:                            types.StringUnknown(),
-		DisplayName:                   types.StringValue("Turn on real-time protection"),
-		Description:                   types.StringValue("Defender found devices without real-time protection."),
-		Creator:                       types.StringValue("secops@contoso.com"),
-		CreatorNotes:                  types.StringValue("Raised by the weekly exposure review."),
-		AssignedTo:                    types.StringValue("endpoint-team@contoso.com"),
-		Insights:                      types.StringValue("12 devices have real-time protection off."),
-		CreatedDateTime:               timetypes.NewRFC3339Unknown(),
-		DueDateTime:                   timetypes.NewRFC3339ValueMust("2027-01-15T17:00:00-08:00"),
-		Category:                      types.StringValue("advancedThreatProtection"),
-		Priority:                      types.StringValue("high"),
-		Status:                        types.StringValue("pending"),
-		EndpointSecurityPolicy:        types.StringValue("antivirus"),
-		ApplicablePlatform:            types.StringValue("windows10AndLater"),
-		EndpointSecurityPolicyProfile: types.StringValue("antivirus"),
-		ManagedDeviceCount:            types.Int32Value(12),
-		IntendedSettings:              settings,
+	return framework.Values{
+		"id":                               types.StringUnknown(),
+		"display_name":                     types.StringValue("Turn on real-time protection"),
+		"description":                      types.StringValue("Defender found devices without real-time protection."),
+		"creator":                          types.StringValue("secops@contoso.com"),
+		"creator_notes":                    types.StringValue("Raised by the weekly exposure review."),
+		"assigned_to":                      types.StringValue("endpoint-team@contoso.com"),
+		"insights":                         types.StringValue("12 devices have real-time protection off."),
+		"created_date_time":                timetypes.NewRFC3339Unknown(),
+		"due_date_time":                    timetypes.NewRFC3339ValueMust("2027-01-15T17:00:00-08:00"),
+		"category":                         types.StringValue("advancedThreatProtection"),
+		"priority":                         types.StringValue("high"),
+		"status":                           types.StringValue("pending"),
+		"endpoint_security_policy":         types.StringValue("antivirus"),
+		"applicable_platform":              types.StringValue("windows10AndLater"),
+		"endpoint_security_policy_profile": types.StringValue("antivirus"),
+		"managed_device_count":             types.Int32Value(12),
+		"intended_settings":                settings,
 	}
 }
 
@@ -85,7 +86,7 @@ func BenchmarkExpandTask_create(b *testing.B) {
 	plan := benchPlan(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, changed, diags := expandTask(ctx, plan, nil); diags.HasError() || !changed {
+		if changed, diags := Entity.Table.Expand(ctx, Entity.New(), plan, nil); diags.HasError() || !changed {
 			b.Fatal(diags)
 		}
 	}
@@ -95,29 +96,30 @@ func BenchmarkExpandTask_create(b *testing.B) {
 func BenchmarkExpandTask_update(b *testing.B) {
 	ctx := context.Background()
 	prior := benchPlan(b)
-	plan := prior
-	plan.Description = types.StringValue("Changed by the benchmark.")
+	plan := benchPlan(b)
+	plan["description"] = types.StringValue("Changed by the benchmark.")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, changed, diags := expandTask(ctx, plan, &prior); diags.HasError() || !changed {
+		if changed, diags := Entity.Table.Expand(ctx, Entity.New(), plan, prior); diags.HasError() || !changed {
 			b.Fatal(diags)
 		}
 	}
 }
 
 func BenchmarkFlattenTask(b *testing.B) {
-	task, err := graph.ParseTask([]byte(benchTaskJSON))
+	task, err := Entity.Collection().Parse([]byte(benchTaskJSON))
 	if err != nil {
 		b.Fatal(err)
 	}
 	prior := benchPlan(b)
 	// Make sure the benchmark maps a full task, not an early error.
-	if got, diags := flattenTask(task, prior); diags.HasError() || len(got.IntendedSettings.Elements()) != 3 || got.ManagedDeviceCount.ValueInt32() != 12 {
-		b.Fatalf("flattenTask did not map the full task: %v %+v", diags, got)
+	got, diags := Entity.Table.Flatten(task, prior)
+	if diags.HasError() || len(got["intended_settings"].(types.List).Elements()) != 3 || got["managed_device_count"].(types.Int32).ValueInt32() != 12 {
+		b.Fatalf("Flatten did not map the full task: %v %+v", diags, got)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, diags := flattenTask(task, prior); diags.HasError() {
+		if _, diags := Entity.Table.Flatten(task, prior); diags.HasError() {
 			b.Fatal(diags)
 		}
 	}
@@ -129,11 +131,11 @@ func BenchmarkParseAndFlattenTask(b *testing.B) {
 	prior := benchPlan(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		task, err := graph.ParseTask(body)
+		task, err := Entity.Collection().Parse(body)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, diags := flattenTask(task, prior); diags.HasError() {
+		if _, diags := Entity.Table.Flatten(task, prior); diags.HasError() {
 			b.Fatal(diags)
 		}
 	}

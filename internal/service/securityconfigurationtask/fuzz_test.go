@@ -8,34 +8,35 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/microsoft/kiota-abstractions-go/serialization"
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
 
-	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
+	"github.com/terraform-intune/terraform-provider-intune/internal/framework"
 )
+
+var keyValuePairType = Entity.Table.Row("intended_settings").ElemType()
 
 // fuzzPrior builds a prior state from fuzz input: a date spelling, a description, and list
 // settings ("" = null list, "-" = empty list, else one setting with that name).
-func fuzzPrior(due, description, setting string) taskModel {
-	m := taskModel{
-		DueDateTime:      timetypes.NewRFC3339Null(),
-		Description:      types.StringValue(description),
-		IntendedSettings: types.ListNull(keyValuePairType),
+func fuzzPrior(due, description, setting string) framework.Values {
+	m := framework.Values{
+		"due_date_time":     timetypes.NewRFC3339Null(),
+		"description":       types.StringValue(description),
+		"intended_settings": types.ListNull(keyValuePairType),
 	}
 	if description == "\x00" {
-		m.Description = types.StringNull()
+		m["description"] = types.StringNull()
 	}
 	if due != "" {
-		m.DueDateTime = timetypes.NewRFC3339ValueMust(due)
+		m["due_date_time"] = timetypes.NewRFC3339ValueMust(due)
 	}
 	switch setting {
 	case "":
 	case "-":
-		m.IntendedSettings = types.ListValueMust(keyValuePairType, nil)
+		m["intended_settings"] = types.ListValueMust(keyValuePairType, nil)
 	default:
-		m.IntendedSettings = types.ListValueMust(keyValuePairType, []attr.Value{types.ObjectValueMust(keyValuePairType.AttrTypes,
+		m["intended_settings"] = types.ListValueMust(keyValuePairType, []attr.Value{types.ObjectValueMust(keyValuePairType.AttrTypes,
 			map[string]attr.Value{"name": types.StringValue(setting), "value": types.StringNull()})})
 	}
 	return m
@@ -56,31 +57,35 @@ func FuzzFlatten(f *testing.F) {
 		if _, err := time.Parse(time.RFC3339Nano, priorDue); priorDue != "" && err != nil {
 			return
 		}
-		task, err := graph.ParseTask(body)
+		task, err := Entity.Collection().Parse(body)
 		if err != nil {
 			return
 		}
 		prior := fuzzPrior(priorDue, priorDescription, priorSetting)
-		got, diags := flattenTask(task, prior)
+		got, diags := Entity.Table.Flatten(task, prior)
 		if diags.HasError() {
 			return
 		}
-		m, _ := task.Security()
+		m, ok := task.Model.(task_)
+		if !ok {
+			return
+		}
 		due := m.GetDueDateTime()
+		gotDue := got["due_date_time"].(timetypes.RFC3339)
 		switch {
-		case due == nil || isUnsetTime(*due):
-			if !got.DueDateTime.IsNull() {
-				t.Fatalf("Graph's unset or missing due date became %q in state", got.DueDateTime.ValueString())
+		case due == nil || framework.IsUnsetTime(*due):
+			if !gotDue.IsNull() {
+				t.Fatalf("Graph's unset or missing due date became %q in state", gotDue.ValueString())
 			}
-		case priorDue != "" && instantEqual(priorDue, due.Format(time.RFC3339Nano)):
-			if got.DueDateTime.ValueString() != priorDue {
-				t.Fatalf("the same instant changed spelling: prior %q, state %q", priorDue, got.DueDateTime.ValueString())
+		case priorDue != "" && framework.InstantEqual(priorDue, due.Format(time.RFC3339Nano)):
+			if gotDue.ValueString() != priorDue {
+				t.Fatalf("the same instant changed spelling: prior %q, state %q", priorDue, gotDue.ValueString())
 			}
 		}
 	})
 }
 
-// FuzzExpand builds request bodies from arbitrary plans and priors: expandTask must never panic,
+// FuzzExpand builds request bodies from arbitrary plans and priors: Expand must never panic,
 // its body must serialise, an unchanged plan must change nothing, a removed due date must be
 // cleared with Graph's unset value and never with null, and the type always goes first.
 func FuzzExpand(f *testing.F) {
@@ -89,28 +94,29 @@ func FuzzExpand(f *testing.F) {
 	f.Add("2027-06-30T23:59:59.5Z", "", "", "", "-", "")
 	f.Fuzz(func(t *testing.T, planDue, priorDue, planDesc, priorDesc, planSetting, priorSetting string) {
 		for _, d := range []string{planDue, priorDue} {
-			if _, err := time.Parse(time.RFC3339Nano, d); d != "" && (err != nil || fractionDigits(d) > graphFractionDigits) {
+			if _, err := time.Parse(time.RFC3339Nano, d); d != "" && (err != nil || framework.FractionDigits(d) > framework.GraphFractionDigits) {
 				return
 			}
 		}
 		plan := fuzzPrior(planDue, planDesc, planSetting)
-		plan.DisplayName = types.StringValue("n")
+		plan["display_name"] = types.StringValue("n")
 		prior := fuzzPrior(priorDue, priorDesc, priorSetting)
-		prior.DisplayName = types.StringValue("n")
+		prior["display_name"] = types.StringValue("n")
 		ctx := context.Background()
-		for _, p := range []*taskModel{nil, &prior, &plan} {
-			body, changed, diags := expandTask(ctx, plan, p)
+		for i, p := range []framework.Values{nil, prior, plan} {
+			body := Entity.New()
+			changed, diags := Entity.Table.Expand(ctx, body, plan, p)
 			if diags.HasError() {
-				t.Fatalf("expandTask: %v", diags)
+				t.Fatalf("Expand: %v", diags)
 			}
 			js := serialise(t, body)
 			if !strings.HasPrefix(js, `{"@odata.type":"#microsoft.graph.securityConfigurationTask"`) {
 				t.Fatalf("@odata.type is not first: %s", js)
 			}
-			if p == &plan && changed {
+			if i == 2 && changed {
 				t.Fatalf("an unchanged plan changed something: %s", js)
 			}
-			if p == &prior && planDue == "" && priorDue != "" && !strings.Contains(js, `"dueDateTime":"`+unsetDateTime+`"`) {
+			if i == 1 && planDue == "" && priorDue != "" && !strings.Contains(js, `"dueDateTime":"`+framework.UnsetDateTime+`"`) {
 				t.Fatalf("a removed due date was not cleared with the unset value: %s", js)
 			}
 			if strings.Contains(js, `"dueDateTime":null`) {
@@ -133,37 +139,4 @@ func serialise(t *testing.T, p serialization.Parsable) string {
 	return string(b)
 }
 
-// FuzzDates checks the date helpers on arbitrary strings: instantEqual is reflexive for every
-// date RFC 3339 reads and symmetric, fractionDigits counts what follows the seconds' point, and
-// flattenDateTime neither panics nor turns a date into another instant.
-func FuzzDates(f *testing.F) {
-	f.Add("2027-01-01T00:02:18.1994089-08:00", "2027-01-01T08:02:18.1994089Z")
-	f.Add("0001-01-01T00:00:00Z", "0000-12-31T16:00:00-08:00")
-	f.Add("9999-12-31T23:59:59.9999999-01:00", "")
-	f.Fuzz(func(t *testing.T, a, b string) {
-		ta, errA := time.Parse(time.RFC3339Nano, a)
-		if errA == nil && !instantEqual(a, a) {
-			t.Fatalf("instantEqual(%q, itself) = false", a)
-		}
-		if instantEqual(a, b) != instantEqual(b, a) {
-			t.Fatalf("instantEqual is not symmetric for %q, %q", a, b)
-		}
-		if n := fractionDigits(a); n > 0 && !strings.Contains(a, ".") {
-			t.Fatalf("fractionDigits(%q) = %d without a point", a, n)
-		}
-		if errA != nil {
-			return
-		}
-		var diags diag.Diagnostics
-		got := flattenDateTime("dueDateTime", &ta, timetypes.NewRFC3339Null(), &diags)
-		switch {
-		case diags.HasError():
-		case isUnsetTime(ta):
-			if !got.IsNull() {
-				t.Fatalf("the unset instant %q became %q", a, got.ValueString())
-			}
-		case !instantEqual(got.ValueString(), a):
-			t.Fatalf("flattenDateTime(%q) = %q, another instant", a, got.ValueString())
-		}
-	})
-}
+type task_ = task

@@ -17,6 +17,7 @@ import (
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
+	"github.com/terraform-intune/terraform-provider-intune/internal/service/securityconfigurationtask"
 )
 
 const resourceName = "intune_security_configuration_task.test"
@@ -438,7 +439,7 @@ func TestAccSecurityConfigurationTask_disappears(t *testing.T) {
 				Config: configBasic(name),
 				Check: func(s *terraform.State) error {
 					// Deleted behind Terraform's back.
-					return acctest.Client(t).DeleteTask(acctest.Context(t), s.RootModule().Resources[resourceName].Primary.ID)
+					return acctest.Client(t).Delete(acctest.Context(t), securityconfigurationtask.Entity.Collection(), s.RootModule().Resources[resourceName].Primary.ID)
 				},
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{

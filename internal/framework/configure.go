@@ -1,4 +1,4 @@
-package securityconfigurationtask
+package framework
 
 import (
 	"fmt"
@@ -8,10 +8,13 @@ import (
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
 )
 
-// providerClient is the Graph client the provider's Configure hands to every resource, data
+// RequiredPermission is the Graph application permission every task operation accepts.
+var RequiredPermission = graph.TaskPermissions.Required
+
+// ProviderClient is the Graph client the provider's Configure hands to every resource, data
 // source, list resource and action. Terraform may call their Configure before the provider's
 // (data is nil then), so nil is not an error.
-func providerClient(data any, diags *diag.Diagnostics) *graph.Client {
+func ProviderClient(data any, diags *diag.Diagnostics) *graph.Client {
 	if data == nil {
 		return nil
 	}

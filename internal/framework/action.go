@@ -1,4 +1,4 @@
-package securityconfigurationtask
+package framework
 
 import (
 	"context"
@@ -48,7 +48,7 @@ func (a *updateStatusAction) Schema(_ context.Context, _ action.SchemaRequest, r
 			"prefer that resource's `status` and `status_note`: they change the status the same way and keep it in state; " +
 			"changing the status of such a task with this action makes the resource plan to change it back, unless the " +
 			"resource leaves `status` unconfigured.\n\n" +
-			"Requires the Microsoft Graph application permission `" + graph.RequiredPermission + "`.",
+			"Requires the Microsoft Graph application permission `" + RequiredPermission + "`.",
 		Attributes: map[string]actionschema.Attribute{
 			"task_id": actionschema.StringAttribute{
 				MarkdownDescription: "The Graph id of the task (`id`), of any task type.",
@@ -56,9 +56,9 @@ func (a *updateStatusAction) Schema(_ context.Context, _ action.SchemaRequest, r
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"status": actionschema.StringAttribute{
-				MarkdownDescription: "The new status (`status`): " + statusEnum.markdown() + ". Case-sensitive.",
+				MarkdownDescription: "The new status (`status`): " + StatusEnum.Markdown() + ". Case-sensitive.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(statusEnum.values...)},
+				Validators:          []validator.String{stringvalidator.OneOf(StatusEnum.Values...)},
 			},
 			"note": actionschema.StringAttribute{
 				MarkdownDescription: "A note recorded with the change (`note`). Graph does not return it, so it cannot be read back afterwards.",
@@ -69,7 +69,7 @@ func (a *updateStatusAction) Schema(_ context.Context, _ action.SchemaRequest, r
 }
 
 func (a *updateStatusAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.client = providerClient(req.ProviderData, &resp.Diagnostics)
+	a.client = ProviderClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (a *updateStatusAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
@@ -81,13 +81,13 @@ func (a *updateStatusAction) Invoke(ctx context.Context, req action.InvokeReques
 	ctx, cancel := context.WithTimeout(ctx, updateStatusTimeout)
 	defer cancel()
 	id, want := cfg.TaskID.ValueString(), cfg.Status.ValueString()
-	status, err := parseValue[models.DeviceAppManagementTaskStatus](statusEnum, want)
+	status, err := ParseValue[models.DeviceAppManagementTaskStatus](StatusEnum, want)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("status"), "changing an Intune task's status", err.Error())
 		return
 	}
 	// Read the task first: a wrong id fails clearly, and the progress names what changes.
-	task, err := findTask(ctx, a.client, id, func() bool { return false })
+	task, err := FindTask(ctx, a.client, AllTasks(), id, func() bool { return false })
 	if graph.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("task_id"), "Intune task not found",
 			fmt.Sprintf("No task with id %q exists in Graph.\n\n%s", id, graph.Describe(err)))
@@ -97,15 +97,14 @@ func (a *updateStatusAction) Invoke(ctx context.Context, req action.InvokeReques
 		resp.Diagnostics.AddError("reading the Intune task before changing its status", graph.Describe(err))
 		return
 	}
-	from := "unknown"
-	if s := task.Model.GetStatus(); s != nil {
-		from = s.String()
-	} else if raw, ok := task.Unparsed["status"]; ok {
-		from = raw
+	base, _ := TaskBase().Flatten(task, nil)
+	from, name := base.Str("status"), base.Str("display_name")
+	if from == "" {
+		from = "unknown"
 	}
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Changing the status of %s %q (%s) from %s to %s",
-		task.OdataType, derefString(task.Model.GetDisplayName()), id, from, want)})
-	if err := a.client.UpdateTaskStatus(ctx, id, *status, cfg.Note.ValueStringPointer()); err != nil {
+		task.OdataType, name, id, from, want)})
+	if err := a.client.UpdateTaskStatus(ctx, AllTasks(), id, *status, cfg.Note.ValueStringPointer()); err != nil {
 		resp.Diagnostics.AddError("changing an Intune task's status", graph.Describe(err))
 		return
 	}

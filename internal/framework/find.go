@@ -1,4 +1,4 @@
-package securityconfigurationtask
+package framework
 
 import (
 	"context"
@@ -14,13 +14,13 @@ import (
 // Finders and waiters: reads that allow for Graph's replicas lagging a write
 // (graph-behaviour.md §8).
 
-// findTask reads a task. A 404 may only mean the replica answering has not seen the task yet: while
+// FindTask reads a task. A 404 may only mean the replica answering has not seen the task yet: while
 // young reports the task may be that new (and ctx allows), the read is asked again; otherwise it
 // gets one confirming read before the 404 stands.
-func findTask(ctx context.Context, c *graph.Client, id string, young func() bool) (*graph.Task, error) {
+func FindTask(ctx context.Context, c *graph.Client, coll *graph.Collection, id string, young func() bool) (*graph.Item, error) {
 	wait := time.Second
 	for attempt := 1; ; attempt++ {
-		task, err := c.GetTask(ctx, id)
+		task, err := c.Get(ctx, coll, id)
 		if !graph.IsNotFound(err) {
 			return task, err
 		}
@@ -35,12 +35,12 @@ func findTask(ctx context.Context, c *graph.Client, id string, young func() bool
 	}
 }
 
-// recentlyCreated reports whether task id may be younger than the consistency window: this
+// RecentlyCreated reports whether task id may be younger than the consistency window: this
 // process created or adopted it that recently, or its createdDateTime (Graph's clock) is that
 // recent by Graph's clock.
-func recentlyCreated(c *graph.Client, id string, created timetypes.RFC3339) bool {
+func RecentlyCreated(c *graph.Client, id string, created timetypes.RFC3339) bool {
 	if at, ok := c.Claims().CreatedAt(id); ok {
-		return time.Since(at) < consistencyWindow
+		return time.Since(at) < ConsistencyWindow
 	}
 	if created.IsNull() || created.IsUnknown() {
 		return false
@@ -53,15 +53,15 @@ func recentlyCreated(c *graph.Client, id string, created timetypes.RFC3339) bool
 	if !ok {
 		now = time.Now()
 	}
-	return now.Sub(t) < consistencyWindow
+	return now.Sub(t) < ConsistencyWindow
 }
 
-// waitTaskDeleted reads the task until Graph reports it gone, so that a re-create in the same apply
+// WaitDeleted reads the task until Graph reports it gone, so that a re-create in the same apply
 // does not race a delete still being replicated.
-func waitTaskDeleted(ctx context.Context, c *graph.Client, id string) error {
+func WaitDeleted(ctx context.Context, c *graph.Client, coll *graph.Collection, id string) error {
 	wait := 500 * time.Millisecond
 	for {
-		_, err := c.GetTask(ctx, id)
+		_, err := c.Get(ctx, coll, id)
 		if graph.IsNotFound(err) {
 			return nil
 		}
@@ -78,16 +78,16 @@ func waitTaskDeleted(ctx context.Context, c *graph.Client, id string) error {
 // waitShows reads the task after an update whose answer did not carry it (a 204, or the status
 // action) until Graph shows every configured value of plan, for at most the consistency window.
 // stale reports that it never did: the caller keeps the planned values.
-func (r *taskResource) waitShows(ctx context.Context, id string, plan, config taskModel, created timetypes.RFC3339) (task *graph.Task, stale bool, err error) {
-	deadline := time.Now().Add(consistencyWindow)
+func (r *Resource) waitShows(ctx context.Context, id string, plan, config, prior Values) (task *graph.Item, stale bool, err error) {
+	deadline := time.Now().Add(ConsistencyWindow)
 	wait := 500 * time.Millisecond
 	for {
-		task, err = r.find(ctx, id, created)
+		task, err = r.find(ctx, id, prior)
 		if err != nil {
 			return nil, false, err
 		}
-		got, diags := flattenTask(task, plan)
-		if !diags.HasError() && showsConfigured(got, plan, config) {
+		got, diags := r.entity.Table.Flatten(task, plan)
+		if !diags.HasError() && r.entity.Collection().Owns(task) && r.entity.Table.ShowsConfigured(got, plan, config) {
 			return task, false, nil
 		}
 		if time.Now().Add(wait).After(deadline) {

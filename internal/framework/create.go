@@ -1,4 +1,4 @@
-package securityconfigurationtask
+package framework
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
 
@@ -39,9 +38,9 @@ const (
 // task is looked for before posting again, so that a retried create never leaves two tasks. When
 // the task is found after the operation's deadline, both the task (so its id reaches state and the
 // resource is tainted) and the error are returned.
-func (r *taskResource) create(ctx context.Context, body models.SecurityConfigurationTaskable, plan taskModel) (*graph.Task, error) {
+func (r *Resource) create(ctx context.Context, body models.DeviceAppManagementTaskable, plan Values) (*graph.Item, error) {
 	for reposts := 0; ; reposts++ {
-		task, at, err := r.client.CreateTask(ctx, body)
+		task, at, err := r.client.Create(ctx, r.entity.Collection(), body)
 		if err == nil || !graph.AmbiguousWrite(err) {
 			return task, err
 		}
@@ -57,7 +56,7 @@ func (r *taskResource) create(ctx context.Context, body models.SecurityConfigura
 		switch {
 		case lookErr != nil:
 			return nil, graph.WithAdvice(err, fmt.Sprintf("The task may have been created: looking for it failed too.\n%s\n\n%s",
-				graph.Describe(lookErr), lookGuidance(plan, look)))
+				graph.Describe(lookErr), r.lookGuidance(plan, look)))
 		case look.adopted != nil:
 			tflog.Info(ctx, "adopted the task the ambiguous create made", map[string]any{"id": look.adopted.ID})
 			if ctx.Err() != nil {
@@ -70,13 +69,13 @@ func (r *taskResource) create(ctx context.Context, body models.SecurityConfigura
 			return nil, graph.WithAdvice(err, fmt.Sprintf("The create may have succeeded, and Graph holds %d tasks that match this configuration, "+
 				"were created when it was sent and belong to no other resource of this run: %s. The provider cannot tell which, if any, "+
 				"this create made; another may belong to a configuration outside this run.\n\n%s",
-				len(look.candidates), strings.Join(look.candidates, ", "), lookGuidance(plan, look)))
+				len(look.candidates), strings.Join(look.candidates, ", "), r.lookGuidance(plan, look)))
 		case ctx.Err() != nil:
-			return nil, graph.WithAdvice(err, "No task made by this create was found.\n\n"+lookGuidance(plan, look))
+			return nil, graph.WithAdvice(err, "No task made by this create was found.\n\n"+r.lookGuidance(plan, look))
 		case reposts == maxReposts:
 			return nil, graph.WithAdvice(err, fmt.Sprintf("The answer to this create was lost %d times; each time no task it could have "+
 				"made appeared within %s, so it was sent again, and the provider gives up now.\n\n%s",
-				reposts+1, consistencyWindow, lookGuidance(plan, look)))
+				reposts+1, ConsistencyWindow, r.lookGuidance(plan, look)))
 		}
 		tflog.Info(ctx, "the ambiguous create made no task; posting again", map[string]any{"reposts": reposts + 1})
 	}
@@ -85,32 +84,33 @@ func (r *taskResource) create(ctx context.Context, body models.SecurityConfigura
 // lookup is what findCreated saw: the task it adopted, or the unclaimed candidates, and the
 // window it searched (on Graph's clock, for the guidance).
 type lookup struct {
-	adopted      *graph.Task
+	adopted      *graph.Item
 	candidates   []string
 	since, until time.Time
 }
 
 // lookGuidance tells the user how to find the task a lost create may have made. It never suggests
 // deleting anything: a task that matches may belong to another resource or configuration.
-func lookGuidance(plan taskModel, look lookup) string {
+func (r *Resource) lookGuidance(plan Values, look lookup) string {
 	when := "around the time of this apply"
 	if !look.since.IsZero() {
 		when = fmt.Sprintf("between %s and %s (Graph's clock)", look.since.UTC().Format(time.RFC3339), look.until.UTC().Format(time.RFC3339))
 	}
-	return fmt.Sprintf("Before applying again, look in Intune for security configuration tasks named %q created %s. If one is this "+
+	return fmt.Sprintf("Before applying again, look in Intune for %ss named %q created %s. If one is this "+
 		"resource's, bring it under management with terraform import (or an import block) using its id, instead of creating another.",
-		plan.DisplayName.ValueString(), when)
+		r.entity.Noun, plan.Str("display_name"), when)
 }
 
 // findCreated looks for the task a lost create of plan may have made. It polls the collection for
 // as long as the consistency window after the POST left, because a list can lag behind a create
 // like item reads do; it adopts a task only when exactly one unclaimed task matches.
-func (r *taskResource) findCreated(ctx context.Context, plan taskModel, at graph.CreateAttempt) (lookup, error) {
+func (r *Resource) findCreated(ctx context.Context, plan Values, at graph.CreateAttempt) (lookup, error) {
 	var look lookup
 	claims := r.client.Claims()
+	coll := r.entity.Collection()
 	wait := 2 * time.Second
 	for {
-		list, err := r.client.ListTasks(ctx)
+		list, err := r.client.List(ctx, coll)
 		if err != nil {
 			return look, err
 		}
@@ -121,13 +121,13 @@ func (r *taskResource) findCreated(ctx context.Context, plan taskModel, at graph
 		}
 		look.since, look.until = r.createWindow(at)
 		var ids []string
-		byID := map[string]*graph.Task{}
-		for _, t := range list.Tasks {
-			m, ok := t.Security()
-			if !ok || m.GetCreatedDateTime() == nil {
+		byID := map[string]*graph.Item{}
+		for _, t := range list {
+			m, ok := t.Model.(models.DeviceAppManagementTaskable)
+			if !ok || !coll.Owns(t) || m.GetCreatedDateTime() == nil {
 				continue
 			}
-			if c := *m.GetCreatedDateTime(); c.Before(look.since) || c.After(look.until) || !createdFrom(plan, t) {
+			if c := *m.GetCreatedDateTime(); c.Before(look.since) || c.After(look.until) || !r.createdFrom(plan, t) {
 				continue
 			}
 			ids = append(ids, t.ID)
@@ -141,7 +141,7 @@ func (r *taskResource) findCreated(ctx context.Context, plan taskModel, at graph
 		case len(free) > 1:
 			look.candidates = free
 			return look, nil
-		case time.Since(at.SentAt) >= consistencyWindow:
+		case time.Since(at.SentAt) >= ConsistencyWindow:
 			return look, nil
 		}
 		tflog.Debug(ctx, "no task found yet; the list may lag behind the create, asking again", map[string]any{"wait": wait.String()})
@@ -157,7 +157,7 @@ func (r *taskResource) findCreated(ctx context.Context, plan taskModel, at graph
 // clock comes from the latest answer's Date header (the failed answer's, or the list's), and the
 // POST's departure is placed on it with the local monotonic clock, so this machine's wall clock
 // does not matter.
-func (r *taskResource) createWindow(at graph.CreateAttempt) (since, until time.Time) {
+func (r *Resource) createWindow(at graph.CreateAttempt) (since, until time.Time) {
 	sent, ok := r.client.GraphTimeAt(at.SentAt)
 	if !ok {
 		return at.SentAt.Add(-localClockAllowance), time.Now().Add(localClockAllowance)
@@ -166,54 +166,8 @@ func (r *taskResource) createWindow(at graph.CreateAttempt) (since, until time.T
 	return sent.Add(-createWindowBefore), now.Add(createWindowAfter)
 }
 
-// createdFrom reports whether t is what a create of plan would have made: every attribute plan
-// configures holds that value in Graph, and every attribute plan leaves unset holds Graph's unset
-// value (graph-behaviour.md §2.2), with the resource's usual rules: null and "" are the same text,
-// date-times compare as instants, an empty list is no list.
-func createdFrom(plan taskModel, t *graph.Task) bool {
-	got, diags := flattenTask(t, taskModel{})
-	if diags.HasError() {
-		return false
-	}
-	for _, p := range [][2]types.String{
-		{plan.DisplayName, got.DisplayName}, {plan.Description, got.Description}, {plan.Creator, got.Creator},
-		{plan.CreatorNotes, got.CreatorNotes}, {plan.AssignedTo, got.AssignedTo}, {plan.Insights, got.Insights},
-	} {
-		if p[0].ValueString() != p[1].ValueString() {
-			return false
-		}
-	}
-	switch {
-	case plan.DueDateTime.IsNull() != got.DueDateTime.IsNull():
-		return false
-	case !plan.DueDateTime.IsNull() && !instantEqual(plan.DueDateTime.ValueString(), got.DueDateTime.ValueString()):
-		return false
-	}
-	for _, e := range []struct {
-		e         enum
-		plan, got types.String
-	}{
-		{categoryEnum, plan.Category, got.Category}, {priorityEnum, plan.Priority, got.Priority},
-		{statusEnum, plan.Status, got.Status}, {endpointSecurityPolicyEnum, plan.EndpointSecurityPolicy, got.EndpointSecurityPolicy},
-		{applicablePlatformEnum, plan.ApplicablePlatform, got.ApplicablePlatform},
-		{endpointSecurityPolicyProfileEnum, plan.EndpointSecurityPolicyProfile, got.EndpointSecurityPolicyProfile},
-	} {
-		want := e.e.unset()
-		if !e.plan.IsUnknown() && !e.plan.IsNull() {
-			want = e.plan.ValueString()
-		}
-		if e.got.ValueString() != want {
-			return false
-		}
-	}
-	var wantCount int32
-	if !plan.ManagedDeviceCount.IsUnknown() && !plan.ManagedDeviceCount.IsNull() {
-		wantCount = plan.ManagedDeviceCount.ValueInt32()
-	}
-	if got.ManagedDeviceCount.ValueInt32() != wantCount {
-		return false
-	}
-	ps, d1 := settingsOf(context.Background(), plan.IntendedSettings)
-	gs, d2 := settingsOf(context.Background(), got.IntendedSettings)
-	return !d1.HasError() && !d2.HasError() && settingsEqual(ps, gs)
+// createdFrom reports whether t is what a create of plan would have made (Table.Matches).
+func (r *Resource) createdFrom(plan Values, t *graph.Item) bool {
+	got, diags := r.entity.Table.Flatten(t, nil)
+	return !diags.HasError() && r.entity.Table.Matches(plan, got)
 }

@@ -1,0 +1,133 @@
+package framework
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// GraphFractionDigits is Graph's DateTimeOffset precision: 100 ns.
+const GraphFractionDigits = 7
+
+// UnsetDateTime is how Graph writes a non-nullable date-time that nobody set (.NET's
+// DateTimeOffset.MinValue), and the only way to clear one: dueDateTime cannot be null
+// (graph-behaviour.md §2.2, §2.3).
+const UnsetDateTime = "0001-01-01T00:00:00Z"
+
+// IsUnsetTime reports whether t is Graph's unset date-time, in whatever spelling it came: Go's zero
+// time is that same instant.
+func IsUnsetTime(t time.Time) bool { return t.Equal(time.Time{}) }
+
+// NotUnsetDateTime refuses a configured date-time at Graph's unset instant: Graph reads it back as
+// "no date", so the configuration could never match what Graph holds.
+type NotUnsetDateTime struct{}
+
+func (NotUnsetDateTime) Description(context.Context) string {
+	return "must not be " + UnsetDateTime + ", which Graph uses for \"no date\""
+}
+
+func (v NotUnsetDateTime) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (NotUnsetDateTime) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if t, err := time.Parse(time.RFC3339Nano, req.ConfigValue.ValueString()); err == nil && IsUnsetTime(t) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Date-time means \"no date\" in Graph",
+			fmt.Sprintf("%s = %q is %s, the value Graph holds for a task without a due date (the property cannot be null). "+
+				"For a task without a due date, leave %s out of the configuration.", req.Path, req.ConfigValue.ValueString(), UnsetDateTime, req.Path))
+	}
+}
+
+// GraphPrecision rejects date-times with more fractional digits than Graph stores, which Graph
+// would otherwise round and so change behind the user's back.
+type GraphPrecision struct{}
+
+func (GraphPrecision) Description(context.Context) string {
+	return fmt.Sprintf("at most %d fractional-second digits", GraphFractionDigits)
+}
+
+func (v GraphPrecision) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (GraphPrecision) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if n := FractionDigits(req.ConfigValue.ValueString()); n > GraphFractionDigits {
+		resp.Diagnostics.AddAttributeError(req.Path, "Date-time more precise than Graph stores",
+			fmt.Sprintf("%s has %d fractional-second digits in %q; Microsoft Graph keeps %d (100 ns) and would change the value. "+
+				"Write at most %d digits.", req.Path, n, req.ConfigValue.ValueString(), GraphFractionDigits, GraphFractionDigits))
+	}
+}
+
+// FractionDigits counts the digits after the seconds' decimal point of an RFC 3339 string.
+func FractionDigits(s string) int {
+	i := strings.IndexByte(s, '.')
+	if i < 0 {
+		return 0
+	}
+	n := 0
+	for _, r := range s[i+1:] {
+		if r < '0' || r > '9' {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// SameInstant keeps the state's spelling of a date-time when the configuration names the same
+// instant in another form (an offset instead of Z, trailing zeros): Graph answers in UTC, and an
+// imported task's state holds Graph's form, so without this a plan would show a change that
+// changes nothing.
+type SameInstant struct{}
+
+func (SameInstant) Description(context.Context) string {
+	return "a date-time naming the same instant as the state's is not a change"
+}
+
+func (m SameInstant) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (SameInstant) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.PlanValue.IsNull() || req.PlanValue.IsUnknown() || req.StateValue.IsNull() || req.StateValue.IsUnknown() {
+		return
+	}
+	if InstantEqual(req.PlanValue.ValueString(), req.StateValue.ValueString()) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+// InstantEqual reports whether two RFC 3339 strings name the same instant, to the nanosecond.
+func InstantEqual(a, b string) bool {
+	ta, errA := time.Parse(time.RFC3339Nano, a)
+	tb, errB := time.Parse(time.RFC3339Nano, b)
+	return errA == nil && errB == nil && ta.Equal(tb)
+}
+
+// FlattenDateTime turns a Graph time into state, keeping prior's spelling when it is the same
+// instant so that neither apply nor refresh reports a change Graph did not make. Graph's unset
+// value is null in state. A time that RFC 3339 cannot hold (a year outside 0000-9999 once in UTC)
+// is reported, never a panic.
+func FlattenDateTime(name string, t *time.Time, prior timetypes.RFC3339, diags *diag.Diagnostics) timetypes.RFC3339 {
+	if t == nil || IsUnsetTime(*t) {
+		return timetypes.NewRFC3339Null()
+	}
+	if !prior.IsNull() && !prior.IsUnknown() {
+		if p, err := time.Parse(time.RFC3339Nano, prior.ValueString()); err == nil && p.Equal(*t) {
+			return prior
+		}
+	}
+	v, d := timetypes.NewRFC3339Value(t.UTC().Format(time.RFC3339Nano))
+	if d.HasError() {
+		diags.AddError("Graph returned an unusable "+name,
+			fmt.Sprintf("Graph answered %s = %s, which is not a date-time Terraform can store (RFC 3339 years run from 0000 to 9999 in UTC).", name, t.String()))
+		return timetypes.NewRFC3339Null()
+	}
+	return v
+}

@@ -1,0 +1,88 @@
+package framework
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
+
+	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
+)
+
+// Entity is everything the shared core needs to know about one task type: its names, its
+// attribute table, and how to make a fresh SDK model of it. An entity package declares one and
+// registers the core's resource, data sources and list resource for it.
+type Entity struct {
+	// TypeName is the Terraform type name after the provider's prefix ("security_configuration_task").
+	TypeName string
+	// Noun names one entity in messages ("security configuration task").
+	Noun string
+	// ODataType is the derived type's @odata.type ("#microsoft.graph.securityConfigurationTask").
+	ODataType string
+	// Description is the resource's introduction (what the type is and who raises it).
+	Description string
+	// New makes a fresh SDK model of the type, to send (its constructor sets @odata.type).
+	New func() models.DeviceAppManagementTaskable
+	// Table is the entity's attribute table: TaskBase followed by the type's own rows.
+	Table Table
+
+	once sync.Once
+	coll *graph.Collection
+}
+
+// Collection is the Graph collection the entity lives in, described from its table.
+func (e *Entity) Collection() *graph.Collection {
+	e.once.Do(func() {
+		e.coll = graph.TaskCollection(e.ODataType, e.Table.DateTimes(), e.Table.Enums())
+	})
+	return e.coll
+}
+
+// GraphName is the type's name without the namespace ("securityConfigurationTask").
+func (e *Entity) GraphName() string { return strings.TrimPrefix(e.ODataType, "#microsoft.graph.") }
+
+// plural is Noun in the plural, for messages about a list.
+func (e *Entity) plural() string { return e.Noun + "s" }
+
+// TaskBase is the table of the properties every task type has (deviceAppManagementTask), in the
+// order the type's own rows follow.
+func TaskBase() Table {
+	type base = models.DeviceAppManagementTaskable
+	return Table{
+		Computed(String("id", "id", "The task's Graph id (`id`).", base.GetId)),
+		Required(String("display_name", "displayName", "The task's name (`displayName`).", base.GetDisplayName)),
+		String("description", "description", "The task's description (`description`).", base.GetDescription),
+		String("creator", "creator", "The email address of the task's creator (`creator`).", base.GetCreator),
+		String("creator_notes", "creatorNotes", "Notes from the creator (`creatorNotes`).", base.GetCreatorNotes),
+		String("assigned_to", "assignedTo", "The name or email address of the administrator the task is assigned to (`assignedTo`).", base.GetAssignedTo),
+		Computed(DateTime("created_date_time", "createdDateTime", "When Graph created the task (`createdDateTime`), RFC 3339 in UTC.", base.GetCreatedDateTime)),
+		DateTime("due_date_time", "dueDateTime", "When the task is due (`dueDateTime`), RFC 3339.", base.GetDueDateTime),
+		EnumOf("category", CategoryEnum, "The task's category (`category`)", base.GetCategory),
+		EnumOf("priority", PriorityEnum, "The task's priority (`priority`)", base.GetPriority),
+		EnumOf("status", StatusEnum, "The task's status (`status`)", base.GetStatus),
+	}
+}
+
+// Row returns the table's row named name, or nil.
+func (t Table) Row(name string) *Attr {
+	for i := range t {
+		if t[i].Name == name {
+			return &t[i]
+		}
+	}
+	return nil
+}
+
+var (
+	allOnce  sync.Once
+	allTasks *graph.Collection
+)
+
+// AllTasks is the task collection with items of every type, read through the base task table.
+func AllTasks() *graph.Collection {
+	allOnce.Do(func() {
+		base := TaskBase()
+		allTasks = graph.TaskCollection("", base.DateTimes(), base.Enums())
+	})
+	return allTasks
+}

@@ -1,0 +1,106 @@
+package framework
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
+)
+
+var _ list.ListResourceWithConfigure = (*ListResource)(nil)
+
+// NewListResource returns entity e's list resource for `terraform query` (Terraform 1.14+): it finds
+// the tasks of e's type in the tenant, so that tasks Terraform did not create (Defender raises most
+// of them) can be brought under management.
+func NewListResource(e *Entity) func() list.ListResource {
+	return func() list.ListResource { return &ListResource{entity: e} }
+}
+
+// ListResource lists the tasks of an entity's type as resource instances.
+type ListResource struct {
+	entity *Entity
+	client *graph.Client
+}
+
+func (l *ListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + l.entity.TypeName
+}
+
+func (l *ListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	attrs := map[string]listschema.Attribute{}
+	for _, f := range TaskFilters {
+		attrs[f.Name] = listschema.StringAttribute{Optional: true, MarkdownDescription: f.Description, Validators: f.Validators}
+	}
+	resp.Schema = listschema.Schema{
+		MarkdownDescription: fmt.Sprintf("Finds the Intune %ss of the tenant for `terraform query`, following every page of "+
+			"`%s` and skipping the collection's other task types. Each result carries the "+
+			"task's identity and, with `include_resource`, every attribute, so `terraform query -generate-config-out=FILE` writes "+
+			"import and resource blocks that import the tasks with no change planned. The filters are those of the "+
+			"`intune_%ss` data source, applied by the provider; they combine with AND.", l.entity.Noun, graph.TasksPath, l.entity.TypeName),
+		Attributes: attrs,
+	}
+}
+
+func (l *ListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	l.client = ProviderClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (l *ListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var filter TaskFilter
+	var diags diag.Diagnostics
+	if diags.Append(req.Config.Get(ctx, &filter)...); diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	// Results go to Terraform as Graph's pages arrive: a query with a limit reads only the pages it
+	// needs, and a large tenant is never held in memory at once.
+	stream.Results = func(push func(list.ListResult) bool) {
+		sent := int64(0)
+		err := l.entity.each(ctx, l.client, filter, func(f Found, d diag.Diagnostics) bool {
+			if d.HasError() {
+				push(list.ListResult{Diagnostics: d})
+				return false
+			}
+			if req.Limit > 0 && sent >= req.Limit {
+				return false
+			}
+			r := req.NewListResult(ctx)
+			r.Diagnostics.Append(d...)
+			r.DisplayName = f.Values.Str("display_name")
+			r.Diagnostics.Append(r.Identity.Set(ctx, IdentityModel{ID: types.StringValue(f.Item.ID)})...)
+			if req.IncludeResource {
+				l.listedState(f.Values).store(ctx, r.Resource, &r.Diagnostics)
+			}
+			sent++
+			return push(r) && (req.Limit <= 0 || sent < req.Limit)
+		})
+		if err != nil {
+			var d diag.Diagnostics
+			d.AddError("listing Intune "+l.entity.plural(), graph.Describe(err))
+			push(list.ListResult{Diagnostics: d})
+		}
+	}
+}
+
+// listedState is a found task as the resource's state: what an import of it would hold, with the
+// Terraform-only attributes unset.
+func (l *ListResource) listedState(v Values) state {
+	attrTypes := l.entity.Table.AttrTypes()
+	tt := map[string]attr.Type{"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType}
+	attrTypes["status_note"] = types.StringType
+	attrTypes["timeouts"] = timeouts.Type{ObjectType: types.ObjectType{AttrTypes: tt}}
+	return state{
+		values:     v,
+		statusNote: types.StringNull(),
+		timeouts:   timeouts.Value{Object: types.ObjectNull(tt)},
+		types:      attrTypes,
+	}
+}

@@ -1,0 +1,426 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoft/kiota-abstractions-go/serialization"
+	jsonser "github.com/microsoft/kiota-serialization-json-go"
+
+	"github.com/terraform-intune/terraform-provider-intune/internal/graph/graphhttp"
+)
+
+// Collection describes one Graph collection and the entity type a caller works with in it: the
+// transport (Client.send) knows nothing of entities, and everything entity-specific that the
+// create, read, update, delete, list and action calls need is here.
+type Collection struct {
+	// Path is the collection's path under the Graph root, e.g. "/deviceAppManagement/deviceAppManagementTasks".
+	Path string
+	// Type is the @odata.type of the derived type created in the collection ("#microsoft.graph.x"),
+	// or "" for a view of every type.
+	Type string
+	// Factory parses one item: the SDK's discriminator factory of the collection's base type, so
+	// that each item becomes the SDK model of its own type.
+	Factory serialization.ParsableFactory
+	// DateTimes are the JSON names of the date-time properties, at any depth: Graph may send one
+	// without a zone, which the SDK would read in the machine's zone or fail on (graph-behaviour.md §3),
+	// so it is repaired to UTC before parsing.
+	DateTimes []string
+	// Enums maps the JSON name of each top-level enum property to the SDK's parser. A value the
+	// parser does not know (a member newer than the SDK, or another case) becomes nil in the SDK
+	// model without a word (graph-behaviour.md §4), so it is kept in Item.Unparsed.
+	Enums map[string]func(string) (any, error)
+	// Permissions are what the collection's operations need, named in a 403's hint.
+	Permissions *Permissions
+}
+
+// Permissions is what a collection's operations are documented to need.
+type Permissions = graphhttp.Permissions
+
+// Owns reports whether item is of the collection's type (always true for a view of every type).
+func (coll *Collection) Owns(item *Item) bool {
+	return coll.Type == "" || item.OdataType == coll.Type
+}
+
+// Item is one entity as Graph returned it.
+type Item struct {
+	// ID is the entity's id.
+	ID string
+	// OdataType is the @odata.type Graph sent.
+	OdataType string
+	// Model is the SDK's typed view of the entity, of the SDK type for OdataType.
+	Model serialization.Parsable
+	// Unparsed holds the enum properties whose value the SDK could not map, keyed by JSON name,
+	// as Graph sent them.
+	Unparsed map[string]string
+}
+
+// ErrEmptyID is returned instead of calling Graph with an empty id (graph-behaviour.md §10.4).
+var ErrEmptyID = graphhttp.ErrEmptyID
+
+// CreateAttempt is when a create's last POST left (local monotonic clock), for a lookup that must
+// place the create on Graph's clock.
+type CreateAttempt struct {
+	SentAt time.Time
+}
+
+func (c *Client) request(method abs.HttpMethod, coll *Collection, suffix string, params map[string]string) *abs.RequestInformation {
+	p := map[string]string{"baseurl": c.baseURL}
+	for k, v := range params {
+		p[k] = v
+	}
+	info := abs.NewRequestInformationWithMethodAndUrlTemplateAndPathParameters(method, "{+baseurl}"+coll.Path+suffix, p)
+	info.Headers.TryAdd("Accept", "application/json")
+	return info
+}
+
+// itemRequest addresses one entity. An empty id is refused: the URL would name the collection.
+func (c *Client) itemRequest(method abs.HttpMethod, coll *Collection, id, action string) (*abs.RequestInformation, error) {
+	if strings.TrimSpace(id) == "" {
+		return nil, ErrEmptyID
+	}
+	return c.request(method, coll, "/{id}"+action, map[string]string{"id": id}), nil
+}
+
+// sendTo sends a request on coll, so that a 403 names the permissions coll needs.
+func (c *Client) sendTo(ctx context.Context, coll *Collection, info *abs.RequestInformation) (*response, error) {
+	resp, err := c.send(ctx, info)
+	var ge *Error
+	if errors.As(err, &ge) && ge.Permissions == nil {
+		ge.Permissions = coll.Permissions
+	}
+	return resp, err
+}
+
+func (c *Client) withBody(ctx context.Context, info *abs.RequestInformation, body serialization.Parsable) error {
+	if err := info.SetContentFromParsable(ctx, c.adapter, "application/json", body); err != nil {
+		return fmt.Errorf("serialising the request: %w", err)
+	}
+	return nil
+}
+
+// Create POSTs body to the collection and returns the created entity from the answer, and claims
+// its id. body must be freshly built (never a model returned by a GET: graph-behaviour.md §10.5).
+//
+// When the answer is a success that does not carry a usable entity, the id is taken from the raw
+// JSON or the Location header and the item is returned with only ID set (Model nil): the caller
+// reads it. When no id can be had at all, the error is one AmbiguousWrite reports as ambiguous, so
+// the caller looks for the entity instead of losing it (graph-behaviour.md §5).
+func (c *Client) Create(ctx context.Context, coll *Collection, body serialization.Parsable) (*Item, CreateAttempt, error) {
+	attempts := &createAttempts{claims: c.claims}
+	// The create stops counting as "on the wire" only once its id is claimed (or it failed).
+	defer attempts.idle()
+	ctx = withCreateAttempts(ctx, attempts)
+	var at CreateAttempt
+	info := c.request(abs.POST, coll, "", nil)
+	if err := c.withBody(ctx, info, body); err != nil {
+		return nil, at, err
+	}
+	resp, err := c.sendTo(ctx, coll, info)
+	at = CreateAttempt{SentAt: attempts.sentAt()}
+	if err != nil {
+		return nil, at, err
+	}
+	item, perr := coll.Parse(resp.body)
+	if perr == nil && item.ID != "" {
+		c.claims.claimCreated(item.ID)
+		return item, at, nil
+	}
+	if id := createdID(coll, resp); id != "" {
+		c.claims.claimCreated(id)
+		return &Item{ID: id}, at, nil
+	}
+	problem := errors.New("the create was answered without the created entity or its id")
+	if perr != nil {
+		problem = fmt.Errorf("the create's answer could not be read and names no id: %w", perr)
+	}
+	return nil, at, &Error{Method: http.MethodPost, Path: c.path(coll.Path), StatusCode: resp.status,
+		RequestID: resp.header.Get("request-id"), ClientRequestID: resp.header.Get("client-request-id"),
+		Permissions: coll.Permissions, Err: problem}
+}
+
+// createdID finds the new entity's id in an answer the SDK could not use: a top-level "id" in
+// JSON that decodes, else the last segment of the Location header ("…/{collection}/{id}" or the
+// OData key form "…/{collection}('{id}')").
+func createdID(coll *Collection, resp *response) string {
+	var raw struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(resp.body, &raw) == nil && strings.TrimSpace(raw.ID) != "" {
+		return raw.ID
+	}
+	loc, err := url.Parse(resp.header.Get("Location"))
+	if err != nil || loc.Path == "" {
+		return ""
+	}
+	seg := loc.Path[strings.LastIndex(loc.Path, "/")+1:]
+	if i := strings.Index(seg, "('"); i >= 0 && strings.HasSuffix(seg, "')") {
+		seg = seg[i+2 : len(seg)-2]
+	}
+	name := coll.Path[strings.LastIndex(coll.Path, "/")+1:]
+	if seg, err = url.PathUnescape(seg); err != nil || strings.EqualFold(seg, name) {
+		return ""
+	}
+	return strings.TrimSpace(seg)
+}
+
+// Get reads one entity. A missing entity is an *Error for which IsNotFound is true.
+func (c *Client) Get(ctx context.Context, coll *Collection, id string) (*Item, error) {
+	body, err := c.GetJSON(ctx, coll, id)
+	if err != nil {
+		return nil, err
+	}
+	return coll.Parse(body)
+}
+
+// GetJSON reads one entity and returns Graph's JSON as it came, undecoded: for checks that must
+// not depend on this package's parsing.
+func (c *Client) GetJSON(ctx context.Context, coll *Collection, id string) ([]byte, error) {
+	info, err := c.itemRequest(abs.GET, coll, id, "")
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.sendTo(ctx, coll, info)
+	if err != nil {
+		return nil, err
+	}
+	return resp.body, nil
+}
+
+// Update PATCHes body. It returns the updated entity when Graph answers 200 with a body, and nil
+// when Graph answers 204 (the caller then reads the entity again; graph-behaviour.md §5).
+func (c *Client) Update(ctx context.Context, coll *Collection, id string, body serialization.Parsable) (*Item, error) {
+	info, err := c.itemRequest(abs.PATCH, coll, id, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := c.withBody(ctx, info, body); err != nil {
+		return nil, err
+	}
+	resp, err := c.sendTo(ctx, coll, info)
+	if err != nil {
+		return nil, err
+	}
+	if len(resp.body) == 0 {
+		return nil, nil
+	}
+	return coll.Parse(resp.body)
+}
+
+// Delete deletes one entity. A 404 is returned as an error; callers treat it as success.
+func (c *Client) Delete(ctx context.Context, coll *Collection, id string) error {
+	info, err := c.itemRequest(abs.DELETE, coll, id, "")
+	if err != nil {
+		return err
+	}
+	_, err = c.sendTo(ctx, coll, info)
+	return err
+}
+
+// Action calls a bound action (POST {collection}/{id}/{name}) with body; Graph's answer carries
+// nothing.
+func (c *Client) Action(ctx context.Context, coll *Collection, id, name string, body serialization.Parsable) error {
+	info, err := c.itemRequest(abs.POST, coll, id, "/"+name)
+	if err != nil {
+		return err
+	}
+	if err := c.withBody(ctx, info, body); err != nil {
+		return err
+	}
+	_, err = c.sendTo(ctx, coll, info)
+	return err
+}
+
+// List returns every entity of the collection, of every type, following @odata.nextLink.
+func (c *Client) List(ctx context.Context, coll *Collection) ([]*Item, error) {
+	var items []*Item
+	err := c.pages(ctx, coll, func(page []*Item) bool {
+		items = append(items, page...)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// Each reads the collection page by page and calls yield for each entity, of every type, in
+// Graph's order, until yield returns false; no further page is read then. A caller that needs
+// only some entities (a query with a limit) thus reads only the pages it needs and holds one page
+// at a time.
+func (c *Client) Each(ctx context.Context, coll *Collection, yield func(*Item) bool) error {
+	return c.pages(ctx, coll, func(page []*Item) bool {
+		for _, t := range page {
+			if !yield(t) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// pages reads the collection, following @odata.nextLink, and hands each page to onPage until it
+// returns false.
+func (c *Client) pages(ctx context.Context, coll *Collection, onPage func([]*Item) bool) error {
+	info := c.request(abs.GET, coll, "", nil)
+	for page := 1; ; page++ {
+		resp, err := c.sendTo(ctx, coll, info)
+		if err != nil {
+			return err
+		}
+		var envelope struct {
+			Value    []json.RawMessage `json:"value"`
+			NextLink string            `json:"@odata.nextLink"`
+		}
+		if err := json.Unmarshal(resp.body, &envelope); err != nil {
+			return &Error{Method: http.MethodGet, Path: c.path(coll.Path), StatusCode: resp.status, Err: fmt.Errorf("decoding page %d of the list: %w", page, err)}
+		}
+		items := make([]*Item, 0, len(envelope.Value))
+		for _, raw := range envelope.Value {
+			t, err := coll.Parse(raw)
+			if err != nil {
+				return err
+			}
+			items = append(items, t)
+		}
+		if !onPage(items) || envelope.NextLink == "" {
+			return nil
+		}
+		next, err := c.nextPage(coll, envelope.NextLink)
+		if err != nil {
+			return err
+		}
+		info = next
+	}
+}
+
+// nextPage builds the request for an @odata.nextLink, refusing links to another scheme, host or
+// port: the bearer token must never be sent anywhere but the configured Graph endpoint
+// (graph-behaviour.md §9).
+func (c *Client) nextPage(coll *Collection, link string) (*abs.RequestInformation, error) {
+	u, err := url.Parse(link)
+	base, _ := url.Parse(c.baseURL)
+	if err != nil || !u.IsAbs() || !strings.EqualFold(u.Scheme, base.Scheme) || hostPort(u) != hostPort(base) {
+		return nil, &Error{Method: http.MethodGet, Path: c.path(coll.Path),
+			Err: fmt.Errorf("refusing to follow an @odata.nextLink outside the configured Graph endpoint %s: %q", c.baseURL, link)}
+	}
+	info := abs.NewRequestInformation()
+	info.Method = abs.GET
+	info.SetUri(*u)
+	info.Headers.TryAdd("Accept", "application/json")
+	return info, nil
+}
+
+// hostPort is a URL's host in lower case with its port, the scheme's default spelled out.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"https": "443", "http": "80"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.ToLower(u.Hostname()) + ":" + port
+}
+
+func (c *Client) path(p string) string {
+	u, _ := url.Parse(c.baseURL + p)
+	return pathOf(u)
+}
+
+// zonelessDateTime matches an ISO date-time without a zone designator. Graph means UTC by it, but
+// the SDK would read it in the machine's local zone, or fail the whole response when it has
+// fractional seconds (graph-behaviour.md §3).
+var zonelessDateTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$`)
+
+// Parse decodes one entity as Graph serves it: zone-less date-times are read as UTC, and enum
+// values the SDK does not know are kept in Unparsed.
+func (coll *Collection) Parse(body []byte) (*Item, error) {
+	var raw map[string]any
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil || raw == nil {
+		if err == nil {
+			err = errors.New("not a JSON object")
+		}
+		return nil, fmt.Errorf("decoding the entity Graph returned: %w", err)
+	}
+	if coll.repairDates(raw) {
+		body, _ = json.Marshal(raw)
+	}
+	node, err := jsonser.NewJsonParseNode(body)
+	if err != nil {
+		return nil, fmt.Errorf("decoding the entity Graph returned: %w", err)
+	}
+	v, err := node.GetObjectValue(coll.Factory)
+	if err != nil {
+		return nil, fmt.Errorf("decoding the entity Graph returned: %w", err)
+	}
+	if v == nil {
+		return nil, errors.New("decoding the entity Graph returned: no entity")
+	}
+	item := &Item{Model: v}
+	item.ID, _ = raw["id"].(string)
+	item.OdataType, _ = raw["@odata.type"].(string)
+	for k, parse := range coll.Enums {
+		s, _ := raw[k].(string)
+		if s == "" {
+			continue
+		}
+		if p, err := parse(s); err != nil || isNil(p) {
+			if item.Unparsed == nil {
+				item.Unparsed = map[string]string{}
+			}
+			item.Unparsed[k] = s
+		}
+	}
+	return item, nil
+}
+
+// repairDates appends Z to every zone-less date-time among coll.DateTimes, at any depth, and
+// reports whether it changed anything.
+func (coll *Collection) repairDates(v any) bool {
+	changed := false
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			if s, ok := e.(string); ok {
+				if zonelessDateTime.MatchString(s) && coll.isDateTime(k) {
+					v[k] = s + "Z"
+					changed = true
+				}
+				continue
+			}
+			changed = coll.repairDates(e) || changed
+		}
+	case []any:
+		for _, e := range v {
+			changed = coll.repairDates(e) || changed
+		}
+	}
+	return changed
+}
+
+func (coll *Collection) isDateTime(k string) bool {
+	for _, d := range coll.DateTimes {
+		if d == k {
+			return true
+		}
+	}
+	return false
+}
+
+// isNil reports whether an SDK enum parser's result is no value (nil, or a nil pointer).
+func isNil(p any) bool {
+	if p == nil {
+		return true
+	}
+	v := reflect.ValueOf(p)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
