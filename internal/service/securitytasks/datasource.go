@@ -96,7 +96,7 @@ func (m model) matches(v framework.Values) bool {
 	if !m.Type.IsNull() && v.Str("type") != m.Type.ValueString() {
 		return false
 	}
-	return m.TaskFilter.Matches(v)
+	return m.Matches(v)
 }
 
 func (d *dataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
