@@ -28,7 +28,7 @@ func security(t *testing.T, item *Item) models.SecurityConfigurationTaskable {
 	return m
 }
 
-func TestParseTask(t *testing.T) {
+func TestParse(t *testing.T) {
 	t.Run("full entity with extra properties", func(t *testing.T) {
 		task, err := testTasks.Parse([]byte(`{"@odata.context":"x","@odata.type":"#microsoft.graph.securityConfigurationTask","id":"i1",
 			"displayName":"n","createdDateTime":"2026-11-29T16:41:29.3792597Z","dueDateTime":"2017-01-01T08:02:18.1994089Z",

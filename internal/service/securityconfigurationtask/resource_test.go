@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -547,23 +546,7 @@ func checkRemote(t *testing.T, f func(task map[string]any) error) resource.TestC
 }
 
 func checkRemoteOn(t *testing.T, sim *graphsim.Server, addr string, f func(task map[string]any) error) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
-		}
-		task, found, err := acctest.RemoteTask(t, sim, rs.Primary.ID)
-		if err != nil {
-			return err
-		}
-		if !found {
-			return fmt.Errorf("task %s is not in Graph", rs.Primary.ID)
-		}
-		if typ := task["@odata.type"]; typ != "#microsoft.graph.securityConfigurationTask" {
-			return fmt.Errorf("task %s is %v", rs.Primary.ID, typ)
-		}
-		return f(task)
-	}
+	return acctest.CheckRemote(t, sim, addr, "#microsoft.graph.securityConfigurationTask", f)
 }
 
 // checkDestroy asks Graph that no task in state is left.
@@ -572,42 +555,10 @@ func checkDestroy(t *testing.T) resource.TestCheckFunc {
 }
 
 func checkDestroyOn(t *testing.T, sim *graphsim.Server) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "intune_security_configuration_task" {
-				continue
-			}
-			_, found, err := acctest.RemoteTask(t, sim, rs.Primary.ID)
-			if err != nil {
-				return err
-			}
-			if found {
-				return fmt.Errorf("task %s still exists", rs.Primary.ID)
-			}
-		}
-		return nil
-	}
-}
-
-// instant reads a date-time Graph returned; Graph's spelling varies (UTC, up to seven fractional
-// digits, trailing zeros dropped), so checks compare instants.
-func instant(v any) (time.Time, error) {
-	s, ok := v.(string)
-	if !ok {
-		return time.Time{}, fmt.Errorf("%v is not a date-time string", v)
-	}
-	return time.Parse(time.RFC3339Nano, s)
+	return acctest.CheckDestroy(t, sim, "intune_security_configuration_task")
 }
 
 // wantDue checks that Graph's dueDateTime names the instant want.
 func wantDue(task map[string]any, want string) error {
-	got, err := instant(task["dueDateTime"])
-	if err != nil {
-		return fmt.Errorf("dueDateTime at Graph: %w", err)
-	}
-	w, _ := time.Parse(time.RFC3339Nano, want)
-	if !got.Equal(w) {
-		return fmt.Errorf("dueDateTime at Graph = %v, want the instant %s", task["dueDateTime"], want)
-	}
-	return nil
+	return acctest.WantInstant(task, "dueDateTime", want)
 }
