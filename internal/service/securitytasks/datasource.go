@@ -144,12 +144,10 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := cfg.Timeouts.Read(ctx, framework.DefaultDataSourceReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := framework.WithTimeout(ctx, cfg.Timeouts.Read, framework.DefaultDataSourceReadTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	tasks := []attr.Value{}
 	err := d.client.Each(ctx, framework.AllTasks(), func(item *graph.Item) bool {
@@ -174,8 +172,9 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cfg.Tasks, diags = types.ListValue(types.ObjectType{AttrTypes: table.AttrTypes()}, tasks)
+	list, diags := types.ListValue(types.ObjectType{AttrTypes: table.AttrTypes()}, tasks)
 	resp.Diagnostics.Append(diags...)
+	cfg.Tasks = list
 	if resp.Diagnostics.HasError() {
 		return
 	}
