@@ -120,3 +120,29 @@ func TestFlattenComplexValues(t *testing.T) {
 		t.Fatal("a configured [] became null")
 	}
 }
+
+// Every task type's body starts with its @odata.type, whatever the table puts in it: ODataLib
+// refuses a type annotation that is not the first property.
+func TestODataTypeComesFirst(t *testing.T) {
+	plan := Values{
+		"display_name": types.StringValue("n"), "description": types.StringNull(), "status": types.StringValue("active"),
+		"due_date_time": timetypes.NewRFC3339ValueMust("2027-01-01T00:00:00Z"),
+		"devices":       devices(t, [2]string{"a", "2027-01-01T00:00:00Z"}),
+	}
+	prior := Values{"display_name": types.StringValue("o"), "description": types.StringValue("d")}
+	for _, m := range []models.DeviceAppManagementTaskable{
+		models.NewSecurityConfigurationTask(), models.NewAppVulnerabilityTask(), models.NewUnmanagedDeviceDiscoveryTask(),
+	} {
+		if _, diags := deviceTable.Expand(context.Background(), m, plan, prior); diags.HasError() {
+			t.Fatal(diags)
+		}
+		w := jsonser.NewJsonSerializationWriter()
+		if err := w.WriteObjectValue("", m); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := w.GetSerializedContent()
+		if want := `{"@odata.type":"` + *m.GetOdataType() + `",`; len(b) < len(want) || string(b[:len(want)]) != want {
+			t.Errorf("body %s does not start with %s", b, want)
+		}
+	}
+}
