@@ -20,6 +20,7 @@ import (
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
 	"github.com/terraform-intune/terraform-provider-intune/internal/service/appvulnerabilitytask"
 	"github.com/terraform-intune/terraform-provider-intune/internal/service/securityconfigurationtask"
+	"github.com/terraform-intune/terraform-provider-intune/internal/service/securitytasks"
 )
 
 var (
@@ -261,7 +262,7 @@ func (p *intuneProvider) Resources(context.Context) []func() resource.Resource {
 
 func (p *intuneProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{securityconfigurationtask.NewDataSource, securityconfigurationtask.NewListDataSource,
-		appvulnerabilitytask.NewDataSource}
+		securitytasks.NewDataSource, appvulnerabilitytask.NewDataSource}
 }
 
 // ListResources are for `terraform query` (Terraform 1.14+); older CLIs never ask for them.
