@@ -98,7 +98,7 @@ func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		return
 	}
 	if !coll.Owns(task) {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Not a "+d.entity.Noun,
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Not "+d.entity.aNoun(),
 			fmt.Sprintf("Graph returned a task of type %q, not %q. This data source reads only %ss.", task.OdataType, d.entity.ODataType, d.entity.Noun))
 		return
 	}

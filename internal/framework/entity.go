@@ -44,6 +44,15 @@ func (e *Entity) GraphName() string { return strings.TrimPrefix(e.ODataType, "#m
 // plural is Noun in the plural, for messages about a list.
 func (e *Entity) plural() string { return e.Noun + "s" }
 
+// aNoun is Noun with its indefinite article, for messages about one entity: "a security
+// configuration task", "an app vulnerability task".
+func (e *Entity) aNoun() string {
+	if e.Noun != "" && strings.ContainsRune("aeiou", rune(e.Noun[0])) {
+		return "an " + e.Noun
+	}
+	return "a " + e.Noun
+}
+
 // TaskBase is the table of the properties every task type has (deviceAppManagementTask), in the
 // order the type's own rows follow.
 func TaskBase() Table {

@@ -355,7 +355,7 @@ func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequ
 // value too: Graph accepted the write but a lagging replica does not show it yet.
 func (r *Resource) writeState(ctx context.Context, task *graph.Item, prior state, config *state, stale bool, to stateSetter, diags *diag.Diagnostics) {
 	if !r.entity.Collection().Owns(task) {
-		diags.AddError("Not a "+r.entity.Noun,
+		diags.AddError("Not "+r.entity.aNoun(),
 			fmt.Sprintf("Graph returned a task of type %q, not %q. This resource manages only %ss.",
 				task.OdataType, r.entity.ODataType, r.entity.Noun))
 		return
