@@ -44,7 +44,7 @@ func (a *updateStatusAction) Schema(_ context.Context, _ action.SchemaRequest, r
 			"collection (security configuration, app vulnerability, unmanaged device discovery), whether or not Terraform manages it: " +
 			"it is how an admin accepts (`active`), completes or rejects a task Microsoft Defender raised.\n\n" +
 			"Invoke it with `terraform apply -invoke=action.intune_security_task_update_status.<name>`, or from a resource's " +
-			"`lifecycle { action_trigger { ... } }`. For a task that an `intune_security_configuration_task` resource manages, " +
+			"`lifecycle { action_trigger { ... } }`. For a task that a resource of this provider manages (`intune_security_configuration_task`, `intune_app_vulnerability_task`, `intune_unmanaged_device_discovery_task`), " +
 			"prefer that resource's `status` and `status_note`: they change the status the same way and keep it in state; " +
 			"changing the status of such a task with this action makes the resource plan to change it back, unless the " +
 			"resource leaves `status` unconfigured.\n\n" +

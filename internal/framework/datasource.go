@@ -80,12 +80,10 @@ func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	}
 	vals := cfg.Attributes()
 	tv, _ := vals["timeouts"].(timeouts.Value)
-	timeout, diags := tv.Read(ctx, DefaultDataSourceReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := WithTimeout(ctx, tv.Read, DefaultDataSourceReadTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	id := Values(vals).Str("id")
 	coll := d.entity.Collection()
@@ -163,12 +161,10 @@ func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := cfg.Timeouts.Read(ctx, DefaultDataSourceReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := WithTimeout(ctx, cfg.Timeouts.Read, DefaultDataSourceReadTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	found, err := d.entity.find(ctx, d.client, cfg.TaskFilter, &resp.Diagnostics)
 	if err != nil {

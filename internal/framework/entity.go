@@ -44,10 +44,10 @@ func (e *Entity) GraphName() string { return strings.TrimPrefix(e.ODataType, "#m
 // plural is Noun in the plural, for messages about a list.
 func (e *Entity) plural() string { return e.Noun + "s" }
 
-// aNoun is Noun with its indefinite article: "a security configuration task", "an unmanaged
-// device discovery task".
+// aNoun is Noun with its indefinite article, for messages about one entity: "a security
+// configuration task", "an app vulnerability task".
 func (e *Entity) aNoun() string {
-	if e.Noun != "" && strings.ContainsRune("aeiouAEIOU", rune(e.Noun[0])) {
+	if e.Noun != "" && strings.ContainsRune("aeiou", rune(e.Noun[0])) {
 		return "an " + e.Noun
 	}
 	return "a " + e.Noun

@@ -43,8 +43,8 @@ func (l *ListResource) ListResourceConfigSchema(_ context.Context, _ list.ListRe
 		MarkdownDescription: fmt.Sprintf("Finds the Intune %ss of the tenant for `terraform query`, following every page of "+
 			"`%s` and skipping the collection's other task types. Each result carries the "+
 			"task's identity and, with `include_resource`, every attribute, so `terraform query -generate-config-out=FILE` writes "+
-			"import and resource blocks that import the tasks with no change planned. The filters are applied by the "+
-			"provider, not by Graph, and combine with AND.", l.entity.Noun, graph.TasksPath),
+			"import and resource blocks that import the tasks with no change planned. Filters are applied by the provider, "+
+			"not by Graph (Graph's support for `$filter` on this collection is undocumented); they combine with AND.", l.entity.Noun, graph.TasksPath),
 		Attributes: attrs,
 	}
 }

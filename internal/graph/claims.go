@@ -120,7 +120,7 @@ func (c *Claims) WaitSettled(ctx context.Context) error {
 	}
 }
 
-// createAttempts follows one CreateTask call through the retry middleware: it is "sending" while a
+// createAttempts follows one Client.Create call through the retry middleware: it is "sending" while a
 // POST attempt is on the wire or its answer is being read, and not while the middleware sleeps
 // before retrying an attempt Graph did not process (a 429, say).
 type createAttempts struct {

@@ -15,7 +15,6 @@ import (
 	kazure "github.com/microsoft/kiota-authentication-azure-go"
 	khttp "github.com/microsoft/kiota-http-go"
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
-	dam "github.com/microsoftgraph/msgraph-beta-sdk-go/deviceappmanagement"
 	core "github.com/microsoftgraph/msgraph-sdk-go-core"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph/graphhttp"
@@ -181,12 +180,6 @@ func (c *Client) GraphTimeAt(local time.Time) (time.Time, bool) {
 
 // GraphNow is Graph's clock now (GraphTimeAt).
 func (c *Client) GraphNow() (time.Time, bool) { return c.GraphTimeAt(time.Now()) }
-
-// tasks returns the collection builder. The Internal constructor with an explicit baseurl is used
-// because a builder made from a raw URL sends its children to the wrong path (graph-behaviour.md §10.4).
-func (c *Client) tasks() *dam.DeviceAppManagementTasksRequestBuilder {
-	return dam.NewDeviceAppManagementTasksRequestBuilderInternal(map[string]string{"baseurl": c.baseURL}, c.adapter)
-}
 
 // response is what came back from Graph for one call, after retries.
 type response struct {

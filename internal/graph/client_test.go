@@ -86,7 +86,7 @@ func TestIdempotentCallsRetryServerErrors(t *testing.T) {
 	})
 	task, err := f.client(t, ClientConfig{}).Get(t.Context(), testTasks, "t1")
 	if err != nil || task.ID != "t1" {
-		t.Fatalf("GetTask after a 502 and a 500: %v, %v", task, err)
+		t.Fatalf("Get after a 502 and a 500: %v, %v", task, err)
 	}
 	if got := f.calls.Load(); got != 3 {
 		t.Fatalf("%d requests, want 3", got)
@@ -158,7 +158,7 @@ func TestResponseHeaderTimeoutEndsAHungAttempt(t *testing.T) {
 	start := time.Now()
 	task, err := f.client(t, ClientConfig{ResponseHeaderTimeout: 500 * time.Millisecond}).Get(ctx, testTasks, "t1")
 	if err != nil || task.ID != "t1" {
-		t.Fatalf("GetTask: %v", err)
+		t.Fatalf("Get: %v", err)
 	}
 	if elapsed := time.Since(start); elapsed > 30*time.Second {
 		t.Fatalf("took %v: the hung attempt was not cut short", elapsed)

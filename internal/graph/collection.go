@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -342,10 +344,8 @@ var zonelessDateTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(
 // Parse decodes one entity as Graph serves it: zone-less date-times are read as UTC, and enum
 // values the SDK does not know are kept in Unparsed.
 func (coll *Collection) Parse(body []byte) (*Item, error) {
-	var raw map[string]any
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.UseNumber()
-	if err := dec.Decode(&raw); err != nil || raw == nil {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
 		if err == nil {
 			err = errors.New("not a JSON object")
 		}
@@ -366,11 +366,11 @@ func (coll *Collection) Parse(body []byte) (*Item, error) {
 		return nil, errors.New("decoding the entity Graph returned: no entity")
 	}
 	item := &Item{Model: v}
-	item.ID, _ = raw["id"].(string)
-	item.OdataType, _ = raw["@odata.type"].(string)
+	_ = json.Unmarshal(raw["id"], &item.ID)
+	_ = json.Unmarshal(raw["@odata.type"], &item.OdataType)
 	for k, parse := range coll.Enums {
-		s, _ := raw[k].(string)
-		if s == "" {
+		var s string
+		if json.Unmarshal(raw[k], &s) != nil || s == "" {
 			continue
 		}
 		if p, err := parse(s); err != nil || isNil(p) {
@@ -383,37 +383,67 @@ func (coll *Collection) Parse(body []byte) (*Item, error) {
 	return item, nil
 }
 
-// repairDates appends Z to every zone-less date-time among coll.DateTimes, at any depth, and
-// reports whether it changed anything.
-func (coll *Collection) repairDates(v any) bool {
+// repairDates appends Z to every zone-less date-time among coll.DateTimes in raw, at the top level
+// and inside complex values, and reports whether it changed anything. Only a nested value that
+// names one of the date-time properties is decoded.
+func (coll *Collection) repairDates(raw map[string]json.RawMessage) bool {
 	changed := false
-	switch v := v.(type) {
-	case map[string]any:
-		for k, e := range v {
-			if s, ok := e.(string); ok {
-				if zonelessDateTime.MatchString(s) && coll.isDateTime(k) {
-					v[k] = s + "Z"
-					changed = true
-				}
-				continue
+	for k, v := range raw {
+		switch {
+		case len(v) == 0:
+		case v[0] == '"':
+			var s string
+			if coll.isDateTime(k) && json.Unmarshal(v, &s) == nil && zonelessDateTime.MatchString(s) {
+				raw[k], _ = json.Marshal(s + "Z")
+				changed = true
 			}
-			changed = coll.repairDates(e) || changed
-		}
-	case []any:
-		for _, e := range v {
-			changed = coll.repairDates(e) || changed
+		case (v[0] == '[' || v[0] == '{') && coll.namesDateTime(v):
+			dec := json.NewDecoder(bytes.NewReader(v))
+			dec.UseNumber()
+			var nested any
+			if dec.Decode(&nested) == nil && coll.repairNested(nested) {
+				raw[k], _ = json.Marshal(nested)
+				changed = true
+			}
 		}
 	}
 	return changed
 }
 
-func (coll *Collection) isDateTime(k string) bool {
+func (coll *Collection) repairNested(v any) bool {
+	changed := false
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			if s, ok := e.(string); ok {
+				if coll.isDateTime(k) && zonelessDateTime.MatchString(s) {
+					v[k] = s + "Z"
+					changed = true
+				}
+				continue
+			}
+			changed = coll.repairNested(e) || changed
+		}
+	case []any:
+		for _, e := range v {
+			changed = coll.repairNested(e) || changed
+		}
+	}
+	return changed
+}
+
+// namesDateTime reports whether JSON text v mentions one of coll's date-time property names.
+func (coll *Collection) namesDateTime(v []byte) bool {
 	for _, d := range coll.DateTimes {
-		if d == k {
+		if bytes.Contains(v, []byte(`"`+d+`"`)) {
 			return true
 		}
 	}
 	return false
+}
+
+func (coll *Collection) isDateTime(k string) bool {
+	return slices.Contains(coll.DateTimes, k)
 }
 
 // isNil reports whether an SDK enum parser's result is no value (nil, or a nil pointer).

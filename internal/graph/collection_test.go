@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 	"errors"
+	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -28,7 +30,7 @@ func security(t *testing.T, item *Item) models.SecurityConfigurationTaskable {
 	return m
 }
 
-func TestParseTask(t *testing.T) {
+func TestParse(t *testing.T) {
 	t.Run("full entity with extra properties", func(t *testing.T) {
 		task, err := testTasks.Parse([]byte(`{"@odata.context":"x","@odata.type":"#microsoft.graph.securityConfigurationTask","id":"i1",
 			"displayName":"n","createdDateTime":"2026-11-29T16:41:29.3792597Z","dueDateTime":"2017-01-01T08:02:18.1994089Z",
@@ -125,5 +127,34 @@ func TestEmptyIDNeverReachesGraph(t *testing.T) {
 		if err := call(); !errors.Is(err, ErrEmptyID) {
 			t.Errorf("%s with an empty id: %v, want ErrEmptyID", name, err)
 		}
+	}
+}
+
+// The id is a URL template variable: whatever it holds, it stays one path segment under the
+// collection, and an action goes below it.
+func TestItemPathsEscapeTheID(t *testing.T) {
+	var paths []string
+	f := newFakeGraph(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.Method+" "+r.URL.EscapedPath())
+		w.WriteHeader(http.StatusNoContent)
+	})
+	c := f.client(t, ClientConfig{})
+	ctx := t.Context()
+	if _, err := c.GetJSON(ctx, testTasks, "a/b c?d"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Delete(ctx, testTasks, "../x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.UpdateTaskStatus(ctx, testTasks, "id#1", models.ACTIVE_DEVICEAPPMANAGEMENTTASKSTATUS, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"GET /beta/deviceAppManagement/deviceAppManagementTasks/a%2Fb%20c%3Fd",
+		"DELETE /beta/deviceAppManagement/deviceAppManagementTasks/..%2Fx",
+		"POST /beta/deviceAppManagement/deviceAppManagementTasks/id%231/updateStatus",
+	}
+	if !slices.Equal(paths, want) {
+		t.Fatalf("paths = %q, want %q", paths, want)
 	}
 }

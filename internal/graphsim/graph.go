@@ -592,9 +592,12 @@ func (s *Server) patchTask(gx *graphExchange) {
 		s.writeNotFound(gx)
 		return
 	}
-	if typ != baseType && t.typ != nil && typ != t.typ {
+	// A payload typed as another task type than the stored one is refused, whatever the stored
+	// type: one seeded with a type this CSDL excerpt lacks (a newer service's) matches none of the
+	// derived types a client can name. The base type (or no type) addresses base properties only.
+	if stored := storedTypeName(t); typ != baseType && typ.name != stored {
 		s.mu.Unlock()
-		s.writeGraphError(gx.exchange, intuneBadRequest("The @odata.type '%s' does not match the type of the existing object '%s'.", typ.name, t.typ.name))
+		s.writeGraphError(gx.exchange, intuneBadRequest("The @odata.type '%s' does not match the type of the existing object '%s'.", typ.name, stored))
 		return
 	}
 	edited := editBeforeWrite(t, f)

@@ -418,6 +418,11 @@ func decodeActionParams(a *boundAction, body []byte) (map[string]any, *odataErr)
 func marshalEntity(props map[string]any, selected []string) []byte {
 	typeName, _ := props["@odata.type"].(string)
 	et := edm.types[strings.TrimPrefix(typeName, "#")]
+	if et == nil {
+		// A seeded type the CSDL excerpt lacks still derives from the collection's type, so its
+		// inherited properties come first, in the base type's order, like any task's.
+		et = baseType
+	}
 	var keys []string
 	done := map[string]bool{}
 	add := func(k string) {
@@ -432,10 +437,8 @@ func marshalEntity(props map[string]any, selected []string) []byte {
 			add(k)
 		}
 	} else {
-		if et != nil {
-			for _, p := range et.props {
-				add(p.name)
-			}
+		for _, p := range et.props {
+			add(p.name)
 		}
 		var rest []string
 		for k := range props {
@@ -457,7 +460,7 @@ func marshalEntity(props map[string]any, selected []string) []byte {
 		buf.Write(jsonBytes(k))
 		buf.WriteByte(':')
 		v := props[k]
-		if p, ok := et.propOrNil(k); ok && p.kind == kComplexCollection {
+		if p, ok := et.prop(k); ok && p.kind == kComplexCollection {
 			if items, ok := v.([]any); ok {
 				buf.Write(marshalComplexItems(p.complex, items))
 				continue
@@ -467,14 +470,6 @@ func marshalEntity(props map[string]any, selected []string) []byte {
 	}
 	buf.WriteByte('}')
 	return buf.Bytes()
-}
-
-// propOrNil is prop on a possibly nil type (a seeded type the CSDL lacks).
-func (t *structuredType) propOrNil(name string) (propDef, bool) {
-	if t == nil {
-		return propDef{}, false
-	}
-	return t.prop(name)
 }
 
 // marshalComplexItems writes complex values with @odata.type first (without

@@ -44,6 +44,16 @@ func lookupIn(m map[string]*task, id string) *task {
 	return nil
 }
 
+// storedTypeName is the qualified name of a stored task's type, without '#': the CSDL's for a
+// known type, otherwise what it was seeded with.
+func storedTypeName(t *task) string {
+	if t.typ != nil {
+		return t.typ.name
+	}
+	name, _ := t.props["@odata.type"].(string)
+	return strings.TrimPrefix(name, "#")
+}
+
 // sortedTasks snapshots the live tasks in creation order.
 func (s *Server) sortedTasks() []*task {
 	s.mu.Lock()
@@ -163,8 +173,11 @@ func (s *Server) DeleteTask(id string) bool {
 
 // Seed stores a task the way Defender would make it, bypassing validation,
 // and returns its id. obj["@odata.type"] selects the type (with or without
-// '#'; default securityConfigurationTask); obj["id"] is used when it is a
-// string. Unset properties hold the same unset values a create of that type
+// '#'; default securityConfigurationTask): a name the CSDL does not know (a
+// task type newer than the excerpt, "#microsoft.graph.someFutureTask") gives a
+// task of that name with the base type's properties, served as Graph would
+// serve a type it knows and this emulator does not. obj["id"] is used when it
+// is a string. Unset properties hold the same unset values a create of that type
 // gives them (graph-behaviour.md §2.2), inside complex values too; date-time
 // strings are normalised like Graph would normalise them; everything else is
 // stored verbatim.

@@ -18,7 +18,9 @@ import (
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/framework"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
+	"github.com/terraform-intune/terraform-provider-intune/internal/service/appvulnerabilitytask"
 	"github.com/terraform-intune/terraform-provider-intune/internal/service/securityconfigurationtask"
+	"github.com/terraform-intune/terraform-provider-intune/internal/service/securitytasks"
 	"github.com/terraform-intune/terraform-provider-intune/internal/service/unmanageddevicediscoverytask"
 )
 
@@ -256,25 +258,19 @@ func pacer(limit int) *graph.Pacer {
 }
 
 func (p *intuneProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
-		securityconfigurationtask.NewResource,
-		unmanageddevicediscoverytask.NewResource,
-	}
+	return []func() resource.Resource{securityconfigurationtask.NewResource, appvulnerabilitytask.NewResource,
+		unmanageddevicediscoverytask.NewResource}
 }
 
 func (p *intuneProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{
-		securityconfigurationtask.NewDataSource, securityconfigurationtask.NewListDataSource,
-		unmanageddevicediscoverytask.NewDataSource,
-	}
+	return []func() datasource.DataSource{securityconfigurationtask.NewDataSource, securityconfigurationtask.NewListDataSource,
+		securitytasks.NewDataSource, appvulnerabilitytask.NewDataSource, unmanageddevicediscoverytask.NewDataSource}
 }
 
 // ListResources are for `terraform query` (Terraform 1.14+); older CLIs never ask for them.
 func (p *intuneProvider) ListResources(context.Context) []func() list.ListResource {
-	return []func() list.ListResource{
-		securityconfigurationtask.NewListResource,
-		unmanageddevicediscoverytask.NewListResource,
-	}
+	return []func() list.ListResource{securityconfigurationtask.NewListResource, appvulnerabilitytask.NewListResource,
+		unmanageddevicediscoverytask.NewListResource}
 }
 
 // Actions are for `terraform apply -invoke` and `action_trigger` (Terraform 1.14+).

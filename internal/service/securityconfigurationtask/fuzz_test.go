@@ -57,16 +57,16 @@ func FuzzFlatten(f *testing.F) {
 		if _, err := time.Parse(time.RFC3339Nano, priorDue); priorDue != "" && err != nil {
 			return
 		}
-		task, err := Entity.Collection().Parse(body)
+		item, err := Entity.Collection().Parse(body)
 		if err != nil {
 			return
 		}
 		prior := fuzzPrior(priorDue, priorDescription, priorSetting)
-		got, diags := Entity.Table.Flatten(task, prior)
+		got, diags := Entity.Table.Flatten(item, prior)
 		if diags.HasError() {
 			return
 		}
-		m, ok := task.Model.(task_)
+		m, ok := item.Model.(task)
 		if !ok {
 			return
 		}
@@ -138,5 +138,3 @@ func serialise(t *testing.T, p serialization.Parsable) string {
 	}
 	return string(b)
 }
-
-type task_ = task
