@@ -38,6 +38,9 @@ func (e *Entity) Collection() *graph.Collection {
 	return e.coll
 }
 
+// ResourceType is the entity's Terraform resource type ("intune_security_configuration_task").
+func (e *Entity) ResourceType() string { return "intune_" + e.TypeName }
+
 // GraphName is the type's name without the namespace ("securityConfigurationTask").
 func (e *Entity) GraphName() string { return strings.TrimPrefix(e.ODataType, "#microsoft.graph.") }
 

@@ -338,8 +338,8 @@ func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequ
 	}
 	if strings.TrimSpace(id) == "" {
 		resp.Diagnostics.AddError(r.what("importing"),
-			fmt.Sprintf("The task's id is empty: give its Graph id, e.g. terraform import intune_%s.example "+
-				"5d630f12-0f12-5d63-120f-635d120f635d, or an import block with id = \"...\" or identity = { id = \"...\" }.", r.entity.TypeName))
+			fmt.Sprintf("The task's id is empty: give its Graph id, e.g. terraform import %s.example "+
+				"5d630f12-0f12-5d63-120f-635d120f635d, or an import block with id = \"...\" or identity = { id = \"...\" }.", r.entity.ResourceType()))
 		return
 	}
 	r.client.Claims().Claim(id)

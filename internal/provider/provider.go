@@ -18,10 +18,9 @@ import (
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/framework"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
-	"github.com/terraform-intune/terraform-provider-intune/internal/service/appvulnerabilitytask"
+	"github.com/terraform-intune/terraform-provider-intune/internal/service"
 	"github.com/terraform-intune/terraform-provider-intune/internal/service/securityconfigurationtask"
 	"github.com/terraform-intune/terraform-provider-intune/internal/service/securitytasks"
-	"github.com/terraform-intune/terraform-provider-intune/internal/service/unmanageddevicediscoverytask"
 )
 
 var (
@@ -258,19 +257,28 @@ func pacer(limit int) *graph.Pacer {
 }
 
 func (p *intuneProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{securityconfigurationtask.NewResource, appvulnerabilitytask.NewResource,
-		unmanageddevicediscoverytask.NewResource}
+	var out []func() resource.Resource
+	for _, e := range service.TaskTypes {
+		out = append(out, framework.NewResource(e))
+	}
+	return out
 }
 
 func (p *intuneProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{securityconfigurationtask.NewDataSource, securityconfigurationtask.NewListDataSource,
-		securitytasks.NewDataSource, appvulnerabilitytask.NewDataSource, unmanageddevicediscoverytask.NewDataSource}
+	out := []func() datasource.DataSource{securitytasks.NewDataSource, securityconfigurationtask.NewListDataSource}
+	for _, e := range service.TaskTypes {
+		out = append(out, framework.NewDataSource(e))
+	}
+	return out
 }
 
 // ListResources are for `terraform query` (Terraform 1.14+); older CLIs never ask for them.
 func (p *intuneProvider) ListResources(context.Context) []func() list.ListResource {
-	return []func() list.ListResource{securityconfigurationtask.NewListResource, appvulnerabilitytask.NewListResource,
-		unmanageddevicediscoverytask.NewListResource}
+	var out []func() list.ListResource
+	for _, e := range service.TaskTypes {
+		out = append(out, framework.NewListResource(e))
+	}
+	return out
 }
 
 // Actions are for `terraform apply -invoke` and `action_trigger` (Terraform 1.14+).

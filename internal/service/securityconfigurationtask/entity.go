@@ -8,9 +8,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int32validator"
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/list"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/framework"
@@ -60,10 +57,6 @@ var Entity = &framework.Entity{
 	),
 }
 
-// Registered by the provider.
-var (
-	NewResource       func() resource.Resource     = framework.NewResource(Entity)
-	NewDataSource     func() datasource.DataSource = framework.NewDataSource(Entity)
-	NewListDataSource func() datasource.DataSource = framework.NewListDataSource(Entity)
-	NewListResource   func() list.ListResource     = framework.NewListResource(Entity)
-)
+// NewListDataSource is intune_security_configuration_tasks, the one type with a plural data source
+// of its own (older than intune_security_tasks, which lists every type); registered by the provider.
+var NewListDataSource = framework.NewListDataSource(Entity)

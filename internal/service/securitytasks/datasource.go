@@ -19,6 +19,7 @@ import (
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/framework"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
+	"github.com/terraform-intune/terraform-provider-intune/internal/service"
 )
 
 var _ datasource.DataSourceWithConfigure = (*dataSource)(nil)
@@ -31,19 +32,11 @@ type dataSource struct{ client *graph.Client }
 // graphNamespace prefixes every @odata.type of Graph's own types; `type` shows the name without it.
 const graphNamespace = "#microsoft.graph."
 
-// knownTypes are the task types the provider has a resource for, by @odata.type, in the order the
-// type filter lists them.
-var knownTypes = []struct{ odataType, resource string }{
-	{"#microsoft.graph.securityConfigurationTask", "intune_security_configuration_task"},
-	{"#microsoft.graph.appVulnerabilityTask", "intune_app_vulnerability_task"},
-	{"#microsoft.graph.unmanagedDeviceDiscoveryTask", "intune_unmanaged_device_discovery_task"},
-}
-
-// shortTypeNames are the type filter's values.
+// shortTypeNames are the type filter's values: the types with a resource.
 func shortTypeNames() []string {
-	out := make([]string, len(knownTypes))
-	for i, t := range knownTypes {
-		out[i] = strings.TrimPrefix(t.odataType, graphNamespace)
+	out := make([]string, len(service.TaskTypes))
+	for i, e := range service.TaskTypes {
+		out[i] = e.GraphName()
 	}
 	return out
 }
@@ -66,9 +59,10 @@ var table = append(framework.TaskBase(),
 	framework.String("resource_type", "@odata.type", "The Terraform resource type that manages tasks of this type ("+
 		resourceTypesMarkdown()+"), or null for a type this provider has no resource for.",
 		func(t task) *string {
-			for _, k := range knownTypes {
-				if t.GetOdataType() != nil && *t.GetOdataType() == k.odataType {
-					return &k.resource
+			for _, e := range service.TaskTypes {
+				if t.GetOdataType() != nil && *t.GetOdataType() == e.ODataType {
+					r := e.ResourceType()
+					return &r
 				}
 			}
 			return nil
@@ -76,9 +70,9 @@ var table = append(framework.TaskBase(),
 )
 
 func resourceTypesMarkdown() string {
-	quoted := make([]string, len(knownTypes))
-	for i, t := range knownTypes {
-		quoted[i] = "`" + t.resource + "`"
+	quoted := make([]string, len(service.TaskTypes))
+	for i, e := range service.TaskTypes {
+		quoted[i] = "`" + e.ResourceType() + "`"
 	}
 	return strings.Join(quoted, ", ")
 }

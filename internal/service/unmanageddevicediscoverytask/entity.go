@@ -5,9 +5,6 @@
 package unmanageddevicediscoverytask
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/list"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/framework"
@@ -48,11 +45,3 @@ var Entity = &framework.Entity{
 		),
 	),
 }
-
-// Registered by the provider. The plural data source is intune_security_tasks, which lists every
-// task type.
-var (
-	NewResource     func() resource.Resource     = framework.NewResource(Entity)
-	NewDataSource   func() datasource.DataSource = framework.NewDataSource(Entity)
-	NewListResource func() list.ListResource     = framework.NewListResource(Entity)
-)
