@@ -230,7 +230,7 @@ func TestAccSecurityConfigurationTaskList_limitReadsOnlyWhatItNeeds(t *testing.T
 	for i := range 10 {
 		sim.Seed(defenderTask(fmt.Sprintf("%s-%d", prefix, i), nil))
 	}
-	atEnd(t, func() error {
+	acctest.AtEnd(t, func() error {
 		// Four results fit in the first two pages of three; the other two pages are never read.
 		if n := sim.Count("GET", graphsim.RouteTasks); n != 2 {
 			return fmt.Errorf("the query read %d pages, want 2", n)
