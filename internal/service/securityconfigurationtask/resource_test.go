@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
-	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
 	"github.com/terraform-intune/terraform-provider-intune/internal/service/securityconfigurationtask"
 )
 
@@ -534,11 +533,6 @@ resource "intune_security_configuration_task" "test" {
 func configFullNoTimeouts(name string, v fullValues) string {
 	c := configFull(name, v)
 	return strings.Replace(c, "\n  timeouts {\n    create = \"5m\"\n  }\n", "", 1)
-}
-
-// checkRemoteOn is taskType.CheckRemote for the resource at addr, against emulator sim.
-func checkRemoteOn(t *testing.T, sim *graphsim.Server, addr string, f func(task map[string]any) error) resource.TestCheckFunc {
-	return acctest.CheckRemote(t, sim, addr, odataType, f)
 }
 
 // wantDue checks that Graph's dueDateTime names the instant want.
