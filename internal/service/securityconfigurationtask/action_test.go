@@ -40,7 +40,7 @@ func TestAccSecurityTaskUpdateStatus_actionTrigger(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroyOn(t, sim),
+		CheckDestroy:             taskType.CheckDestroyOn(t, sim),
 		Steps: []resource.TestStep{{
 			Config: provider + fmt.Sprintf(`
 action "intune_security_task_update_status" "accept_new" {

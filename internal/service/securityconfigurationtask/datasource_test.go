@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -19,13 +18,10 @@ import (
 
 func TestAccSecurityConfigurationTaskDataSource_basic(t *testing.T) {
 	name := acctest.RandomName()
-	same := func(attr string) statecheck.StateCheck {
-		return statecheck.CompareValuePairs(resourceName, tfjsonpath.New(attr), "data.intune_security_configuration_task.test", tfjsonpath.New(attr), compare.ValuesSame())
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config: configFullNoTimeouts(name, fullA) + `
@@ -33,13 +29,11 @@ data "intune_security_configuration_task" "test" {
   id = intune_security_configuration_task.test.id
 }
 `,
-				ConfigStateChecks: []statecheck.StateCheck{
-					same("id"), same("display_name"), same("description"), same("creator"), same("creator_notes"),
-					same("assigned_to"), same("insights"), same("created_date_time"), same("due_date_time"),
-					same("category"), same("priority"), same("status"), same("endpoint_security_policy"),
-					same("applicable_platform"), same("endpoint_security_policy_profile"), same("managed_device_count"),
-					same("intended_settings"),
-				},
+				ConfigStateChecks: acctest.SameValues(resourceName, "data.intune_security_configuration_task.test",
+					"id", "display_name", "description", "creator", "creator_notes", "assigned_to", "insights",
+					"created_date_time", "due_date_time", "category", "priority", "status", "endpoint_security_policy",
+					"applicable_platform", "endpoint_security_policy_profile", "managed_device_count", "intended_settings",
+				),
 			},
 		},
 	})
@@ -78,7 +72,7 @@ func TestAccSecurityConfigurationTasksDataSource_filters(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroyOn(t, sim),
+		CheckDestroy:             taskType.CheckDestroyOn(t, sim),
 		Steps: []resource.TestStep{
 			{
 				Config: provider + configList(name),

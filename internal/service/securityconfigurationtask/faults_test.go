@@ -95,18 +95,6 @@ func checkDestroyed(sim *graphsim.Server, name string) resource.TestCheckFunc {
 	}
 }
 
-// atEnd runs check when the test ends, before its emulator closes, and fails the test if check
-// fails. TestCase.CheckDestroy would not do for a check that must always run: terraform-plugin-
-// testing skips it when the state is empty, as it is after an apply that failed as expected.
-func atEnd(t *testing.T, check func() error) {
-	t.Helper()
-	t.Cleanup(func() {
-		if err := check(); err != nil {
-			t.Error(err)
-		}
-	})
-}
-
 // fired checks this test's emulator counted a fault at least atLeast times: the case really
 // exercised what it claims.
 func fired(kind string, atLeast int) func(*graphsim.Server) error {
@@ -621,7 +609,7 @@ func TestAccFault_nextLinkToAnotherHost(t *testing.T) {
 	for i := range 3 {
 		sim.Seed(map[string]any{"displayName": fmt.Sprint("seeded ", i)})
 	}
-	atEnd(t, func() error {
+	acctest.AtEnd(t, func() error {
 		if n := len(other.Requests()); n != 0 {
 			return fmt.Errorf("the other host received %d requests", n)
 		}
@@ -742,7 +730,7 @@ func TestAccFault_tokenRefusedIsNotAmbiguous(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
 	provider = strings.Replace(provider, "provider \"intune\" {", "provider \"intune\" {\n  client_secret = \"not-the-secret\"", 1)
-	atEnd(t, func() error {
+	acctest.AtEnd(t, func() error {
 		tokenRequests := 0
 		for _, r := range sim.Requests() {
 			if strings.HasPrefix(r.Path, "/beta/") {
@@ -774,7 +762,7 @@ func TestAccFault_pacerDeadlineIsNotAmbiguous(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
 	provider = strings.Replace(provider, "provider \"intune\" {", "provider \"intune\" {\n  write_rate_limit = 1", 1)
-	atEnd(t, func() error {
+	acctest.AtEnd(t, func() error {
 		if n := sim.Count("GET", graphsim.RouteTasks); n != 0 {
 			return fmt.Errorf("the collection was listed %d times: a create that was never sent was looked up", n)
 		}
@@ -874,7 +862,7 @@ func TestAccFault_twinFromAnEarlierRun(t *testing.T) {
 func TestAccFault_createGivesUpAfterTwoReposts(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
-	atEnd(t, func() error {
+	acctest.AtEnd(t, func() error {
 		if n := sim.Count("POST", graphsim.RouteTasks); n != 3 {
 			return fmt.Errorf("%d POSTs, want the first and 2 more", n)
 		}
@@ -901,7 +889,7 @@ func TestAccFault_createFindsSeveralCandidates(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
 	var seeded []string
-	atEnd(t, func() error {
+	acctest.AtEnd(t, func() error {
 		for _, r := range sim.Requests() {
 			if r.Method == "DELETE" {
 				return fmt.Errorf("a task was deleted: %s", r.Path)

@@ -8,47 +8,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
 	"github.com/terraform-intune/terraform-provider-intune/internal/provider"
 )
 
-// The resource identity is the task's id: set on create, kept through update, and enough to
-// import the task with an import block that names only the identity, with nothing planned after.
+// The resource identity is the task's id (acctest.IdentityTest), with every attribute of this type set.
 func TestAccSecurityConfigurationTask_identity(t *testing.T) {
-	acctest.SkipUnlessTerraform(t, "1.12.0", "resource identity (import blocks with identity)")
 	name := acctest.RandomName()
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
-		Steps: []resource.TestStep{
-			{
-				Config: configFullNoTimeouts(name, fullA),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(resourceName, map[string]knownvalue.Check{"id": knownvalue.NotNull()}),
-					statecheck.ExpectIdentityValueMatchesState(resourceName, tfjsonpath.New("id")),
-				},
-			},
-			{
-				Config: configFullNoTimeouts(name+"-renamed", fullA),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentityValueMatchesState(resourceName, tfjsonpath.New("id")),
-				},
-			},
-			{
-				Config:          configFullNoTimeouts(name+"-renamed", fullA),
-				ResourceName:    resourceName,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-		},
-	})
+	acctest.IdentityTest(t, taskType, configFullNoTimeouts(name, fullA), configFullNoTimeouts(name+"-renamed", fullA))
 }
 
 // State written without an identity (by a provider version before identities, or by Terraform

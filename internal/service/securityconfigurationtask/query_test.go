@@ -1,12 +1,8 @@
 package securityconfigurationtask_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -49,14 +45,10 @@ func seedTenant(sim *graphsim.Server, prefix string) map[string]string {
 		defenderTask(prefix+"-bitlocker", map[string]any{"priority": "none", "endpointSecurityPolicy": "diskEncryption",
 			"endpointSecurityPolicyProfile": "bitLocker", "dueDateTime": "2028-02-29T12:00:00Z"}),
 	}
+	// Tasks of the other types between them, with the same name prefix: never results.
+	seeded, _ := acctest.SeedAmongOthers(sim, odataType, prefix, sct)
 	for i, t := range sct {
-		ids[t["displayName"].(string)] = sim.Seed(t)
-		// Tasks of the other types between them, with the same name prefix: never results.
-		other := "#microsoft.graph.appVulnerabilityTask"
-		if i%2 == 1 {
-			other = "#microsoft.graph.unmanagedDeviceDiscoveryTask"
-		}
-		sim.Seed(map[string]any{"@odata.type": other, "displayName": fmt.Sprintf("%s-other-%d", prefix, i), "status": "pending", "priority": "high"})
+		ids[t["displayName"].(string)] = seeded[i]
 	}
 	return ids
 }
@@ -158,68 +150,11 @@ func TestAccSecurityConfigurationTaskList_generateConfig(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{PageSize: 3})
 	prefix := acctest.RandomName()
 	ids := seedTenant(sim, prefix)
-	h := acctest.NewHarness(t)
-	dir := h.Dir(t, map[string]string{
-		"main.tf": provider,
-		"find.tfquery.hcl": `
-list "intune_security_configuration_task" "all" {
-  provider         = intune
-  include_resource = true
-}
-`,
-	})
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := h.Run(t, dir, args...)
-		if err != nil {
-			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return out
-	}
-	run("query", "-no-color", "-generate-config-out=generated.tf")
-	generated, err := os.ReadFile(filepath.Join(dir, "generated.tf"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	names := map[string]string{}
 	for name, id := range ids {
-		if !strings.Contains(string(generated), id) || !strings.Contains(string(generated), name) {
-			t.Fatalf("the generated configuration lacks task %s (%s):\n%s", name, id, generated)
-		}
+		names[id] = name
 	}
-	if n := strings.Count(string(generated), "import {"); n != len(ids) {
-		t.Fatalf("%d import blocks, want %d:\n%s", n, len(ids), generated)
-	}
-
-	run("plan", "-no-color", "-input=false", "-out=import.plan")
-	var plan struct {
-		ResourceChanges []struct {
-			Address string `json:"address"`
-			Change  struct {
-				Actions   []string        `json:"actions"`
-				Importing json.RawMessage `json:"importing"`
-			} `json:"change"`
-		} `json:"resource_changes"`
-	}
-	if err := json.Unmarshal([]byte(run("show", "-json", "import.plan")), &plan); err != nil {
-		t.Fatal(err)
-	}
-	if len(plan.ResourceChanges) != len(ids) {
-		t.Fatalf("%d resource changes, want %d imports", len(plan.ResourceChanges), len(ids))
-	}
-	for _, rc := range plan.ResourceChanges {
-		if len(rc.Change.Importing) == 0 || strings.Join(rc.Change.Actions, ",") != "no-op" {
-			t.Fatalf("%s: actions %v, importing %s; want an import with no change\n%s", rc.Address, rc.Change.Actions, rc.Change.Importing, generated)
-		}
-	}
-	run("apply", "-no-color", "-input=false", "import.plan")
-	if out, err := h.Run(t, dir, "plan", "-no-color", "-input=false", "-detailed-exitcode"); err != nil {
-		t.Fatalf("the plan after importing the generated configuration is not empty: %v\n%s", err, out)
-	}
-	for _, r := range sim.Requests() {
-		if r.Method != "GET" && strings.HasPrefix(r.Path, "/beta/") {
-			t.Fatalf("importing the generated configuration wrote to Graph: %s %s %s", r.Method, r.Path, r.Body)
-		}
-	}
+	acctest.GenerateConfigRoundTrip(t, sim, provider, resourceType, names)
 }
 
 // A query with a limit reads only the pages it needs: results go to Terraform as pages arrive.
@@ -230,7 +165,7 @@ func TestAccSecurityConfigurationTaskList_limitReadsOnlyWhatItNeeds(t *testing.T
 	for i := range 10 {
 		sim.Seed(defenderTask(fmt.Sprintf("%s-%d", prefix, i), nil))
 	}
-	atEnd(t, func() error {
+	acctest.AtEnd(t, func() error {
 		// Four results fit in the first two pages of three; the other two pages are never read.
 		if n := sim.Count("GET", graphsim.RouteTasks); n != 2 {
 			return fmt.Errorf("the query read %d pages, want 2", n)

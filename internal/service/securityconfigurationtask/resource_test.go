@@ -15,18 +15,23 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
-	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
 	"github.com/terraform-intune/terraform-provider-intune/internal/service/securityconfigurationtask"
 )
 
-const resourceName = "intune_security_configuration_task.test"
+const (
+	resourceType = "intune_security_configuration_task"
+	resourceName = resourceType + ".test"
+	odataType    = "#microsoft.graph.securityConfigurationTask"
+)
+
+var taskType = acctest.TaskType{Resource: resourceType, ODataType: odataType, Noun: "security configuration task"}
 
 func TestAccSecurityConfigurationTask_basic(t *testing.T) {
 	name := acctest.RandomName()
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config: configBasic(name),
@@ -53,7 +58,7 @@ func TestAccSecurityConfigurationTask_basic(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: resource.ComposeTestCheckFunc(checkUserAgent, checkRemote(t, checkNoDueDate)),
+				Check: resource.ComposeTestCheckFunc(checkUserAgent, taskType.CheckRemote(t, checkNoDueDate)),
 			},
 		},
 	})
@@ -81,7 +86,7 @@ func TestAccSecurityConfigurationTask_full(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config: configFull(name, fullA),
@@ -91,7 +96,7 @@ func TestAccSecurityConfigurationTask_full(t *testing.T) {
 						knownvalue.ObjectExact(map[string]knownvalue.Check{"name": knownvalue.StringExact("CloudProtection"), "value": knownvalue.Null()}),
 					})),
 				),
-				Check: checkRemote(t, func(task map[string]any) error {
+				Check: taskType.CheckRemote(t, func(task map[string]any) error {
 					// The fractional seconds the user wrote reached Graph (the SDK's writer would drop them).
 					if err := wantDue(task, "2027-01-01T08:02:18.1994089Z"); err != nil {
 						return err
@@ -157,7 +162,7 @@ func TestAccSecurityConfigurationTask_update(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config:            configFull(name, fullA),
@@ -170,7 +175,7 @@ func TestAccSecurityConfigurationTask_update(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceName, plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: fullChecks(name+"-renamed", fullB),
-				Check: checkRemote(t, func(task map[string]any) error {
+				Check: taskType.CheckRemote(t, func(task map[string]any) error {
 					if got := task["displayName"]; got != name+"-renamed" {
 						return fmt.Errorf("displayName at Graph = %v", got)
 					}
@@ -192,14 +197,11 @@ func TestAccSecurityConfigurationTask_removeOptional(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config: configFull(name, fullA),
-				Check: func(s *terraform.State) error {
-					id = s.RootModule().Resources[resourceName].Primary.ID
-					return nil
-				},
+				Check:  acctest.SaveID(resourceName, &id),
 			},
 			{
 				Config: configBasic(name),
@@ -225,7 +227,7 @@ func TestAccSecurityConfigurationTask_removeOptional(t *testing.T) {
 					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("managed_device_count"), knownvalue.Int32Exact(int32(fullA.count))),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkRemote(t, func(task map[string]any) error {
+					taskType.CheckRemote(t, func(task map[string]any) error {
 						for _, prop := range []string{"description", "creator", "creatorNotes", "assignedTo", "insights"} {
 							if v := task[prop]; v != nil {
 								return fmt.Errorf("%s at Graph = %v, want null", prop, v)
@@ -262,20 +264,14 @@ func checkRemovalPatch(id string) error {
 	if acctest.Sim == nil {
 		return nil // a real tenant keeps no request log; state and Graph's values are checked above
 	}
-	var patches []map[string]any
-	for _, r := range acctest.Sim.Requests() {
-		if r.Method == "PATCH" && strings.HasSuffix(r.Path, "/"+id) {
-			var body map[string]any
-			if err := json.Unmarshal([]byte(r.Body), &body); err != nil {
-				return fmt.Errorf("PATCH body %q: %w", r.Body, err)
-			}
-			patches = append(patches, body)
-		}
+	patch, err := acctest.OnlyPatch(acctest.Sim, id)
+	if err != nil {
+		return err
 	}
-	if len(patches) != 1 {
-		return fmt.Errorf("%d PATCHes of %s, want 1", len(patches), id)
+	var body map[string]any
+	if err := json.Unmarshal([]byte(patch), &body); err != nil {
+		return fmt.Errorf("PATCH body %q: %w", patch, err)
 	}
-	body := patches[0]
 	if v, ok := body["dueDateTime"]; !ok || v != "0001-01-01T00:00:00Z" {
 		return fmt.Errorf("the PATCH sent dueDateTime = %v (present %v), want 0001-01-01T00:00:00Z", v, ok)
 	}
@@ -298,7 +294,7 @@ func TestAccSecurityConfigurationTask_dueDateOffset(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				// Graph answers 2027-01-01T08:02:18.1994089Z: the same instant, so no diff, and
@@ -323,7 +319,7 @@ func TestAccSecurityConfigurationTask_dueDateOffset(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceName, plancheck.ResourceActionUpdate)},
 				},
-				Check: checkRemote(t, func(task map[string]any) error {
+				Check: taskType.CheckRemote(t, func(task map[string]any) error {
 					return wantDue(task, "2027-01-01T08:02:18.5Z")
 				}),
 			},
@@ -347,14 +343,14 @@ func TestAccSecurityConfigurationTask_dueDateFraction(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config: configDue(name, "2027-06-30T16:59:59.5-07:00"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("due_date_time"), knownvalue.StringExact("2027-06-30T16:59:59.5-07:00")),
 				},
-				Check: checkRemote(t, func(task map[string]any) error {
+				Check: taskType.CheckRemote(t, func(task map[string]any) error {
 					if acctest.Sim != nil && task["dueDateTime"] != "2027-06-30T23:59:59.5Z" {
 						return fmt.Errorf("the emulator echoes dueDateTime = %v, want Graph's spelling 2027-06-30T23:59:59.5Z", task["dueDateTime"])
 					}
@@ -379,9 +375,9 @@ func TestAccSecurityConfigurationTask_importNoDueDate(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
-			{Config: configBasic(name), Check: checkRemote(t, checkNoDueDate)},
+			{Config: configBasic(name), Check: taskType.CheckRemote(t, checkNoDueDate)},
 			{
 				Config:            configBasic(name),
 				ResourceName:      resourceName,
@@ -412,7 +408,7 @@ func TestAccSecurityConfigurationTask_importBlock(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{Config: configFullNoTimeouts(name, fullB)},
 			{
@@ -432,7 +428,7 @@ func TestAccSecurityConfigurationTask_disappears(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config: configBasic(name),
@@ -537,25 +533,6 @@ resource "intune_security_configuration_task" "test" {
 func configFullNoTimeouts(name string, v fullValues) string {
 	c := configFull(name, v)
 	return strings.Replace(c, "\n  timeouts {\n    create = \"5m\"\n  }\n", "", 1)
-}
-
-// checkRemote reads the task in state from Graph as Graph holds it (the emulator's own store, or a
-// plain GET against a real tenant) and runs f on its JSON.
-func checkRemote(t *testing.T, f func(task map[string]any) error) resource.TestCheckFunc {
-	return checkRemoteOn(t, acctest.Sim, resourceName, f)
-}
-
-func checkRemoteOn(t *testing.T, sim *graphsim.Server, addr string, f func(task map[string]any) error) resource.TestCheckFunc {
-	return acctest.CheckRemote(t, sim, addr, "#microsoft.graph.securityConfigurationTask", f)
-}
-
-// checkDestroy asks Graph that no task in state is left.
-func checkDestroy(t *testing.T) resource.TestCheckFunc {
-	return checkDestroyOn(t, acctest.Sim)
-}
-
-func checkDestroyOn(t *testing.T, sim *graphsim.Server) resource.TestCheckFunc {
-	return acctest.CheckDestroy(t, sim, "intune_security_configuration_task")
 }
 
 // wantDue checks that Graph's dueDateTime names the instant want.

@@ -2,7 +2,6 @@ package securityconfigurationtask_test
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -25,14 +24,11 @@ func TestAccSecurityConfigurationTask_statusNote(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config: configStatus(name, "pending", "", "first"),
-				Check: func(s *terraform.State) error {
-					id = s.RootModule().Resources[resourceName].Primary.ID
-					return nil
-				},
+				Check:  acctest.SaveID(resourceName, &id),
 			},
 			{
 				Config: configStatus(name, "active", note, "second"),
@@ -44,33 +40,7 @@ func TestAccSecurityConfigurationTask_statusNote(t *testing.T) {
 					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("status_note"), knownvalue.StringExact(note)),
 					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("description"), knownvalue.StringExact("second")),
 				},
-				Check: func(*terraform.State) error {
-					if got, _ := sim.TaskNote(id); got != note {
-						return fmt.Errorf("the note recorded by updateStatus = %q, want %q", got, note)
-					}
-					calls, patches := 0, 0
-					for _, r := range sim.Requests() {
-						if !strings.Contains(r.Path, id) {
-							continue
-						}
-						switch {
-						case r.Method == "POST" && r.Route == "updateStatus":
-							calls++
-							if !strings.Contains(r.Body, `"active"`) || !strings.Contains(r.Body, note) {
-								return fmt.Errorf("updateStatus body = %s", r.Body)
-							}
-						case r.Method == "PATCH":
-							patches++
-							if strings.Contains(r.Body, `"status"`) {
-								return fmt.Errorf("a PATCH carried status: %s", r.Body)
-							}
-						}
-					}
-					if calls != 1 || patches != 1 {
-						return fmt.Errorf("updateStatus calls = %d, PATCHes = %d; want 1 and 1", calls, patches)
-					}
-					return nil
-				},
+				Check: acctest.CheckStatusNote(sim, &id, "active", note, func(string) error { return nil }),
 			},
 			{
 				// The note is not returned by Graph: refreshes and re-plans show no difference.
@@ -81,13 +51,7 @@ func TestAccSecurityConfigurationTask_statusNote(t *testing.T) {
 				// Without a note, a status change is an ordinary PATCH.
 				Config: configStatus(name, "completed", "", "second"),
 				Check: func(*terraform.State) error {
-					n := 0
-					for _, r := range sim.Requests() {
-						if strings.Contains(r.Path, id) && r.Route == "updateStatus" {
-							n++
-						}
-					}
-					if n != 1 {
+					if n := acctest.UpdateStatusCalls(sim, id); n != 1 {
 						return fmt.Errorf("updateStatus was called %d times in all, want 1", n)
 					}
 					return nil

@@ -135,17 +135,6 @@ func readsEveryPage(sim *graphsim.Server, pages int) func() error {
 	}
 }
 
-// atEnd runs check when the test ends, before its emulator closes, and fails the test if check
-// fails; it runs even when the state is empty, as it is after a step that failed as expected.
-func atEnd(t *testing.T, check func() error) {
-	t.Helper()
-	t.Cleanup(func() {
-		if err := check(); err != nil {
-			t.Error(err)
-		}
-	})
-}
-
 // Every task of the collection, whatever its type, in Graph's order across pages, with every
 // attribute: the type's short name, the resource that manages it, the base properties as Graph
 // holds them, due dates in Graph's UTC spelling and Graph's unset due date as null.
@@ -154,7 +143,7 @@ func TestAccSecurityTasksDataSource_allTypes(t *testing.T) {
 	prefix := acctest.RandomName()
 	ids := mixedTenant(sim, prefix)
 	// 8 tasks, 3 a page.
-	atEnd(t, readsEveryPage(sim, 3))
+	acctest.AtEnd(t, readsEveryPage(sim, 3))
 	const (
 		sctRes = "intune_security_configuration_task"
 		avtRes = "intune_app_vulnerability_task"
@@ -207,7 +196,7 @@ func TestAccSecurityTasksDataSource_filters(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{PageSize: 3})
 	prefix := acctest.RandomName()
 	ids := mixedTenant(sim, prefix)
-	atEnd(t, readsEveryPage(sim, 3))
+	acctest.AtEnd(t, readsEveryPage(sim, 3))
 	of := func(keys string) knownvalue.Check {
 		var list []string
 		for _, k := range keys {
@@ -270,7 +259,7 @@ func TestAccSecurityTasksDataSource_invalidFilters(t *testing.T) {
 		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
 			sim, provider := acctest.NewSim(t, graphsim.Options{})
 			sim.Seed(map[string]any{"@odata.type": sct, "displayName": "seeded"})
-			atEnd(t, func() error {
+			acctest.AtEnd(t, func() error {
 				for _, r := range sim.Requests() {
 					if strings.HasPrefix(r.Path, "/beta/") {
 						return fmt.Errorf("an invalid filter reached Graph: %s %s", r.Method, r.Path)
@@ -311,7 +300,7 @@ func TestAccSecurityTasksDataSource_unknownType(t *testing.T) {
 		"riskScore": 7})
 	after := sim.Seed(map[string]any{"@odata.type": avt, "displayName": prefix + "-after", "status": "active",
 		"createdDateTime": "2026-11-03T00:00:00Z"})
-	atEnd(t, readsEveryPage(sim, 2))
+	acctest.AtEnd(t, readsEveryPage(sim, 2))
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -466,7 +455,7 @@ func TestAccSecurityTasksDataSource_nextLinkToAnotherHost(t *testing.T) {
 	for i, typ := range []string{sct, avt, uddt} {
 		sim.Seed(map[string]any{"@odata.type": typ, "displayName": fmt.Sprint("seeded ", i)})
 	}
-	atEnd(t, func() error {
+	acctest.AtEnd(t, func() error {
 		if n := len(other.Requests()); n != 0 {
 			return fmt.Errorf("the other host received %d requests", n)
 		}

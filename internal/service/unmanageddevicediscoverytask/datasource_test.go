@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -19,13 +18,10 @@ const dataSourceName = "data." + resourceType + ".test"
 // The data source reads the task the resource made and holds the same values, down to each device.
 func TestAccUnmanagedDeviceDiscoveryTaskDataSource_basic(t *testing.T) {
 	name := acctest.RandomName()
-	same := func(attr string) statecheck.StateCheck {
-		return statecheck.CompareValuePairs(resourceName, tfjsonpath.New(attr), dataSourceName, tfjsonpath.New(attr), compare.ValuesSame())
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config: configFullNoTimeouts(name, fullA) + `
@@ -33,13 +29,12 @@ data "intune_unmanaged_device_discovery_task" "test" {
   id = intune_unmanaged_device_discovery_task.test.id
 }
 `,
-				ConfigStateChecks: []statecheck.StateCheck{
-					same("id"), same("display_name"), same("description"), same("creator"), same("creator_notes"),
-					same("assigned_to"), same("created_date_time"), same("due_date_time"), same("category"),
-					same("priority"), same("status"),
+				ConfigStateChecks: append(acctest.SameValues(resourceName, dataSourceName,
+					"id", "display_name", "description", "creator", "creator_notes", "assigned_to", "created_date_time",
+					"due_date_time", "category", "priority", "status"),
 					statecheck.ExpectKnownValue(dataSourceName, tfjsonpath.New("display_name"), knownvalue.StringExact(name)),
 					statecheck.ExpectKnownValue(dataSourceName, tfjsonpath.New("unmanaged_devices"), devicesCheck(fullA.devices...)),
-				},
+				),
 			},
 		},
 	})

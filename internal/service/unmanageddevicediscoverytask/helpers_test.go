@@ -4,15 +4,12 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
-	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
 )
 
 const (
@@ -22,6 +19,8 @@ const (
 	// unset is Graph's value for a date-time nobody set (the property cannot be null).
 	unset = "0001-01-01T00:00:00Z"
 )
+
+var taskType = acctest.TaskType{Resource: resourceType, ODataType: odataType, Noun: "unmanaged device discovery task"}
 
 // deviceProps maps each attribute of an unmanaged device to its Graph property.
 var deviceProps = map[string]string{
@@ -249,22 +248,6 @@ resource %q "test" {
 %s}
 `, resourceType, name, v.description, v.creator, v.creatorNotes, v.assignedTo, v.due, v.category, v.priority, v.status,
 		devicesHCL(v.devices...), extra)
-}
-
-// checkRemote reads the task in state as Graph holds it (the emulator's own store, or a plain GET
-// against a real tenant), checks that it is an unmanaged device discovery task, and runs f on its
-// JSON.
-func checkRemote(t *testing.T, f func(task map[string]any) error) resource.TestCheckFunc {
-	return acctest.CheckRemote(t, acctest.Sim, resourceName, odataType, f)
-}
-
-// checkDestroy asks Graph that no task of this resource type in state is left.
-func checkDestroy(t *testing.T) resource.TestCheckFunc {
-	return checkDestroyOn(t, acctest.Sim)
-}
-
-func checkDestroyOn(t *testing.T, sim *graphsim.Server) resource.TestCheckFunc {
-	return acctest.CheckDestroy(t, sim, resourceType)
 }
 
 // checkNoDueDate: Graph holds "no due date" as its unset value, never a date; the emulator follows

@@ -6,45 +6,15 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
 )
 
-// The resource identity is the task's id: set on create, kept through update, and enough to
-// import the task with an import block that names only the identity, with nothing planned after.
+// The resource identity is the task's id (acctest.IdentityTest), with every attribute of this type set.
 func TestAccUnmanagedDeviceDiscoveryTask_identity(t *testing.T) {
-	acctest.SkipUnlessTerraform(t, "1.12.0", "resource identity (import blocks with identity)")
 	name := acctest.RandomName()
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
-		Steps: []resource.TestStep{
-			{
-				Config: configFullNoTimeouts(name, fullA),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(resourceName, map[string]knownvalue.Check{"id": knownvalue.NotNull()}),
-					statecheck.ExpectIdentityValueMatchesState(resourceName, tfjsonpath.New("id")),
-				},
-			},
-			{
-				Config: configFullNoTimeouts(name+"-renamed", fullB),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentityValueMatchesState(resourceName, tfjsonpath.New("id")),
-				},
-			},
-			{
-				Config:          configFullNoTimeouts(name+"-renamed", fullB),
-				ResourceName:    resourceName,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-		},
-	})
+	acctest.IdentityTest(t, taskType, configFullNoTimeouts(name, fullA), configFullNoTimeouts(name+"-renamed", fullB))
 }
 
 // The collection holds every task type, so an id can belong to a task of another type. Importing
@@ -68,7 +38,7 @@ func TestAccUnmanagedDeviceDiscoveryTask_importOtherType(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-				CheckDestroy:             checkDestroyOn(t, sim),
+				CheckDestroy:             taskType.CheckDestroyOn(t, sim),
 				Steps: []resource.TestStep{
 					// The import block first: terraform-plugin-testing copies the state of earlier
 					// steps for a later one, and an import step leaves none.

@@ -1,12 +1,7 @@
 package unmanageddevicediscoverytask_test
 
 import (
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -52,15 +47,15 @@ func seedTenant(sim *graphsim.Server, prefix string) (ids map[string]string, oth
 		"guest":   discoveryTask(prefix+"-guest", map[string]any{"status": "rejected", "category": "unknown", "creatorNotes": "guest Wi-Fi"}),
 		"nothing": discoveryTask(prefix+"-nothing", map[string]any{"priority": "none", "unmanagedDevices": []any{}}),
 	}
-	i := 0
-	for _, suffix := range []string{"office", "lab", "branch", "guest", "nothing"} {
-		ids[suffix] = sim.Seed(tasks[suffix])
-		// Tasks of the other types between them, pending and high like most of them: never results.
-		for _, other := range []string{"#microsoft.graph.securityConfigurationTask", "#microsoft.graph.appVulnerabilityTask"} {
-			others = append(others, sim.Seed(map[string]any{"@odata.type": other, "displayName": fmt.Sprintf("%s-other-%d", prefix, i),
-				"status": "pending", "priority": "high", "category": "advancedThreatProtection"}))
-			i++
-		}
+	suffixes := []string{"office", "lab", "branch", "guest", "nothing"}
+	ordered := make([]map[string]any, 0, len(suffixes))
+	for _, suffix := range suffixes {
+		ordered = append(ordered, tasks[suffix])
+	}
+	// Tasks of the other types between them, pending and high like most of them: never results.
+	seeded, others := acctest.SeedAmongOthers(sim, odataType, prefix, ordered)
+	for i, suffix := range suffixes {
+		ids[suffix] = seeded[i]
 	}
 	// One named like a discovery task.
 	others = append(others, sim.Seed(map[string]any{"@odata.type": "#microsoft.graph.appVulnerabilityTask", "displayName": prefix + "-lab"}))
@@ -180,67 +175,11 @@ list "intune_unmanaged_device_discovery_task" "bad" {
 func TestAccUnmanagedDeviceDiscoveryTaskList_generateConfig(t *testing.T) {
 	acctest.SkipUnlessTerraform(t, "1.14.0", "list resources (terraform query -generate-config-out)")
 	sim, provider := acctest.NewSim(t, graphsim.Options{PageSize: 3})
-	ids, _ := seedTenant(sim, acctest.RandomName())
-	h := acctest.NewHarness(t)
-	dir := h.Dir(t, map[string]string{
-		"main.tf": provider,
-		"find.tfquery.hcl": `
-list "intune_unmanaged_device_discovery_task" "all" {
-  provider         = intune
-  include_resource = true
-}
-`,
-	})
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := h.Run(t, dir, args...)
-		if err != nil {
-			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return out
+	prefix := acctest.RandomName()
+	ids, _ := seedTenant(sim, prefix)
+	names := map[string]string{}
+	for suffix, id := range ids {
+		names[id] = prefix + "-" + suffix
 	}
-	run("query", "-no-color", "-generate-config-out=generated.tf")
-	generated, err := os.ReadFile(filepath.Join(dir, "generated.tf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, id := range ids {
-		if !strings.Contains(string(generated), id) {
-			t.Fatalf("the generated configuration lacks task %s (%s):\n%s", name, id, generated)
-		}
-	}
-	if n := strings.Count(string(generated), "import {"); n != len(ids) {
-		t.Fatalf("%d import blocks, want %d:\n%s", n, len(ids), generated)
-	}
-
-	run("plan", "-no-color", "-input=false", "-out=import.plan")
-	var plan struct {
-		ResourceChanges []struct {
-			Address string `json:"address"`
-			Change  struct {
-				Actions   []string        `json:"actions"`
-				Importing json.RawMessage `json:"importing"`
-			} `json:"change"`
-		} `json:"resource_changes"`
-	}
-	if err := json.Unmarshal([]byte(run("show", "-json", "import.plan")), &plan); err != nil {
-		t.Fatal(err)
-	}
-	if len(plan.ResourceChanges) != len(ids) {
-		t.Fatalf("%d resource changes, want %d imports", len(plan.ResourceChanges), len(ids))
-	}
-	for _, rc := range plan.ResourceChanges {
-		if len(rc.Change.Importing) == 0 || strings.Join(rc.Change.Actions, ",") != "no-op" {
-			t.Fatalf("%s: actions %v, importing %s; want an import with no change\n%s", rc.Address, rc.Change.Actions, rc.Change.Importing, generated)
-		}
-	}
-	run("apply", "-no-color", "-input=false", "import.plan")
-	if out, err := h.Run(t, dir, "plan", "-no-color", "-input=false", "-detailed-exitcode"); err != nil {
-		t.Fatalf("the plan after importing the generated configuration is not empty: %v\n%s", err, out)
-	}
-	for _, r := range sim.Requests() {
-		if r.Method != "GET" && strings.HasPrefix(r.Path, "/beta/") {
-			t.Fatalf("importing the generated configuration wrote to Graph: %s %s %s", r.Method, r.Path, r.Body)
-		}
-	}
+	acctest.GenerateConfigRoundTrip(t, sim, provider, resourceType, names)
 }

@@ -26,7 +26,7 @@ func TestAccUnmanagedDeviceDiscoveryTask_basic(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config: configBasic(name),
@@ -48,7 +48,7 @@ func TestAccUnmanagedDeviceDiscoveryTask_basic(t *testing.T) {
 					// Graph answers unmanagedDevices: [] for an omitted list; that is not a difference.
 					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("unmanaged_devices"), knownvalue.Null()),
 				},
-				Check: checkRemote(t, func(task map[string]any) error {
+				Check: taskType.CheckRemote(t, func(task map[string]any) error {
 					if err := checkNoDueDate(task); err != nil {
 						return err
 					}
@@ -74,12 +74,12 @@ func TestAccUnmanagedDeviceDiscoveryTask_full(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config:            configFull(name, fullA),
 				ConfigStateChecks: fullChecks(name, fullA),
-				Check: checkRemote(t, func(task map[string]any) error {
+				Check: taskType.CheckRemote(t, func(task map[string]any) error {
 					if err := wantFull(name, fullA)(task); err != nil {
 						return err
 					}
@@ -123,7 +123,7 @@ func TestAccUnmanagedDeviceDiscoveryTask_update(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config:            configFull(name, fullA),
@@ -135,7 +135,7 @@ func TestAccUnmanagedDeviceDiscoveryTask_update(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceName, plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: append(fullChecks(name+"-renamed", fullB), sameID.AddStateValue(resourceName, tfjsonpath.New("id"))),
-				Check:             checkRemote(t, wantFull(name+"-renamed", fullB)),
+				Check:             taskType.CheckRemote(t, wantFull(name+"-renamed", fullB)),
 			},
 		},
 	})
@@ -154,7 +154,7 @@ func TestAccUnmanagedDeviceDiscoveryTask_devices(t *testing.T) {
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resourceName, plancheck.ResourceActionUpdate)},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{stateDevices(ds...), sameID.AddStateValue(resourceName, tfjsonpath.New("id"))},
-			Check:             checkRemote(t, func(task map[string]any) error { return wantDevices(task, ds...) }),
+			Check:             taskType.CheckRemote(t, func(task map[string]any) error { return wantDevices(task, ds...) }),
 		}
 	}
 	first := step(devLaptop, devPrinter)
@@ -162,7 +162,7 @@ func TestAccUnmanagedDeviceDiscoveryTask_devices(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			first,
 			step(devPrinter, devLaptop),           // reordered
@@ -186,7 +186,7 @@ func TestAccUnmanagedDeviceDiscoveryTask_lastSeenDateTime(t *testing.T) {
 			knownvalue.StringExact(want))
 	}
 	graphHolds := func(want string) resource.TestCheckFunc {
-		return checkRemote(t, func(task map[string]any) error {
+		return taskType.CheckRemote(t, func(task map[string]any) error {
 			d := task["unmanagedDevices"].([]any)[0].(map[string]any)
 			if acctest.Sim != nil && d["lastSeenDateTime"] != want {
 				return fmt.Errorf("lastSeenDateTime at Graph = %v, want Graph's spelling %s", d["lastSeenDateTime"], want)
@@ -198,7 +198,7 @@ func TestAccUnmanagedDeviceDiscoveryTask_lastSeenDateTime(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config:            configDevices(name, seen("2026-11-29T16:45:12.1234567-08:00")),
@@ -256,14 +256,11 @@ func TestAccUnmanagedDeviceDiscoveryTask_removeOptional(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config: configFull(name, fullA),
-				Check: func(s *terraform.State) error {
-					id = s.RootModule().Resources[resourceName].Primary.ID
-					return nil
-				},
+				Check:  acctest.SaveID(resourceName, &id),
 			},
 			{
 				Config: configBasic(name),
@@ -284,7 +281,7 @@ func TestAccUnmanagedDeviceDiscoveryTask_removeOptional(t *testing.T) {
 					statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("status"), knownvalue.StringExact(fullA.status)),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkRemote(t, func(task map[string]any) error {
+					taskType.CheckRemote(t, func(task map[string]any) error {
 						for _, prop := range []string{"description", "creator", "creatorNotes", "assignedTo"} {
 							if v := task[prop]; v != nil {
 								return fmt.Errorf("%s at Graph = %v, want null", prop, v)
@@ -322,18 +319,13 @@ func checkRemovalPatch(id string) error {
 	if acctest.Sim == nil {
 		return nil // a real tenant keeps no request log; state and Graph's values are checked above
 	}
-	var patches []string
-	for _, r := range acctest.Sim.Requests() {
-		if r.Method == "PATCH" && strings.HasSuffix(r.Path, "/"+id) {
-			patches = append(patches, r.Body)
-		}
-	}
-	if len(patches) != 1 {
-		return fmt.Errorf("%d PATCHes of %s, want 1: %v", len(patches), id, patches)
+	patch, err := acctest.OnlyPatch(acctest.Sim, id)
+	if err != nil {
+		return err
 	}
 	var body map[string]any
-	if err := json.Unmarshal([]byte(patches[0]), &body); err != nil {
-		return fmt.Errorf("PATCH body %q: %w", patches[0], err)
+	if err := json.Unmarshal([]byte(patch), &body); err != nil {
+		return fmt.Errorf("PATCH body %q: %w", patch, err)
 	}
 	want := map[string]any{
 		"@odata.type": odataType, "dueDateTime": unset, "unmanagedDevices": []any{},
@@ -342,14 +334,14 @@ func checkRemovalPatch(id string) error {
 	for prop, w := range want {
 		v, ok := body[prop]
 		if !ok || fmt.Sprint(v) != fmt.Sprint(w) || (w == nil) != (v == nil) {
-			return fmt.Errorf("the PATCH sent %s = %#v (present %v), want %#v: %s", prop, v, ok, w, patches[0])
+			return fmt.Errorf("the PATCH sent %s = %#v (present %v), want %#v: %s", prop, v, ok, w, patch)
 		}
 	}
 	if len(body) != len(want) {
-		return fmt.Errorf("the PATCH sent more than the removed attributes (the enumerations keep Graph's value): %s", patches[0])
+		return fmt.Errorf("the PATCH sent more than the removed attributes (the enumerations keep Graph's value): %s", patch)
 	}
-	if !strings.HasPrefix(patches[0], `{"@odata.type":`) {
-		return fmt.Errorf("the PATCH does not name its type first: %s", patches[0])
+	if !strings.HasPrefix(patch, `{"@odata.type":`) {
+		return fmt.Errorf("the PATCH does not name its type first: %s", patch)
 	}
 	return nil
 }
@@ -360,7 +352,7 @@ func TestAccUnmanagedDeviceDiscoveryTask_disappears(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config: configDevices(name, devLaptop),

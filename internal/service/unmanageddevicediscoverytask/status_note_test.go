@@ -9,11 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
-	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
 )
 
 // Accepting a discovery task with a note: the status goes through updateStatus with the note, the
@@ -34,14 +32,11 @@ func TestAccUnmanagedDeviceDiscoveryTask_statusNote(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroy(t),
+		CheckDestroy:             taskType.CheckDestroy(t),
 		Steps: []resource.TestStep{
 			{
 				Config: config("pending", "", devLaptop, devPrinter),
-				Check: func(s *terraform.State) error {
-					id = s.RootModule().Resources[resourceName].Primary.ID
-					return nil
-				},
+				Check:  acctest.SaveID(resourceName, &id),
 			},
 			{
 				Config: config("active", note, devLaptop),
@@ -54,39 +49,18 @@ func TestAccUnmanagedDeviceDiscoveryTask_statusNote(t *testing.T) {
 					stateDevices(devLaptop),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkRemote(t, func(task map[string]any) error {
+					taskType.CheckRemote(t, func(task map[string]any) error {
 						if task["status"] != "active" {
 							return fmt.Errorf("status at Graph = %v", task["status"])
 						}
 						return wantDevices(task, devLaptop)
 					}),
-					func(*terraform.State) error {
-						if got, _ := sim.TaskNote(id); got != note {
-							return fmt.Errorf("the note recorded by updateStatus = %q, want %q", got, note)
-						}
-						calls, patches := 0, 0
-						for _, r := range sim.Requests() {
-							if !strings.Contains(r.Path, id) {
-								continue
-							}
-							switch {
-							case r.Method == "POST" && r.Route == graphsim.RouteUpdateStatus:
-								calls++
-								if !strings.Contains(r.Body, `"active"`) || !strings.Contains(r.Body, note) {
-									return fmt.Errorf("updateStatus body = %s", r.Body)
-								}
-							case r.Method == "PATCH":
-								patches++
-								if strings.Contains(r.Body, `"status"`) || !strings.Contains(r.Body, `"unmanagedDevices"`) {
-									return fmt.Errorf("the PATCH should carry the devices and not the status: %s", r.Body)
-								}
-							}
-						}
-						if calls != 1 || patches != 1 {
-							return fmt.Errorf("updateStatus calls = %d, PATCHes = %d; want 1 and 1", calls, patches)
+					acctest.CheckStatusNote(sim, &id, "active", note, func(body string) error {
+						if !strings.Contains(body, `"unmanagedDevices"`) {
+							return fmt.Errorf("the PATCH should carry the devices and not the status: %s", body)
 						}
 						return nil
-					},
+					}),
 				),
 			},
 			{
