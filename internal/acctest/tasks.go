@@ -297,3 +297,57 @@ list %q "all" {
 		}
 	}
 }
+
+// ImportOtherTypeTest imports into the resource under test the id of a task of each other type,
+// seeded at an emulator of the test's own, with an import block and with terraform import: each is
+// an error that names both types ("Not a(n) <noun>"), nothing reaches state, and nothing is written
+// to Graph. config is a configuration of the resource under test, without a provider block.
+func ImportOtherTypeTest(t *testing.T, k TaskType, config string) {
+	t.Helper()
+	sim, provider := NewSim(t, graphsim.Options{})
+	t.Cleanup(func() {
+		for _, r := range sim.Requests() {
+			if r.Method != "GET" && strings.HasPrefix(r.Path, "/beta/") {
+				t.Errorf("importing another type's task wrote to Graph: %s %s %s", r.Method, r.Path, r.Body)
+			}
+		}
+	})
+	article := "a"
+	if strings.ContainsRune("aeiou", rune(k.Noun[0])) {
+		article = "an"
+	}
+	for _, other := range TaskODataTypes {
+		if other == k.ODataType {
+			continue
+		}
+		id := sim.Seed(map[string]any{"@odata.type": other, "displayName": RandomName(), "status": "pending"})
+		want := regexp.MustCompile(`Not ` + article + ` ` + regexp.QuoteMeta(k.Noun) + `(.|\n)*Graph\s+returned\s+a\s+task\s+of\s+type\s+"` +
+			regexp.QuoteMeta(other) + `",\s+not\s+"` + regexp.QuoteMeta(k.ODataType) + `"`)
+		t.Run(strings.TrimPrefix(other, "#microsoft.graph."), func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { PreCheck(t) },
+				ProtoV6ProviderFactories: ProtoV6ProviderFactories,
+				CheckDestroy:             k.CheckDestroyOn(t, sim),
+				Steps: []resource.TestStep{
+					// The import block first: terraform-plugin-testing copies the state of earlier
+					// steps for a later one, and an import step leaves none.
+					{
+						Config:          provider + config,
+						ResourceName:    k.Address(),
+						ImportState:     true,
+						ImportStateKind: resource.ImportBlockWithID,
+						ImportStateId:   id,
+						ExpectError:     want,
+					},
+					{
+						Config:        provider + config,
+						ResourceName:  k.Address(),
+						ImportState:   true,
+						ImportStateId: id,
+						ExpectError:   want,
+					},
+				},
+			})
+		})
+	}
+}

@@ -127,3 +127,10 @@ func nullObjectWith(typ tftypes.Type, set map[string]tftypes.Value) tftypes.Valu
 	}
 	return tftypes.NewValue(typ, vals)
 }
+
+// The collection holds every task type, so an id can belong to a task of another type. Importing
+// one is an error that names both types, with terraform import and with an import block, and
+// nothing reaches state.
+func TestAccSecurityConfigurationTask_importOtherType(t *testing.T) {
+	acctest.ImportOtherTypeTest(t, taskType, configBasic("imported"))
+}
