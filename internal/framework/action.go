@@ -81,13 +81,13 @@ func (a *updateStatusAction) Invoke(ctx context.Context, req action.InvokeReques
 	ctx, cancel := context.WithTimeout(ctx, updateStatusTimeout)
 	defer cancel()
 	id, want := cfg.TaskID.ValueString(), cfg.Status.ValueString()
-	status, err := ParseValue[models.DeviceAppManagementTaskStatus](StatusEnum, want)
+	status, err := parseValue[models.DeviceAppManagementTaskStatus](StatusEnum, want)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("status"), "changing an Intune task's status", err.Error())
 		return
 	}
 	// Read the task first: a wrong id fails clearly, and the progress names what changes.
-	task, err := FindTask(ctx, a.client, AllTasks(), id, func() bool { return false })
+	task, err := findTask(ctx, a.client, AllTasks(), id, func() bool { return false })
 	if graph.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("task_id"), "Intune task not found",
 			fmt.Sprintf("No task with id %q exists in Graph.\n\n%s", id, graph.Describe(err)))

@@ -379,7 +379,7 @@ func (a *Attr) flatten(item *graph.Item, m any, prior attr.Value, diags *diag.Di
 	case KindString:
 		return flattenString(v.(*string), prior.(types.String))
 	case KindDateTime:
-		return FlattenDateTime(a.JSON, v.(*time.Time), prior.(timetypes.RFC3339), diags)
+		return flattenDateTime(a.JSON, v.(*time.Time), prior.(timetypes.RFC3339), diags)
 	case KindInt32:
 		return types.Int32PointerValue(v.(*int32))
 	case KindEnum:

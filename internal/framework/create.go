@@ -75,7 +75,7 @@ func (r *Resource) create(ctx context.Context, body models.DeviceAppManagementTa
 		case reposts == maxReposts:
 			return nil, graph.WithAdvice(err, fmt.Sprintf("The answer to this create was lost %d times; each time no task it could have "+
 				"made appeared within %s, so it was sent again, and the provider gives up now.\n\n%s",
-				reposts+1, ConsistencyWindow, r.lookGuidance(plan, look)))
+				reposts+1, consistencyWindow, r.lookGuidance(plan, look)))
 		}
 		tflog.Info(ctx, "the ambiguous create made no task; posting again", map[string]any{"reposts": reposts + 1})
 	}
@@ -141,7 +141,7 @@ func (r *Resource) findCreated(ctx context.Context, plan Values, at graph.Create
 		case len(free) > 1:
 			look.candidates = free
 			return look, nil
-		case time.Since(at.SentAt) >= ConsistencyWindow:
+		case time.Since(at.SentAt) >= consistencyWindow:
 			return look, nil
 		}
 		tflog.Debug(ctx, "no task found yet; the list may lag behind the create, asking again", map[string]any{"wait": wait.String()})

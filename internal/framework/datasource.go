@@ -87,7 +87,7 @@ func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	defer cancel()
 	id := Values(vals).Str("id")
 	coll := d.entity.Collection()
-	task, err := FindTask(ctx, d.client, coll, id, func() bool { return RecentlyCreated(d.client, id, timetypes.NewRFC3339Null()) })
+	task, err := findTask(ctx, d.client, coll, id, func() bool { return recentlyCreated(d.client, id, timetypes.NewRFC3339Null()) })
 	if graph.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Intune "+d.entity.Noun+" not found",
 			fmt.Sprintf("No task with id %q exists in Graph.\n\n%s", id, graph.Describe(err)))

@@ -24,21 +24,21 @@ const UnsetDateTime = "0001-01-01T00:00:00Z"
 // time is that same instant.
 func IsUnsetTime(t time.Time) bool { return t.Equal(time.Time{}) }
 
-// NotUnsetDateTime refuses a configured date-time at Graph's unset instant: Graph reads it back as
+// notUnsetDateTime refuses a configured date-time at Graph's unset instant: Graph reads it back as
 // "no date", so the configuration could never match what Graph holds.
-type NotUnsetDateTime struct {
+type notUnsetDateTime struct {
 	// Meaning is what the unset instant stands for, in the error's detail ("an unset
 	// lastSeenDateTime"); empty for a task's due date.
 	Meaning string
 }
 
-func (NotUnsetDateTime) Description(context.Context) string {
+func (notUnsetDateTime) Description(context.Context) string {
 	return "must not be " + UnsetDateTime + ", which Graph uses for \"no date\""
 }
 
-func (v NotUnsetDateTime) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v notUnsetDateTime) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (v NotUnsetDateTime) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v notUnsetDateTime) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -53,17 +53,17 @@ func (v NotUnsetDateTime) ValidateString(_ context.Context, req validator.String
 	}
 }
 
-// GraphPrecision rejects date-times with more fractional digits than Graph stores, which Graph
+// graphPrecision rejects date-times with more fractional digits than Graph stores, which Graph
 // would otherwise round and so change behind the user's back.
-type GraphPrecision struct{}
+type graphPrecision struct{}
 
-func (GraphPrecision) Description(context.Context) string {
+func (graphPrecision) Description(context.Context) string {
 	return fmt.Sprintf("at most %d fractional-second digits", GraphFractionDigits)
 }
 
-func (v GraphPrecision) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v graphPrecision) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (GraphPrecision) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (graphPrecision) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -90,19 +90,19 @@ func FractionDigits(s string) int {
 	return n
 }
 
-// SameInstant keeps the state's spelling of a date-time when the configuration names the same
+// sameInstant keeps the state's spelling of a date-time when the configuration names the same
 // instant in another form (an offset instead of Z, trailing zeros): Graph answers in UTC, and an
 // imported task's state holds Graph's form, so without this a plan would show a change that
 // changes nothing.
-type SameInstant struct{}
+type sameInstant struct{}
 
-func (SameInstant) Description(context.Context) string {
+func (sameInstant) Description(context.Context) string {
 	return "a date-time naming the same instant as the state's is not a change"
 }
 
-func (m SameInstant) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m sameInstant) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
 
-func (SameInstant) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+func (sameInstant) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if req.PlanValue.IsNull() || req.PlanValue.IsUnknown() || req.StateValue.IsNull() || req.StateValue.IsUnknown() {
 		return
 	}
@@ -118,11 +118,11 @@ func InstantEqual(a, b string) bool {
 	return errA == nil && errB == nil && ta.Equal(tb)
 }
 
-// FlattenDateTime turns a Graph time into state, keeping prior's spelling when it is the same
+// flattenDateTime turns a Graph time into state, keeping prior's spelling when it is the same
 // instant so that neither apply nor refresh reports a change Graph did not make. Graph's unset
 // value is null in state. A time that RFC 3339 cannot hold (a year outside 0000-9999 once in UTC)
 // is reported, never a panic.
-func FlattenDateTime(name string, t *time.Time, prior timetypes.RFC3339, diags *diag.Diagnostics) timetypes.RFC3339 {
+func flattenDateTime(name string, t *time.Time, prior timetypes.RFC3339, diags *diag.Diagnostics) timetypes.RFC3339 {
 	if t == nil || IsUnsetTime(*t) {
 		return timetypes.NewRFC3339Null()
 	}

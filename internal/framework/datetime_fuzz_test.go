@@ -31,7 +31,7 @@ func FuzzDates(f *testing.F) {
 			return
 		}
 		var diags diag.Diagnostics
-		got := FlattenDateTime("dueDateTime", &ta, timetypes.NewRFC3339Null(), &diags)
+		got := flattenDateTime("dueDateTime", &ta, timetypes.NewRFC3339Null(), &diags)
 		switch {
 		case diags.HasError():
 		case IsUnsetTime(ta):
@@ -39,7 +39,7 @@ func FuzzDates(f *testing.F) {
 				t.Fatalf("the unset instant %q became %q", a, got.ValueString())
 			}
 		case !InstantEqual(got.ValueString(), a):
-			t.Fatalf("FlattenDateTime(%q) = %q, another instant", a, got.ValueString())
+			t.Fatalf("flattenDateTime(%q) = %q, another instant", a, got.ValueString())
 		}
 	})
 }

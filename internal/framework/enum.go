@@ -40,9 +40,9 @@ func (e *Enum) Markdown() string {
 	return strings.Join(quoted, ", ")
 }
 
-// ParseValue returns the SDK's value for s. Validators have already limited s to e.Values, so a
+// parseValue returns the SDK's value for s. Validators have already limited s to e.Values, so a
 // failure here means the SDK and the list disagree, which the enum tests guard against.
-func ParseValue[T any](e *Enum, s string) (*T, error) {
+func parseValue[T any](e *Enum, s string) (*T, error) {
 	v, err := e.Parse(s)
 	if err != nil {
 		return nil, err

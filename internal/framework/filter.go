@@ -21,14 +21,14 @@ type TaskFilter struct {
 	Priority    types.String `tfsdk:"priority"`
 }
 
-// FilterAttribute is one filter attribute, described once for every schema that has it.
-type FilterAttribute struct {
+// filterAttribute is one filter attribute, described once for every schema that has it.
+type filterAttribute struct {
 	Name, Description string
 	Validators        []validator.String
 }
 
 // TaskFilters describes TaskFilter's attributes.
-var TaskFilters = []FilterAttribute{
+var TaskFilters = []filterAttribute{
 	{"display_name", "Only tasks whose `display_name` equals this exactly (case-sensitive).", []validator.String{stringvalidator.LengthAtLeast(1)}},
 	{"status", "Only tasks whose `status` is this (one of " + StatusEnum.Markdown() + ").", []validator.String{stringvalidator.OneOf(StatusEnum.Values...)}},
 	{"category", "Only tasks whose `category` is this (one of " + CategoryEnum.Markdown() + ").", []validator.String{stringvalidator.OneOf(CategoryEnum.Values...)}},

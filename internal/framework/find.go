@@ -14,10 +14,10 @@ import (
 // Finders and waiters: reads that allow for Graph's replicas lagging a write
 // (graph-behaviour.md §8).
 
-// FindTask reads a task. A 404 may only mean the replica answering has not seen the task yet: while
+// findTask reads a task. A 404 may only mean the replica answering has not seen the task yet: while
 // young reports the task may be that new (and ctx allows), the read is asked again; otherwise it
 // gets one confirming read before the 404 stands.
-func FindTask(ctx context.Context, c *graph.Client, coll *graph.Collection, id string, young func() bool) (*graph.Item, error) {
+func findTask(ctx context.Context, c *graph.Client, coll *graph.Collection, id string, young func() bool) (*graph.Item, error) {
 	wait := time.Second
 	for attempt := 1; ; attempt++ {
 		task, err := c.Get(ctx, coll, id)
@@ -35,12 +35,12 @@ func FindTask(ctx context.Context, c *graph.Client, coll *graph.Collection, id s
 	}
 }
 
-// RecentlyCreated reports whether task id may be younger than the consistency window: this
+// recentlyCreated reports whether task id may be younger than the consistency window: this
 // process created or adopted it that recently, or its createdDateTime (Graph's clock) is that
 // recent by Graph's clock.
-func RecentlyCreated(c *graph.Client, id string, created timetypes.RFC3339) bool {
+func recentlyCreated(c *graph.Client, id string, created timetypes.RFC3339) bool {
 	if at, ok := c.Claims().CreatedAt(id); ok {
-		return time.Since(at) < ConsistencyWindow
+		return time.Since(at) < consistencyWindow
 	}
 	if created.IsNull() || created.IsUnknown() {
 		return false
@@ -53,12 +53,12 @@ func RecentlyCreated(c *graph.Client, id string, created timetypes.RFC3339) bool
 	if !ok {
 		now = time.Now()
 	}
-	return now.Sub(t) < ConsistencyWindow
+	return now.Sub(t) < consistencyWindow
 }
 
-// WaitDeleted reads the task until Graph reports it gone, so that a re-create in the same apply
+// waitDeleted reads the task until Graph reports it gone, so that a re-create in the same apply
 // does not race a delete still being replicated.
-func WaitDeleted(ctx context.Context, c *graph.Client, coll *graph.Collection, id string) error {
+func waitDeleted(ctx context.Context, c *graph.Client, coll *graph.Collection, id string) error {
 	wait := 500 * time.Millisecond
 	for {
 		_, err := c.Get(ctx, coll, id)
@@ -79,7 +79,7 @@ func WaitDeleted(ctx context.Context, c *graph.Client, coll *graph.Collection, i
 // action) until Graph shows every configured value of plan, for at most the consistency window.
 // stale reports that it never did: the caller keeps the planned values.
 func (r *Resource) waitShows(ctx context.Context, id string, plan, config, prior Values) (task *graph.Item, stale bool, err error) {
-	deadline := time.Now().Add(ConsistencyWindow)
+	deadline := time.Now().Add(consistencyWindow)
 	wait := 500 * time.Millisecond
 	for {
 		task, err = r.find(ctx, id, prior)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -75,9 +74,9 @@ func (l *ListResource) List(ctx context.Context, req list.ListRequest, stream *l
 			r := req.NewListResult(ctx)
 			r.Diagnostics.Append(d...)
 			r.DisplayName = f.Values.Str("display_name")
-			r.Diagnostics.Append(r.Identity.Set(ctx, IdentityModel{ID: types.StringValue(f.Item.ID)})...)
+			r.Diagnostics.Append(r.Identity.Set(ctx, identityModel{ID: types.StringValue(f.Item.ID)})...)
 			if req.IncludeResource {
-				l.listedState(f.Values).store(ctx, r.Resource, &r.Diagnostics)
+				l.listedState(ctx, f.Values).store(ctx, r.Resource, &r.Diagnostics)
 			}
 			sent++
 			return push(r) && (req.Limit <= 0 || sent < req.Limit)
@@ -91,16 +90,14 @@ func (l *ListResource) List(ctx context.Context, req list.ListRequest, stream *l
 }
 
 // listedState is a found task as the resource's state: what an import of it would hold, with the
-// Terraform-only attributes unset.
-func (l *ListResource) listedState(v Values) state {
-	attrTypes := l.entity.Table.AttrTypes()
-	tt := map[string]attr.Type{"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType}
-	attrTypes["status_note"] = types.StringType
-	attrTypes["timeouts"] = timeouts.Type{ObjectType: types.ObjectType{AttrTypes: tt}}
+// Terraform-only attributes unset. The attribute types are the resource schema's.
+func (l *ListResource) listedState(ctx context.Context, v Values) state {
+	attrTypes := l.entity.ResourceSchema(ctx).Type().(types.ObjectType).AttrTypes
+	tt, _ := attrTypes["timeouts"].(timeouts.Type)
 	return state{
 		values:     v,
 		statusNote: types.StringNull(),
-		timeouts:   timeouts.Value{Object: types.ObjectNull(tt)},
+		timeouts:   timeouts.Value{Object: types.ObjectNull(tt.AttrTypes)},
 		types:      attrTypes,
 	}
 }

@@ -33,10 +33,10 @@ const (
 	defaultUpdateTimeout = 30 * time.Minute
 	defaultDeleteTimeout = 30 * time.Minute
 
-	// ConsistencyWindow is how long Graph's replicas may lag a write: a 404 for a task younger
+	// consistencyWindow is how long Graph's replicas may lag a write: a 404 for a task younger
 	// than this may only mean they have not caught up, a list may not show it yet, and a read
 	// after an update may still show the old values (graph-behaviour.md §8).
-	ConsistencyWindow = 30 * time.Second
+	consistencyWindow = 30 * time.Second
 )
 
 // NewResource returns the resource of entity e. Every task type's resource is this one type: what
@@ -107,9 +107,9 @@ func (r *Resource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *r
 	resp.Schema = r.entity.ResourceSchema(ctx)
 }
 
-// IdentityModel is the resource identity of every task: its Graph id, which is all Graph needs to
+// identityModel is the resource identity of every task: its Graph id, which is all Graph needs to
 // find it.
-type IdentityModel struct {
+type identityModel struct {
 	ID types.String `tfsdk:"id"`
 }
 
@@ -129,7 +129,7 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id strin
 	if identity == nil || id == "" {
 		return
 	}
-	diags.Append(identity.Set(ctx, IdentityModel{ID: types.StringValue(id)})...)
+	diags.Append(identity.Set(ctx, identityModel{ID: types.StringValue(id)})...)
 }
 
 func (r *Resource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -223,10 +223,10 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	r.writeState(ctx, task, st, nil, false, &resp.State, &resp.Diagnostics)
 }
 
-// find reads a task, with the consistency grace for one created moments ago (FindTask).
+// find reads a task, with the consistency grace for one created moments ago (findTask).
 func (r *Resource) find(ctx context.Context, id string, prior Values) (*graph.Item, error) {
 	created, _ := prior["created_date_time"].(timetypes.RFC3339)
-	return FindTask(ctx, r.client, r.entity.Collection(), id, func() bool { return RecentlyCreated(r.client, id, created) })
+	return findTask(ctx, r.client, r.entity.Collection(), id, func() bool { return recentlyCreated(r.client, id, created) })
 }
 
 func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -274,7 +274,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 		}
 	}
 	if statusByAction {
-		status, perr := ParseValue[models.DeviceAppManagementTaskStatus](StatusEnum, planStatus.ValueString())
+		status, perr := parseValue[models.DeviceAppManagementTaskStatus](StatusEnum, planStatus.ValueString())
 		if perr != nil {
 			resp.Diagnostics.AddError(r.what("updating")+" status", perr.Error())
 			return
@@ -298,7 +298,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 		if stale {
 			resp.Diagnostics.AddWarning("Graph does not show the update yet",
 				fmt.Sprintf("Task %s was updated, but Graph still answered with earlier values after %s. State holds the values "+
-					"that were written; the next refresh shows what Graph holds by then.", id, ConsistencyWindow))
+					"that were written; the next refresh shows what Graph holds by then.", id, consistencyWindow))
 		}
 	}
 	r.writeState(ctx, task, plan, &config, stale, &resp.State, &resp.Diagnostics)
@@ -324,7 +324,7 @@ func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp 
 		resp.Diagnostics.AddError(r.what("deleting"), graph.Describe(err))
 		return
 	}
-	if err := WaitDeleted(ctx, r.client, coll, id); err != nil {
+	if err := waitDeleted(ctx, r.client, coll, id); err != nil {
 		resp.Diagnostics.AddError("waiting for Intune "+r.entity.Noun+" to be deleted", graph.Describe(err))
 	}
 }
@@ -332,7 +332,7 @@ func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp 
 func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := req.ID
 	if id == "" && req.Identity != nil {
-		var im IdentityModel
+		var im identityModel
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &im)...)
 		id = im.ID.ValueString()
 	}

@@ -65,8 +65,8 @@ func (a *Attr) resourceAttribute() schema.Attribute {
 					"(null), and that instant cannot be configured. **Removing it clears it in Graph** (the provider writes `%s` back).",
 					a.JSON, UnsetDateTime, UnsetDateTime),
 			Optional:      true,
-			Validators:    []validator.String{GraphPrecision{}, NotUnsetDateTime{}},
-			PlanModifiers: []planmodifier.String{SameInstant{}},
+			Validators:    []validator.String{graphPrecision{}, notUnsetDateTime{}},
+			PlanModifiers: []planmodifier.String{sameInstant{}},
 		}
 	case KindEnum:
 		return schema.StringAttribute{
@@ -123,8 +123,8 @@ func (a *Attr) elementAttribute() schema.Attribute {
 			MarkdownDescription: a.Doc + " " + dateTimeRules + fmt.Sprintf(" Graph's `%s` cannot be null: when it is not set Graph "+
 				"holds `%s`, which the provider shows as no value (null), and that instant cannot be configured.", a.JSON, UnsetDateTime),
 			Optional:      true,
-			Validators:    []validator.String{GraphPrecision{}, NotUnsetDateTime{Meaning: "an unset " + a.JSON}},
-			PlanModifiers: []planmodifier.String{SameInstant{}},
+			Validators:    []validator.String{graphPrecision{}, notUnsetDateTime{Meaning: "an unset " + a.JSON}},
+			PlanModifiers: []planmodifier.String{sameInstant{}},
 		}
 	case a.Required:
 		return schema.StringAttribute{MarkdownDescription: a.Doc, Required: true}

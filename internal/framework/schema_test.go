@@ -16,12 +16,12 @@ import (
 // stands for: a task's due date, or the date of a complex value's row.
 func TestNotUnsetDateTimeMeaning(t *testing.T) {
 	cases := []struct {
-		v    NotUnsetDateTime
+		v    notUnsetDateTime
 		path path.Path
 		want string
 	}{
-		{NotUnsetDateTime{}, path.Root("due_date_time"), "For a task without a due date, leave due_date_time out of the configuration."},
-		{NotUnsetDateTime{Meaning: "an unset lastSeenDateTime"}, path.Root("unmanaged_devices").AtListIndex(1).AtName("last_seen_date_time"),
+		{notUnsetDateTime{}, path.Root("due_date_time"), "For a task without a due date, leave due_date_time out of the configuration."},
+		{notUnsetDateTime{Meaning: "an unset lastSeenDateTime"}, path.Root("unmanaged_devices").AtListIndex(1).AtName("last_seen_date_time"),
 			"the value Graph holds for an unset lastSeenDateTime (the property cannot be null). For an unset lastSeenDateTime, " +
 				"leave unmanaged_devices[1].last_seen_date_time out of the configuration."},
 	}

@@ -6,9 +6,6 @@ import "github.com/terraform-intune/terraform-provider-intune/internal/graph/gra
 // without compiling the SDK); these names keep callers on one package.
 type Error = graphhttp.Error
 
-// RequiredPermission is the Graph application permission that covers every call this provider makes.
-var RequiredPermission = graphhttp.TaskPermissions.Required
-
 var (
 	// Describe turns any error from this package into the detail text of a diagnostic.
 	Describe = graphhttp.Describe
