@@ -19,12 +19,13 @@ import (
 	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
 )
 
-// TaskODataTypes are the task types the collection holds, as the tests know them (spelled out here
-// rather than taken from the provider, so a wrong type in the provider fails a test).
-var TaskODataTypes = []string{
-	"#microsoft.graph.securityConfigurationTask",
-	"#microsoft.graph.appVulnerabilityTask",
-	"#microsoft.graph.unmanagedDeviceDiscoveryTask",
+// TaskTypes are the task types the collection holds, each with its resource, as the tests know
+// them: spelled out here rather than taken from the provider, so a wrong name in the provider fails
+// a test.
+var TaskTypes = []TaskType{
+	{Resource: "intune_security_configuration_task", ODataType: "#microsoft.graph.securityConfigurationTask", Noun: "security configuration task"},
+	{Resource: "intune_app_vulnerability_task", ODataType: "#microsoft.graph.appVulnerabilityTask", Noun: "app vulnerability task"},
+	{Resource: "intune_unmanaged_device_discovery_task", ODataType: "#microsoft.graph.unmanagedDeviceDiscoveryTask", Noun: "unmanaged device discovery task"},
 }
 
 // TaskType is what the shared checks need to know of one task type's resource. Each type's tests
@@ -205,11 +206,11 @@ func SeedAmongOthers(sim *graphsim.Server, own, prefix string, tasks []map[strin
 	n := 0
 	for _, task := range tasks {
 		ids = append(ids, sim.Seed(task))
-		for _, other := range TaskODataTypes {
-			if other == own {
+		for _, other := range TaskTypes {
+			if other.ODataType == own {
 				continue
 			}
-			others = append(others, sim.Seed(map[string]any{"@odata.type": other, "displayName": fmt.Sprintf("%s-other-%d", prefix, n),
+			others = append(others, sim.Seed(map[string]any{"@odata.type": other.ODataType, "displayName": fmt.Sprintf("%s-other-%d", prefix, n),
 				"status": "pending", "priority": "high", "category": "advancedThreatProtection"}))
 			n++
 		}
@@ -300,8 +301,9 @@ list %q "all" {
 
 // ImportOtherTypeTest imports into the resource under test the id of a task of each other type,
 // seeded at an emulator of the test's own, with an import block and with terraform import: each is
-// an error that names both types ("Not a(n) <noun>"), nothing reaches state, and nothing is written
-// to Graph. config is a configuration of the resource under test, without a provider block.
+// an error that names both types ("Not a(n) <noun>") and the resource to import the task into
+// instead, nothing reaches state, and nothing is written to Graph. config is a configuration of
+// the resource under test, without a provider block.
 func ImportOtherTypeTest(t *testing.T, k TaskType, config string) {
 	t.Helper()
 	sim, provider := NewSim(t, graphsim.Options{})
@@ -312,18 +314,15 @@ func ImportOtherTypeTest(t *testing.T, k TaskType, config string) {
 			}
 		}
 	})
-	article := "a"
-	if strings.ContainsRune("aeiou", rune(k.Noun[0])) {
-		article = "an"
-	}
-	for _, other := range TaskODataTypes {
-		if other == k.ODataType {
+	for _, other := range TaskTypes {
+		if other == k {
 			continue
 		}
-		id := sim.Seed(map[string]any{"@odata.type": other, "displayName": RandomName(), "status": "pending"})
-		want := regexp.MustCompile(`Not ` + article + ` ` + regexp.QuoteMeta(k.Noun) + `(.|\n)*Graph\s+returned\s+a\s+task\s+of\s+type\s+"` +
-			regexp.QuoteMeta(other) + `",\s+not\s+"` + regexp.QuoteMeta(k.ODataType) + `"`)
-		t.Run(strings.TrimPrefix(other, "#microsoft.graph."), func(t *testing.T) {
+		id := sim.Seed(map[string]any{"@odata.type": other.ODataType, "displayName": RandomName(), "status": "pending"})
+		want := regexp.MustCompile(`Not ` + k.aNoun() + `(.|\n)*Graph\s+returned\s+a\s+task\s+of\s+type\s+"` +
+			regexp.QuoteMeta(other.ODataType) + `",\s+not\s+"` + regexp.QuoteMeta(k.ODataType) + `"(.|\n)*It\s+is\s+` +
+			strings.Join(strings.Fields(other.aNoun()), `\s+`) + `:\s+import\s+it\s+into\s+` + other.Resource + `\s+instead`)
+		t.Run(strings.TrimPrefix(other.ODataType, "#microsoft.graph."), func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { PreCheck(t) },
 				ProtoV6ProviderFactories: ProtoV6ProviderFactories,
@@ -350,4 +349,12 @@ func ImportOtherTypeTest(t *testing.T, k TaskType, config string) {
 			})
 		})
 	}
+}
+
+// aNoun is the type's noun with its indefinite article.
+func (k TaskType) aNoun() string {
+	if strings.ContainsRune("aeiou", rune(k.Noun[0])) {
+		return "an " + k.Noun
+	}
+	return "a " + k.Noun
 }

@@ -99,7 +99,8 @@ func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	}
 	if !coll.Owns(task) {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Not "+d.entity.aNoun(),
-			fmt.Sprintf("Graph returned a task of type %q, not %q. This data source reads only %ss.", task.OdataType, d.entity.ODataType, d.entity.Noun))
+			fmt.Sprintf("Graph returned a task of type %q, not %q. This data source reads only %ss.%s", task.OdataType, d.entity.ODataType,
+				d.entity.Noun, elsewhere(task.OdataType, "read it with data.%s instead")))
 		return
 	}
 	out, diags := d.entity.Table.Flatten(task, nil)

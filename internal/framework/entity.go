@@ -1,6 +1,7 @@
 package framework
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 
@@ -54,6 +55,39 @@ func (e *Entity) aNoun() string {
 		return "an " + e.Noun
 	}
 	return "a " + e.Noun
+}
+
+var (
+	registryMu sync.RWMutex
+	registry   = map[string]*Entity{}
+)
+
+// Register makes the task types with a resource known to each other: a resource or data source
+// that meets a task of another registered type names the one that manages it.
+func Register(entities ...*Entity) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	for _, e := range entities {
+		registry[e.ODataType] = e
+	}
+}
+
+// managedBy is the registered entity of @odata.type odataType, or nil.
+func managedBy(odataType string) *Entity {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	return registry[odataType]
+}
+
+// elsewhere tells what to use for a task of type odataType, when a resource manages that type:
+// " It is an app vulnerability task: import it into intune_app_vulnerability_task instead." (how is a
+// format with the resource type).
+func elsewhere(odataType, how string) string {
+	e := managedBy(odataType)
+	if e == nil {
+		return ""
+	}
+	return " It is " + e.aNoun() + ": " + fmt.Sprintf(how, e.ResourceType()) + "."
 }
 
 // TaskBase is the table of the properties every task type has (deviceAppManagementTask), in the

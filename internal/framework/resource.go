@@ -356,8 +356,8 @@ func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequ
 func (r *Resource) writeState(ctx context.Context, task *graph.Item, prior state, config *state, stale bool, to stateSetter, diags *diag.Diagnostics) {
 	if !r.entity.Collection().Owns(task) {
 		diags.AddError("Not "+r.entity.aNoun(),
-			fmt.Sprintf("Graph returned a task of type %q, not %q. This resource manages only %ss.",
-				task.OdataType, r.entity.ODataType, r.entity.Noun))
+			fmt.Sprintf("Graph returned a task of type %q, not %q. This resource manages only %ss.%s",
+				task.OdataType, r.entity.ODataType, r.entity.Noun, elsewhere(task.OdataType, "import it into %s instead")))
 		return
 	}
 	m, d := r.entity.Table.Flatten(task, prior.values)

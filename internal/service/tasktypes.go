@@ -1,6 +1,7 @@
 // Package service lists the task types this provider has resources for. The provider registers a
-// resource, a data source and a list resource for each, and intune_security_tasks names each
-// type's resource: a new type is added here, once.
+// resource, a data source and a list resource for each, intune_security_tasks names each type's
+// resource, and a resource or data source given a task of another of these types names the one to
+// use instead: a new type is added here, once.
 package service
 
 import (
@@ -16,3 +17,6 @@ var TaskTypes = []*framework.Entity{
 	appvulnerabilitytask.Entity,
 	unmanageddevicediscoverytask.Entity,
 }
+
+// The types know of each other, for the messages about a task of another type.
+func init() { framework.Register(TaskTypes...) }

@@ -53,16 +53,17 @@ data "intune_unmanaged_device_discovery_task" "test" {
 	}
 	sct := sim.Seed(map[string]any{"@odata.type": "#microsoft.graph.securityConfigurationTask", "displayName": acctest.RandomName()})
 	avt := sim.Seed(map[string]any{"@odata.type": "#microsoft.graph.appVulnerabilityTask", "displayName": acctest.RandomName()})
-	notThis := func(other string) *regexp.Regexp {
+	notThis := func(other, itIs, dataSource string) *regexp.Regexp {
 		return regexp.MustCompile(`Not an unmanaged device discovery task(.|\n)*Graph\s+returned\s+a\s+task\s+of\s+type\s+"` +
-			regexp.QuoteMeta(other) + `",\s+not\s+"` + regexp.QuoteMeta(odataType) + `"`)
+			regexp.QuoteMeta(other) + `",\s+not\s+"` + regexp.QuoteMeta(odataType) + `"(.|\n)*It\s+is\s+` + itIs +
+			`:\s+read\s+it\s+with\s+data\.` + dataSource + `\s+instead`)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: config(sct), ExpectError: notThis("#microsoft.graph.securityConfigurationTask")},
-			{Config: config(avt), ExpectError: notThis("#microsoft.graph.appVulnerabilityTask")},
+			{Config: config(sct), ExpectError: notThis("#microsoft.graph.securityConfigurationTask", `a\s+security\s+configuration\s+task`, "intune_security_configuration_task")},
+			{Config: config(avt), ExpectError: notThis("#microsoft.graph.appVulnerabilityTask", `an\s+app\s+vulnerability\s+task`, "intune_app_vulnerability_task")},
 			{
 				Config: config("00000000-0000-0000-0000-000000000000"),
 				ExpectError: regexp.MustCompile(`Intune unmanaged device discovery task not found(.|\n)*No task with id(.|\n)*` +
