@@ -43,7 +43,13 @@ func (e *Entity) Collection() *graph.Collection {
 func (e *Entity) ResourceType() string { return "intune_" + e.TypeName }
 
 // GraphName is the type's name without the namespace ("securityConfigurationTask").
-func (e *Entity) GraphName() string { return strings.TrimPrefix(e.ODataType, "#microsoft.graph.") }
+func (e *Entity) GraphName() string { return ShortTypeName(e.ODataType) }
+
+// ShortTypeName is an @odata.type without Graph's namespace: "#microsoft.graph.appVulnerabilityTask"
+// is "appVulnerabilityTask"; a type outside the namespace is returned as it is.
+func ShortTypeName(odataType string) string {
+	return strings.TrimPrefix(odataType, "#microsoft.graph.")
+}
 
 // plural is Noun in the plural, for messages about a list.
 func (e *Entity) plural() string { return e.Noun + "s" }
@@ -72,8 +78,8 @@ func Register(entities ...*Entity) {
 	}
 }
 
-// managedBy is the registered entity of @odata.type odataType, or nil.
-func managedBy(odataType string) *Entity {
+// ManagedBy is the registered entity of @odata.type odataType, or nil.
+func ManagedBy(odataType string) *Entity {
 	registryMu.RLock()
 	defer registryMu.RUnlock()
 	return registry[odataType]
@@ -83,7 +89,7 @@ func managedBy(odataType string) *Entity {
 // " It is an app vulnerability task: import it into intune_app_vulnerability_task instead." (how is a
 // format with the resource type).
 func elsewhere(odataType, how string) string {
-	e := managedBy(odataType)
+	e := ManagedBy(odataType)
 	if e == nil {
 		return ""
 	}
@@ -119,16 +125,8 @@ func (t Table) Row(name string) *Attr {
 	return nil
 }
 
-var (
-	allOnce  sync.Once
-	allTasks *graph.Collection
-)
+// allTasks is every task, of any type, read through the base task table.
+var allTasks = &Entity{Noun: "task", Table: TaskBase()}
 
 // AllTasks is the task collection with items of every type, read through the base task table.
-func AllTasks() *graph.Collection {
-	allOnce.Do(func() {
-		base := TaskBase()
-		allTasks = graph.TaskCollection("", base.DateTimes(), base.Enums())
-	})
-	return allTasks
-}
+func AllTasks() *graph.Collection { return allTasks.Collection() }

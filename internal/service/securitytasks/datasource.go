@@ -29,9 +29,6 @@ func NewDataSource() datasource.DataSource { return &dataSource{} }
 
 type dataSource struct{ client *graph.Client }
 
-// graphNamespace prefixes every @odata.type of Graph's own types; `type` shows the name without it.
-const graphNamespace = "#microsoft.graph."
-
 // shortTypeNames are the type filter's values: the types with a resource.
 func shortTypeNames() []string {
 	out := make([]string, len(service.TaskTypes))
@@ -53,17 +50,18 @@ var table = append(framework.TaskBase(),
 			if t.GetOdataType() == nil {
 				return nil
 			}
-			s := strings.TrimPrefix(*t.GetOdataType(), graphNamespace)
+			s := framework.ShortTypeName(*t.GetOdataType())
 			return &s
 		}),
 	framework.String("resource_type", "@odata.type", "The Terraform resource type that manages tasks of this type ("+
 		resourceTypesMarkdown()+"), or null for a type this provider has no resource for.",
 		func(t task) *string {
-			for _, e := range service.TaskTypes {
-				if t.GetOdataType() != nil && *t.GetOdataType() == e.ODataType {
-					r := e.ResourceType()
-					return &r
-				}
+			if t.GetOdataType() == nil {
+				return nil
+			}
+			if e := framework.ManagedBy(*t.GetOdataType()); e != nil {
+				r := e.ResourceType()
+				return &r
 			}
 			return nil
 		}),
