@@ -524,6 +524,40 @@ func (t Table) KeepPlanned(out, plan, config Values, all bool) {
 	}
 }
 
+// Written is config without the attributes an update leaves as they were (planned as in prior,
+// the state before it): the configured values the update writes, which Graph must show after it.
+func (t Table) Written(config, plan, prior Values) Values {
+	out := Values{}
+	for k, v := range config {
+		out[k] = v
+	}
+	for i := range t {
+		a := &t[i]
+		if pv := plan.get(a); !a.Computed && !pv.IsUnknown() && pv.Equal(prior.get(a)) {
+			delete(out, a.Name)
+		}
+	}
+	return out
+}
+
+// KeepUnwritten sets the planned value into out, after an update, for every configured attribute
+// the update did not write (in config but not in written) that Graph now holds otherwise: someone
+// changed it after the plan was made. It returns their names.
+func (t Table) KeepUnwritten(out, plan, config, written Values) []string {
+	var kept []string
+	for i := range t {
+		a := &t[i]
+		if a.Computed || config.get(a).IsNull() || !written.get(a).IsNull() {
+			continue
+		}
+		if pv := plan.get(a); !out.get(a).Equal(pv) {
+			out[a.Name] = pv
+			kept = append(kept, a.Name)
+		}
+	}
+	return kept
+}
+
 // ShowsConfigured reports whether got (flattened onto plan) holds every value the configuration
 // sets, as planned.
 func (t Table) ShowsConfigured(got, plan, config Values) bool {

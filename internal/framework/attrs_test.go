@@ -3,6 +3,7 @@ package framework
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -144,5 +145,40 @@ func TestODataTypeComesFirst(t *testing.T) {
 		if want := `{"@odata.type":"` + *m.GetOdataType() + `",`; len(b) < len(want) || string(b[:len(want)]) != want {
 			t.Errorf("body %s does not start with %s", b, want)
 		}
+	}
+}
+
+// An update that writes only the description: a configured list and status it leaves as they were
+// keep their planned values when Graph now holds others (edited since the plan), and are named;
+// what the update wrote, and what Graph still holds as planned, are not.
+func TestKeepUnwritten(t *testing.T) {
+	planned := devices(t, [2]string{"a", "2027-01-01T01:00:00+01:00"})
+	prior := Values{"description": types.StringValue("v1"), "status": types.StringValue("pending"), "display_name": types.StringValue("n"), "devices": planned}
+	plan := Values{"description": types.StringValue("v2"), "status": types.StringValue("pending"), "display_name": types.StringValue("n"), "devices": planned}
+	config := plan
+	written := deviceTable.Written(config, plan, prior)
+	if len(written) != 1 || !written["description"].Equal(types.StringValue("v2")) {
+		t.Fatalf("written = %v, want only the description", written)
+	}
+
+	item := parse(t, `{"@odata.type":"#microsoft.graph.unmanagedDeviceDiscoveryTask","id":"i","displayName":"n","description":"v2","category":"unknown",
+		"priority":"none","status":"completed","unmanagedDevices":[{"deviceName":"b","lastSeenDateTime":"2027-01-01T00:00:00Z"}]}`)
+	got, diags := deviceTable.Flatten(item, plan)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	kept := deviceTable.KeepUnwritten(got, plan, config, written)
+	if want := []string{"status", "devices"}; !slices.Equal(kept, want) {
+		t.Fatalf("kept %v, want %v", kept, want)
+	}
+	for _, name := range []string{"status", "devices", "description", "display_name"} {
+		if !got[name].Equal(plan[name]) {
+			t.Errorf("%s = %v after keeping, want the planned %v", name, got[name], plan[name])
+		}
+	}
+
+	// A create writes everything it configures: nothing is left to keep.
+	if w := deviceTable.Written(config, plan, nil); len(w) != len(config) {
+		t.Fatalf("a create's written = %v, want the whole configuration", w)
 	}
 }

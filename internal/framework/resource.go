@@ -189,7 +189,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 			return
 		}
 	}
-	r.writeState(ctx, task, plan, &config, false, &resp.State, &resp.Diagnostics)
+	r.writeState(ctx, task, plan, &config, false, &resp.State, &resp.Diagnostics, nil)
 }
 
 func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -220,7 +220,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		resp.Diagnostics.AddError(r.what("reading"), graph.Describe(err))
 		return
 	}
-	r.writeState(ctx, task, st, nil, false, &resp.State, &resp.Diagnostics)
+	r.writeState(ctx, task, st, nil, false, &resp.State, &resp.Diagnostics, nil)
 }
 
 // find reads a task, with the consistency grace for one created moments ago (findTask).
@@ -285,12 +285,15 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 		}
 		task = nil // the PATCH answer, if any, predates the status change
 	}
+	// Configured values this update does not write may have been changed in Graph since the plan:
+	// the re-read waits only for what was written, and state keeps the rest as planned.
+	written := r.entity.Table.Written(config.values, plan.values, st.values)
 	stale := false
 	if task == nil {
 		// Graph answered 204, or changed the status by the action, or nothing was patched: read
 		// the task until it shows what was written, which a lagging replica may not at once
 		// (graph-behaviour.md §8).
-		task, stale, err = r.waitShows(ctx, id, plan.values, config.values, st.values)
+		task, stale, err = r.waitShows(ctx, id, plan.values, written, st.values)
 		if err != nil {
 			resp.Diagnostics.AddError(r.what("reading")+" after update", graph.Describe(err))
 			return
@@ -301,7 +304,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 					"that were written; the next refresh shows what Graph holds by then.", id, consistencyWindow))
 		}
 	}
-	r.writeState(ctx, task, plan, &config, stale, &resp.State, &resp.Diagnostics)
+	r.writeState(ctx, task, plan, &config, stale, &resp.State, &resp.Diagnostics, written)
 }
 
 func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -352,8 +355,11 @@ func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequ
 // configuration leaves out keeps its planned value even if Graph now holds another (someone
 // changed status in the portal after the plan was made): Terraform requires the planned value, and
 // the next refresh shows the change. With stale, every configured attribute keeps its planned
-// value too: Graph accepted the write but a lagging replica does not show it yet.
-func (r *Resource) writeState(ctx context.Context, task *graph.Item, prior state, config *state, stale bool, to stateSetter, diags *diag.Diagnostics) {
+// value too: Graph accepted the write but a lagging replica does not show it yet. After an update
+// (written not nil: the configured values it wrote), a configured attribute it did not write keeps
+// its planned value too, with a warning, when Graph now holds another.
+func (r *Resource) writeState(ctx context.Context, task *graph.Item, prior state, config *state, stale bool, to stateSetter,
+	diags *diag.Diagnostics, written Values) {
 	if !r.entity.Collection().Owns(task) {
 		diags.AddError("Not "+r.entity.aNoun(),
 			fmt.Sprintf("Graph returned a task of type %q, not %q. This resource manages only %ss.%s",
@@ -367,6 +373,15 @@ func (r *Resource) writeState(ctx context.Context, task *graph.Item, prior state
 	}
 	if config != nil {
 		r.entity.Table.KeepPlanned(m, prior.values, config.values, stale)
+	}
+	if config != nil && written != nil {
+		if kept := r.entity.Table.KeepUnwritten(m, prior.values, config.values, written); len(kept) > 0 {
+			diags.AddWarning("Intune "+r.entity.Noun+" changed outside Terraform since the plan",
+				fmt.Sprintf("Task %s now holds other values for %s than the plan did. This apply did not change them, so someone "+
+					"did after the plan was made (in the Intune portal, or Microsoft Defender for Endpoint). State keeps the "+
+					"planned values so that the apply completes; the next plan shows the difference and writes the "+
+					"configuration back.", m.Str("id"), strings.Join(kept, ", ")))
+		}
 	}
 	out := prior
 	out.values = m

@@ -818,6 +818,84 @@ func TestAccFault_editedBetweenPlanAndApply(t *testing.T) {
 	})
 }
 
+// Someone changes attributes the configuration sets (status moved by an Intune admin, the name
+// edited in the portal) between the plan and an update that does not write them: the apply keeps
+// the planned values instead of failing with "inconsistent result after apply", and the next plan
+// shows the difference and writes the configuration back. With the PATCH answered 204, the re-read
+// waits only for what the update wrote: one read, not the consistency window's polling.
+func TestAccFault_configuredEditedBetweenPlanAndApply(t *testing.T) {
+	for _, noContent := range []bool{false, true} {
+		t.Run(fmt.Sprint("patchNoContent=", noContent), func(t *testing.T) {
+			sim, provider := acctest.NewSim(t, graphsim.Options{})
+			name := acctest.RandomName()
+			at0 := "intune_security_configuration_task.test[0]"
+			config := func(description string) string {
+				return configMany(provider, name, `status = "pending"`+"\n  description = \""+description+"\"")
+			}
+			var gets int
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				CheckDestroy:             checkDestroyed(sim, name),
+				Steps: []resource.TestStep{
+					{Config: config("v1")},
+					{
+						PreConfig: func() {
+							gets = sim.Count("GET", graphsim.RouteTask)
+							sim.SetFaults(graphsim.Faults{PatchNoContent: noContent,
+								EditBeforeWrite: map[string]any{"status": "completed", "displayName": "renamed in the portal"}})
+						},
+						Config: config("v2"),
+						// The refresh after the apply sees the edits: the plan writes the configuration back.
+						ExpectNonEmptyPlan: true,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(at0, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+							statecheck.ExpectKnownValue(at0, tfjsonpath.New("display_name"), knownvalue.StringExact(name+"-0")),
+							statecheck.ExpectKnownValue(at0, tfjsonpath.New("description"), knownvalue.StringExact("v2")),
+						},
+						Check: func(*terraform.State) error {
+							if err := fired(graphsim.FaultEditBeforeWrite, faultTasks)(sim); err != nil {
+								return err
+							}
+							// The step's refresh reads each task once, and so does each update's re-read
+							// when the PATCH answered 204; polling for the edited values would read more.
+							want := faultTasks
+							if noContent {
+								want = 2 * faultTasks
+							}
+							if n := sim.Count("GET", graphsim.RouteTask) - gets; n > want {
+								return fmt.Errorf("%d GETs of tasks during the update step, want at most %d: the re-read waited for values this update did not write", n, want)
+							}
+							return nil
+						},
+					},
+					{
+						PreConfig: func() { sim.SetFaults(graphsim.Faults{}) },
+						Config:    config("v2"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(at0, plancheck.ResourceActionUpdate),
+							plancheck.ExpectKnownValue(at0, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+						}},
+						Check: checkConsistent(sim, name, faultTasks),
+					},
+					{
+						Config:           config("v2"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						Check: func(*terraform.State) error {
+							for _, task := range sim.Tasks() {
+								if dn, _ := task["displayName"].(string); strings.HasPrefix(dn, name+"-") && task["status"] != "pending" {
+									return fmt.Errorf("task %s has status %v after the apply that wrote the configuration back", dn, task["status"])
+								}
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
 // A twin made by an earlier run (an earlier terraform command, so another provider process that
 // this one knows nothing of) shortly before a new twin's create loses its answer: the lookup's
 // window on Graph's clock starts just before the lost POST left, so the earlier twin's task is
