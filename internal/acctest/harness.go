@@ -1,14 +1,17 @@
 package acctest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -202,4 +205,28 @@ func (h *Harness) Serve(t *testing.T) string {
 		t.Fatal("the provider started with -debug printed no TF_REATTACH_PROVIDERS within a minute")
 	}
 	return ""
+}
+
+// Warnings returns the details of the warnings with summary in the machine-readable output of a
+// terraform command run with -json, once each.
+func Warnings(jsonOut, summary string) []string {
+	var out []string
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(strings.NewReader(jsonOut))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var line struct {
+			Type       string `json:"type"`
+			Diagnostic struct {
+				Severity, Summary, Detail string
+			} `json:"diagnostic"`
+		}
+		if json.Unmarshal(sc.Bytes(), &line) != nil || line.Type != "diagnostic" || line.Diagnostic.Severity != "warning" ||
+			line.Diagnostic.Summary != summary || seen[line.Diagnostic.Detail] {
+			continue
+		}
+		seen[line.Diagnostic.Detail] = true
+		out = append(out, line.Diagnostic.Detail)
+	}
+	return out
 }

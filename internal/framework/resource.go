@@ -25,6 +25,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*Resource)(nil)
 	_ resource.ResourceWithImportState = (*Resource)(nil)
 	_ resource.ResourceWithIdentity    = (*Resource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*Resource)(nil)
 )
 
 const (
@@ -152,6 +153,23 @@ func WithTimeout(ctx context.Context, timeout func(context.Context, time.Duratio
 // what names the entity in a diagnostic's summary: "creating Intune security configuration task".
 func (r *Resource) what(doing string) string {
 	return doing + " Intune " + r.entity.Noun
+}
+
+// ModifyPlan warns when a plan creates a task with status_note: the create sets the status in its
+// own request, which has no note, so the note is recorded only with a later change of status.
+func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var note types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("status_note"), &note)...)
+	if note.IsNull() || note.IsUnknown() || note.ValueString() == "" {
+		return
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("status_note"), "status_note is not recorded when the task is created",
+		"Graph records a note only with a change of status through its updateStatus action. Creating "+r.entity.aNoun()+
+			" sets its status in the create request itself, which carries no note, so this note is kept in state but not "+
+			"sent to Graph. It is sent with the next change of status, or leave it out until then.")
 }
 
 func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -21,7 +21,8 @@ const statusNoteDescription = "A note recorded with a status change. When `statu
 	"the provider changes the status through Graph's `updateStatus` action with this note, instead of " +
 	"through the update (PATCH) that carries the other changes. Graph does not return the note, so the " +
 	"provider keeps the configured value in state: changing only the note changes nothing in Graph and " +
-	"never shows a difference after apply, and it is not read back on import."
+	"never shows a difference after apply, and it is not read back on import. A create sets the status in its " +
+	"own request, which carries no note: a plan that creates a task with `status_note` warns that the note is not recorded."
 
 // ResourceSchema is the entity's resource schema: every row of its table, status_note, and the
 // timeouts block.
