@@ -463,6 +463,25 @@ func (a *Attr) flattenEnum(item *graph.Item, v *string, prior types.String, diag
 	return prior
 }
 
+// WithoutUnknownMembers is v with null for every enum whose member in item the SDK does not know
+// (kept as Graph sent it, with a warning, by Flatten). A list resource's result is what
+// `terraform query -generate-config-out` writes as configuration, and the enum's validator would
+// refuse that member; left out, the attribute (Optional+Computed) imports Graph's value unchanged.
+func (t Table) WithoutUnknownMembers(v Values, item *graph.Item) Values {
+	out := Values{}
+	for k, x := range v {
+		out[k] = x
+	}
+	for i := range t {
+		if a := &t[i]; a.Kind == KindEnum {
+			if _, ok := item.Unparsed[a.JSON]; ok {
+				out[a.Name] = a.null()
+			}
+		}
+	}
+	return out
+}
+
 // Matches reports whether got (an entity flattened with no prior) is what a create of plan would
 // have made: every attribute plan configures holds that value in Graph, and every attribute plan
 // leaves unset holds Graph's unset value (graph-behaviour.md §2.2), with the usual rules: null and

@@ -76,7 +76,7 @@ func (l *ListResource) List(ctx context.Context, req list.ListRequest, stream *l
 			r.DisplayName = f.Values.Str("display_name")
 			r.Diagnostics.Append(r.Identity.Set(ctx, identityModel{ID: types.StringValue(f.Item.ID)})...)
 			if req.IncludeResource {
-				l.listedState(ctx, f.Values).store(ctx, r.Resource, &r.Diagnostics)
+				l.listedState(ctx, l.entity.Table.WithoutUnknownMembers(f.Values, f.Item)).store(ctx, r.Resource, &r.Diagnostics)
 			}
 			sent++
 			return push(r) && (req.Limit <= 0 || sent < req.Limit)
