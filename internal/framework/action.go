@@ -61,8 +61,10 @@ func (a *updateStatusAction) Schema(_ context.Context, _ action.SchemaRequest, r
 				Validators:          []validator.String{stringvalidator.OneOf(StatusEnum.Values...)},
 			},
 			"note": actionschema.StringAttribute{
-				MarkdownDescription: "A note recorded with the change (`note`). Graph does not return it, so it cannot be read back afterwards.",
-				Optional:            true,
+				MarkdownDescription: "A note recorded with the change (`note`), in ASCII characters only: Graph's metadata declares it " +
+					"non-Unicode. Graph does not return it, so it cannot be read back afterwards.",
+				Optional:   true,
+				Validators: []validator.String{noteASCII},
 			},
 		},
 	}

@@ -3,6 +3,7 @@ package framework
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -16,19 +17,27 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
+// noteASCII is the validator of updateStatus's note. Graph's metadata declares the parameter
+// `Unicode="false"`, which OData's CSDL defines as a string that will only contain and accept
+// ASCII characters (graph-behaviour.md §13).
+var noteASCII = stringvalidator.RegexMatches(regexp.MustCompile(`^[\x00-\x7F]*$`),
+	"must contain only ASCII characters: Graph's metadata declares the note non-Unicode")
+
 // statusNoteDescription is the resource-only status_note attribute's description.
 const statusNoteDescription = "A note recorded with a status change. When `status` changes and `status_note` is set, " +
 	"the provider changes the status through Graph's `updateStatus` action with this note, instead of " +
 	"through the update (PATCH) that carries the other changes. Graph does not return the note, so the " +
 	"provider keeps the configured value in state: changing only the note changes nothing in Graph and " +
 	"never shows a difference after apply, and it is not read back on import. A create sets the status in its " +
-	"own request, which carries no note: a plan that creates a task with `status_note` warns that the note is not recorded."
+	"own request, which carries no note: a plan that creates a task with `status_note` warns that the note is not recorded. " +
+	"ASCII characters only: Graph's metadata declares the note non-Unicode."
 
 // ResourceSchema is the entity's resource schema: every row of its table, status_note, and the
 // timeouts block.
 func (e *Entity) ResourceSchema(ctx context.Context) schema.Schema {
 	attrs := map[string]schema.Attribute{
-		"status_note": schema.StringAttribute{MarkdownDescription: statusNoteDescription, Optional: true},
+		"status_note": schema.StringAttribute{MarkdownDescription: statusNoteDescription, Optional: true,
+			Validators: []validator.String{noteASCII}},
 	}
 	for i := range e.Table {
 		attrs[e.Table[i].Name] = e.Table[i].resourceAttribute()

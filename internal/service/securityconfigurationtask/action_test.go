@@ -166,4 +166,24 @@ action "intune_security_task_update_status" "bad" {
 			t.Fatal("an invalid status reached Graph")
 		}
 	}
+
+	// Graph's metadata declares the note non-Unicode: a note outside ASCII fails at plan time.
+	nonASCII := h.Dir(t, map[string]string{"main.tf": provider + fmt.Sprintf(`
+action "intune_security_task_update_status" "bad" {
+  config {
+    task_id = %q
+    status  = "completed"
+    note    = "Überprüft"
+  }
+}
+`, task)})
+	out, err = h.Run(t, nonASCII, "plan", "-no-color", "-input=false", "-invoke=action.intune_security_task_update_status.bad")
+	if err == nil || !regexp.MustCompile(`Attribute note must contain only ASCII characters`).MatchString(out) {
+		t.Fatalf("a note outside ASCII: err=%v\n%s", err, out)
+	}
+	for _, r := range sim.Requests() {
+		if r.Route == graphsim.RouteUpdateStatus && strings.Contains(r.Body, "berpr") {
+			t.Fatal("a note outside ASCII reached Graph")
+		}
+	}
 }
