@@ -51,8 +51,11 @@ type Faults struct {
 	// that write (graph-behaviour.md §8). FaultStaleRead.
 	StaleReadsAfterWrite int
 	// NextLinkHost, when set, is the host[:port] of every @odata.nextLink the
-	// emulator writes, instead of the request's Host: a link the client must
-	// not follow with its token (graph-behaviour.md §9). FaultNextLinkHost.
+	// emulator writes, instead of the request's Host, as a Graph stand-in or
+	// a proxy may write Graph's own host: the emulator still serves the pages
+	// itself, and a client must follow the links there, never sending its
+	// token to the host they name (graph-behaviour.md §9). Counted once per
+	// page that carried such a link. FaultNextLinkHost.
 	NextLinkHost string
 	// EditBeforeWrite sets these properties on a task just before each PATCH
 	// or updateStatus of it is applied, bypassing validation: someone changed
