@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -563,6 +564,81 @@ func TestAccFault_visibleAfterDelete(t *testing.T) {
 				return nil
 			}),
 		}},
+	})
+}
+
+// After a DELETE that succeeded, a 404 for the same URL means gone even without Graph's error
+// JSON (a stand-in or a front end answering a gone id with a bare status): destroy succeeds after
+// one read, instead of failing on a 404 it cannot tell from a wrong URL.
+func TestAccFault_bareNotFoundAfterDelete(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	var ids []string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t); sim.SetFaults(graphsim.Faults{BareNotFoundAfterDelete: true}) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(func(*terraform.State) error {
+			// Each task: one DELETE answered 204, then one GET answered the bare 404, then nothing.
+			for _, id := range ids {
+				var after []string
+				deleted := false
+				for _, r := range sim.Requests() {
+					if !strings.HasSuffix(r.Path, "/"+id) {
+						continue
+					}
+					if deleted {
+						after = append(after, fmt.Sprintf("%s %d %s", r.Method, r.Status, r.Fault))
+					}
+					deleted = deleted || (r.Method == "DELETE" && r.Status == 204)
+				}
+				if want := []string{"GET 404 " + graphsim.FaultBareNotFoundAfterDelete}; !deleted || !slices.Equal(after, want) {
+					return fmt.Errorf("task %s: deleted %v, then %q; want %q", id, deleted, after, want)
+				}
+			}
+			if n := sim.Count("DELETE", graphsim.RouteTask); n != faultTasks {
+				return fmt.Errorf("%d DELETEs for %d tasks", n, faultTasks)
+			}
+			return fired(graphsim.FaultBareNotFoundAfterDelete, faultTasks)(sim)
+		}, checkDestroyed(sim, name)),
+		Steps: []resource.TestStep{{
+			Config: configMany(provider, name, ""),
+			Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, faultTasks), func(s *terraform.State) error {
+				for _, rs := range s.RootModule().Resources {
+					ids = append(ids, rs.Primary.ID)
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// A DELETE answered with a 404 that is not Graph's (an HTML page from a proxy) proves nothing
+// about the task, not even that the URL is Graph's: destroy fails and the task stays in state, to
+// be deleted by the next destroy.
+func TestAccFault_htmlNotFoundOnDelete(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(func(*terraform.State) error {
+			if n := sim.Count("DELETE", graphsim.RouteTask); n != 2*faultTasks {
+				return fmt.Errorf("%d DELETEs, want %d: one refused by the proxy and one that deleted, for each task", n, 2*faultTasks)
+			}
+			return nil
+		}, checkDestroyed(sim, name)),
+		Steps: []resource.TestStep{
+			{Config: configMany(provider, name, ""), Check: checkConsistent(sim, name, faultTasks)},
+			{
+				PreConfig: func() {
+					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "DELETE", Route: graphsim.RouteTask, Times: faultTasks, Status: 404,
+						ContentType: "text/html", Body: "<html><body><h1>404 Not Found</h1><p>nginx</p></body></html>"}}})
+				},
+				Config:      configMany(provider, name, ""),
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`deleting Intune security configuration task(.|\n)*returned\s+HTTP\s+404\s+Not\s+Found(.|\n)*not\s+treated\s+as\s+deleted`),
+			},
+		},
 	})
 }
 
