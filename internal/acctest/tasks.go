@@ -2,6 +2,7 @@ package acctest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -357,4 +358,29 @@ func (k TaskType) aNoun() string {
 		return "an " + k.Noun
 	}
 	return "a " + k.Noun
+}
+
+// CheckNextLinkRerooted checks a list under graphsim.Faults.NextLinkHost: the fault fired, the
+// host the links named (other) received nothing, and sim itself served the pages those links led
+// to: the links were followed on the configured endpoint.
+func CheckNextLinkRerooted(sim, other *graphsim.Server) error {
+	if n := len(other.Requests()); n != 0 {
+		return fmt.Errorf("the host the @odata.nextLinks named received %d requests, want none", n)
+	}
+	if n := sim.FaultCounts()[graphsim.FaultNextLinkHost]; n < 1 {
+		return fmt.Errorf("no page carried a nextLink to the other host (fault fired %d times): the case did not exercise what it claims", n)
+	}
+	served := 0
+	for _, r := range sim.Requests() {
+		if r.Method == "GET" && r.Route == graphsim.RouteTasks && strings.Contains(r.RawQuery, "skiptoken") {
+			if r.Status != 200 {
+				return fmt.Errorf("the configured endpoint answered a page request (%s?%s) with %d", r.Path, r.RawQuery, r.Status)
+			}
+			served++
+		}
+	}
+	if served == 0 {
+		return errors.New("the configured endpoint served no page after the first: the nextLinks were not followed")
+	}
+	return nil
 }

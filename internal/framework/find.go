@@ -2,7 +2,9 @@ package framework
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -57,12 +59,16 @@ func recentlyCreated(c *graph.Client, id string, created timetypes.RFC3339) bool
 }
 
 // waitDeleted reads the task until Graph reports it gone, so that a re-create in the same apply
-// does not race a delete still being replicated.
+// does not race a delete still being replicated. It runs only after Graph accepted the DELETE of
+// this very URL, which proves the URL right: any 404 for it now means gone, with Graph's error
+// JSON or without (a stand-in or a front end answering a gone id with a bare status), unlike a
+// read's 404, which must be Graph's own to mean gone (graph.IsNotFound; graph-behaviour.md §6).
 func waitDeleted(ctx context.Context, c *graph.Client, coll *graph.Collection, id string) error {
 	wait := 500 * time.Millisecond
 	for {
 		_, err := c.Get(ctx, coll, id)
-		if graph.IsNotFound(err) {
+		var ge *graph.Error
+		if errors.As(err, &ge) && ge.StatusCode == http.StatusNotFound {
 			return nil
 		}
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -230,30 +231,104 @@ func TestCreateAnsweredWithoutTheTask(t *testing.T) {
 	}
 }
 
-func TestNextLinkToAnotherHostIsRefused(t *testing.T) {
+// An @odata.nextLink that names another host is followed on the configured endpoint: the other
+// host is never called, so the bearer token never leaves the configured endpoint, and the page
+// the link names is read from the configured endpoint with the link's path and query.
+func TestNextLinkToAnotherHostIsFollowedOnTheConfiguredEndpoint(t *testing.T) {
 	other := newFakeGraph(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, `{"value":[]}`) })
-	f := newFakeGraph(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, `{"value":[`+taskJSON+`],"@odata.nextLink":"`+other.URL+`/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x"}`)
-	})
-	_, err := f.client(t, ClientConfig{}).List(t.Context(), testTasks)
-	if err == nil || !strings.Contains(err.Error(), "refusing to follow an @odata.nextLink") {
-		t.Fatalf("err = %v", err)
-	}
-	if other.calls.Load() != 0 {
-		t.Fatal("the other host was called: the bearer token left the configured endpoint")
-	}
-
-	// The same host, spelled in upper case, is followed.
-	same := newFakeGraph(t, func(n int, w http.ResponseWriter, r *http.Request) {
+	var second *http.Request
+	f := newFakeGraph(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		if n == 1 {
-			writeJSON(w, http.StatusOK, `{"value":[],"@odata.nextLink":"https://`+strings.ToUpper(r.Host)+`/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x"}`)
+			writeJSON(w, http.StatusOK, `{"value":[`+taskJSON+`],"@odata.nextLink":"`+other.URL+`/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x"}`)
 			return
 		}
-		writeJSON(w, http.StatusOK, `{"value":[`+taskJSON+`]}`)
+		second = r.Clone(context.Background())
+		writeJSON(w, http.StatusOK, `{"value":[`+strings.Replace(taskJSON, `"t1"`, `"t2"`, 1)+`]}`)
 	})
-	list, err := same.client(t, ClientConfig{}).List(t.Context(), testTasks)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("list = %+v, %v", list, err)
+	list, err := f.client(t, ClientConfig{}).List(t.Context(), testTasks)
+	if err != nil || len(list) != 2 || list[1].ID != "t2" {
+		t.Fatalf("list = %+v, %v; want both pages' tasks", list, err)
+	}
+	if n := other.calls.Load(); n != 0 {
+		t.Fatalf("the other host was called %d times: the bearer token left the configured endpoint", n)
+	}
+	if got := second.URL.RequestURI(); got != "/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x" {
+		t.Fatalf("page 2 asked for %s", got)
+	}
+	if got := second.Header.Get("Authorization"); got != "Bearer t" {
+		t.Fatalf("page 2 Authorization = %q, want the configured endpoint's bearer token", got)
+	}
+}
+
+// nextPageURL resolves an @odata.nextLink as OData resolves a URL in a payload and re-roots it on
+// the configured endpoint, keeping the link's path and query and nothing else of it.
+func TestNextPageURL(t *testing.T) {
+	const (
+		base    = "https://graph.example:8443/beta"
+		request = "https://graph.example:8443/beta/deviceAppManagement/deviceAppManagementTasks"
+		context = "https://graph.microsoft.com/beta/$metadata#deviceAppManagement/deviceAppManagementTasks"
+		coll    = "https://graph.example:8443/beta/deviceAppManagement/deviceAppManagementTasks"
+	)
+	cases := []struct {
+		name, context, link string
+		want                string // "" for an error
+		rerooted            bool
+	}{
+		{name: "same endpoint", link: coll + "?$skiptoken=x", want: coll + "?$skiptoken=x"},
+		{name: "same endpoint, host in upper case", link: "https://GRAPH.EXAMPLE:8443/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x",
+			want: coll + "?$skiptoken=x"},
+		{name: "another host", link: "https://graph.microsoft.com/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x",
+			want: coll + "?$skiptoken=x", rerooted: true},
+		{name: "another port", link: "https://graph.example:9443/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x",
+			want: coll + "?$skiptoken=x", rerooted: true},
+		{name: "another host, scheme-relative", link: "//other.example/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x",
+			want: coll + "?$skiptoken=x", rerooted: true},
+		// The configured scheme is kept: a link never downgrades the connection to plain HTTP.
+		{name: "http", link: "http://graph.example:8443/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x",
+			want: coll + "?$skiptoken=x", rerooted: true},
+		{name: "another scheme", link: "ftp://graph.example/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x",
+			want: coll + "?$skiptoken=x", rerooted: true},
+		// Credentials in a link are never sent: the request carries the configured token only.
+		{name: "userinfo", link: "https://user:secret@graph.example:8443/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x",
+			want: coll + "?$skiptoken=x", rerooted: true},
+		// A fragment is never part of a request.
+		{name: "fragment", link: coll + "?$skiptoken=x#page2", want: coll + "?$skiptoken=x"},
+		// The link's path is kept whole, not joined to the configured /beta: a stand-in that
+		// serves Graph under another root names it in its links.
+		{name: "path of its own", link: "https://proxy.example/graph/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x",
+			want: "https://graph.example:8443/graph/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x", rerooted: true},
+		{name: "escaped path kept as escaped", link: "https://other.example/beta/a%2Fb?$skiptoken=x",
+			want: "https://graph.example:8443/beta/a%2Fb?$skiptoken=x", rerooted: true},
+		// Relative links resolve against the page's @odata.context (OData's rule), else the request URL.
+		{name: "absolute path", link: "/beta/deviceAppManagement/deviceAppManagementTasks?$skiptoken=x",
+			want: coll + "?$skiptoken=x", rerooted: true},
+		{name: "relative to the context URL", context: context, link: "deviceAppManagement/deviceAppManagementTasks?$skiptoken=x",
+			want: coll + "?$skiptoken=x", rerooted: true},
+		{name: "relative to the request URL", link: "deviceAppManagementTasks?$skiptoken=x",
+			want: coll + "?$skiptoken=x", rerooted: true},
+		{name: "query only, relative to the request URL", link: "?$skiptoken=x",
+			want: coll + "?$skiptoken=x", rerooted: true},
+		{name: "unparsable", link: "https://graph.example:8443/beta/%zz"},
+		{name: "opaque", link: "mailto:someone@example.com"},
+	}
+	b, _ := url.Parse(base)
+	r, _ := url.Parse(request)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, rerooted, err := nextPageURL(b, r, c.context, c.link)
+			if c.want == "" {
+				if err == nil {
+					t.Fatalf("%q: got %s, want an error", c.link, got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("%q: %v", c.link, err)
+			}
+			if got.String() != c.want || rerooted != c.rerooted {
+				t.Fatalf("%q: got %s (re-rooted %v), want %s (re-rooted %v)", c.link, got, rerooted, c.want, c.rerooted)
+			}
+		})
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoft/kiota-abstractions-go/serialization"
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
@@ -280,6 +281,7 @@ func (c *Client) pages(ctx context.Context, coll *Collection, onPage func([]*Ite
 			return err
 		}
 		var envelope struct {
+			Context  string            `json:"@odata.context"`
 			Value    []json.RawMessage `json:"value"`
 			NextLink string            `json:"@odata.nextLink"`
 		}
@@ -297,7 +299,7 @@ func (c *Client) pages(ctx context.Context, coll *Collection, onPage func([]*Ite
 		if !onPage(items) || envelope.NextLink == "" {
 			return nil
 		}
-		next, err := c.nextPage(coll, envelope.NextLink)
+		next, err := c.nextPage(ctx, coll, info, envelope.Context, envelope.NextLink)
 		if err != nil {
 			return err
 		}
@@ -305,21 +307,70 @@ func (c *Client) pages(ctx context.Context, coll *Collection, onPage func([]*Ite
 	}
 }
 
-// nextPage builds the request for an @odata.nextLink, refusing links to another scheme, host or
-// port: the bearer token must never be sent anywhere but the configured Graph endpoint
-// (graph-behaviour.md §9).
-func (c *Client) nextPage(coll *Collection, link string) (*abs.RequestInformation, error) {
-	u, err := url.Parse(link)
+// nextPage builds the request for the page after the one prev was answered with: its
+// @odata.nextLink, followed on the configured Graph endpoint (nextPageURL).
+func (c *Client) nextPage(ctx context.Context, coll *Collection, prev *abs.RequestInformation, contextURL, link string) (*abs.RequestInformation, error) {
 	base, _ := url.Parse(c.baseURL)
-	if err != nil || !u.IsAbs() || !strings.EqualFold(u.Scheme, base.Scheme) || hostPort(u) != hostPort(base) {
+	reqURL, err := prev.GetUri()
+	if err != nil {
+		reqURL = base
+	}
+	u, rerooted, err := nextPageURL(base, reqURL, contextURL, link)
+	if err != nil {
 		return nil, &Error{Method: http.MethodGet, Path: c.path(coll.Path),
-			Err: fmt.Errorf("refusing to follow an @odata.nextLink outside the configured Graph endpoint %s: %q", c.baseURL, link)}
+			Err: fmt.Errorf("cannot follow the @odata.nextLink %q: %w", link, err)}
+	}
+	if rerooted {
+		// Only hosts and the path: a link's query is Graph's paging state, and its userinfo is
+		// never used.
+		linkHost := "(relative link)"
+		if l, _ := url.Parse(link); l != nil && l.Host != "" {
+			linkHost = l.Scheme + "://" + l.Host
+		}
+		tflog.Debug(ctx, "following an @odata.nextLink on the configured Graph endpoint instead of where it points", map[string]any{
+			"link_host": linkHost, "graph_endpoint": base.Scheme + "://" + base.Host, "path": u.EscapedPath(),
+		})
 	}
 	info := abs.NewRequestInformation()
 	info.Method = abs.GET
 	info.SetUri(*u)
 	info.Headers.TryAdd("Accept", "application/json")
 	return info, nil
+}
+
+// nextPageURL is the URL an @odata.nextLink is followed at: the link's path and query on base's
+// scheme and host, so that nothing, the bearer token least of all, is ever sent anywhere but the
+// configured Graph endpoint (graph-behaviour.md §9). A Graph stand-in or a proxy may write links
+// with another host (Graph's own, or "localhost" for "127.0.0.1") while serving them itself.
+//
+// A relative link resolves as OData resolves a URL in a payload: against the page's
+// @odata.context (itself resolved against the request URL), else against reqURL, the URL of the
+// request the page answered. The link's path is kept whole, not joined to base's path: the
+// configured endpoint is a scheme and host only, and the /beta root is part of every link Graph
+// writes. Its userinfo and fragment are dropped: neither belongs in the request. rerooted reports
+// whether the link pointed anywhere but base (or was relative), for the debug log.
+func nextPageURL(base, reqURL *url.URL, contextURL, link string) (next *url.URL, rerooted bool, err error) {
+	u, err := url.Parse(link)
+	if err != nil {
+		return nil, false, err
+	}
+	if u.Opaque != "" {
+		return nil, false, errors.New("not a URL with a path")
+	}
+	if !u.IsAbs() {
+		rerooted = true
+		from := reqURL
+		if contextURL != "" {
+			if cu, err := reqURL.Parse(contextURL); err == nil {
+				from = cu
+			}
+		}
+		u = from.ResolveReference(u)
+	}
+	if !strings.EqualFold(u.Scheme, base.Scheme) || hostPort(u) != hostPort(base) || u.User != nil {
+		rerooted = true
+	}
+	return &url.URL{Scheme: base.Scheme, Host: base.Host, Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery}, rerooted, nil
 }
 
 // hostPort is a URL's host in lower case with its port, the scheme's default spelled out.

@@ -110,6 +110,44 @@ func TestVisibleAfterDelete(t *testing.T) {
 	}
 }
 
+func TestBareNotFoundAfterDelete(t *testing.T) {
+	e := newEnv(t, Options{})
+	kept := e.create(map[string]any{"displayName": "kept"})["id"].(string)
+	before := e.create(map[string]any{"displayName": "deleted before"})["id"].(string)
+	if resp, _ := e.do("DELETE", tasksPath+"/"+before, nil); resp.StatusCode != 204 {
+		t.Fatalf("delete %d", resp.StatusCode)
+	}
+	e.srv.SetFaults(Faults{BareNotFoundAfterDelete: true})
+	id := e.create(map[string]any{"displayName": "gone"})["id"].(string)
+	if resp, _ := e.do("DELETE", tasksPath+"/"+id, nil); resp.StatusCode != 204 {
+		t.Fatalf("delete %d", resp.StatusCode)
+	}
+	for i := range 2 {
+		resp, b := e.do("GET", tasksPath+"/"+strings.ToUpper(id), nil)
+		if resp.StatusCode != 404 || len(b) != 0 {
+			t.Fatalf("GET %d of the deleted task: %d %q, want a 404 with no body", i, resp.StatusCode, b)
+		}
+	}
+	// Only GETs of what was deleted under the fault are bare.
+	if resp, b := e.do("DELETE", tasksPath+"/"+id, nil); resp.StatusCode != 404 || !strings.Contains(string(b), `"ResourceNotFound"`) {
+		t.Fatalf("second DELETE %d %s, want Graph's 404", resp.StatusCode, b)
+	}
+	if resp, b := e.do("GET", tasksPath+"/"+before, nil); resp.StatusCode != 404 || !strings.Contains(string(b), `"ResourceNotFound"`) {
+		t.Fatalf("GET of a task deleted before the fault: %d %s, want Graph's 404", resp.StatusCode, b)
+	}
+	if resp, _ := e.do("GET", tasksPath+"/"+kept, nil); resp.StatusCode != 200 {
+		t.Fatalf("GET of a live task %d", resp.StatusCode)
+	}
+	if n := e.srv.FaultCounts()[FaultBareNotFoundAfterDelete]; n != 2 {
+		t.Fatalf("counted %d, want 2", n)
+	}
+	// Cleared, Graph's own 404 again.
+	e.srv.SetFaults(Faults{})
+	if resp, b := e.do("GET", tasksPath+"/"+id, nil); resp.StatusCode != 404 || !strings.Contains(string(b), `"ResourceNotFound"`) {
+		t.Fatalf("GET after the fault was cleared: %d %s", resp.StatusCode, b)
+	}
+}
+
 func TestStaleReadsAfterWrite(t *testing.T) {
 	e := newEnv(t, Options{})
 	e.srv.SetFaults(Faults{StaleReadsAfterWrite: 2})
@@ -182,20 +220,20 @@ func TestNextLinkHost(t *testing.T) {
 
 func TestControlAPIConsistencyFaults(t *testing.T) {
 	e := newEnv(t, Options{})
-	body := `{"listLag":"1.5s","visibleAfterDelete":2,"staleReadsAfterWrite":3,"nextLinkHost":"other.invalid:443","writeThrottle":{"limit":3,"window":"20s"}}`
+	body := `{"listLag":"1.5s","visibleAfterDelete":2,"bareNotFoundAfterDelete":true,"staleReadsAfterWrite":3,"nextLinkHost":"other.invalid:443","writeThrottle":{"limit":3,"window":"20s"}}`
 	req, _ := http.NewRequestWithContext(t.Context(), "PUT", e.srv.URL()+"/_graphsim/faults", strings.NewReader(body))
 	resp, b := e.send(req)
 	if resp.StatusCode != 200 {
 		t.Fatalf("%d %s", resp.StatusCode, b)
 	}
 	f := e.srv.CurrentFaults()
-	if f.ListLag != 1500*time.Millisecond || f.VisibleAfterDelete != 2 || f.StaleReadsAfterWrite != 3 || f.NextLinkHost != "other.invalid:443" {
+	if f.ListLag != 1500*time.Millisecond || f.VisibleAfterDelete != 2 || !f.BareNotFoundAfterDelete || f.StaleReadsAfterWrite != 3 || f.NextLinkHost != "other.invalid:443" {
 		t.Fatalf("%+v", f)
 	}
 	// The answer, and GET, give the same JSON back.
 	var got map[string]any
 	mustJSON(t, b, &got)
-	if got["listLag"] != "1.5s" || got["visibleAfterDelete"] != float64(2) || got["staleReadsAfterWrite"] != float64(3) ||
+	if got["listLag"] != "1.5s" || got["visibleAfterDelete"] != float64(2) || got["bareNotFoundAfterDelete"] != true || got["staleReadsAfterWrite"] != float64(3) ||
 		got["nextLinkHost"] != "other.invalid:443" {
 		t.Fatalf("%s", b)
 	}

@@ -46,13 +46,25 @@ type Faults struct {
 	// then it is 404 (graph-behaviour.md §8). Counted per GET and per list
 	// that showed it. FaultVisibleAfterDelete.
 	VisibleAfterDelete int
+	// BareNotFoundAfterDelete makes the item GETs of a task deleted while it
+	// is set (a DELETE that answered 204) answer 404 with an empty body
+	// rather than Graph's error JSON, while it stays set: a stand-in or a
+	// front end that answers a gone id with a bare status. Only a client
+	// that just deleted that very URL can tell this 404 means gone rather
+	// than a wrong URL (graph-behaviour.md §6, §8). A DELETE, PATCH or
+	// action on the id still gets Graph's 404. Counted per GET.
+	// FaultBareNotFoundAfterDelete.
+	BareNotFoundAfterDelete bool
 	// StaleReadsAfterWrite makes the next N item GETs of a task after a
 	// successful PATCH or updateStatus answer with the entity as it was before
 	// that write (graph-behaviour.md §8). FaultStaleRead.
 	StaleReadsAfterWrite int
 	// NextLinkHost, when set, is the host[:port] of every @odata.nextLink the
-	// emulator writes, instead of the request's Host: a link the client must
-	// not follow with its token (graph-behaviour.md §9). FaultNextLinkHost.
+	// emulator writes, instead of the request's Host, as a Graph stand-in or
+	// a proxy may write Graph's own host: the emulator still serves the pages
+	// itself, and a client must follow the links there, never sending its
+	// token to the host they name (graph-behaviour.md §9). Counted once per
+	// page that carried such a link. FaultNextLinkHost.
 	NextLinkHost string
 	// EditBeforeWrite sets these properties on a task just before each PATCH
 	// or updateStatus of it is applied, bypassing validation: someone changed
@@ -111,19 +123,20 @@ type Rule struct {
 
 // Fault kinds, as counted by FaultCounts.
 const (
-	FaultLatency             = "latency"
-	FaultThrottle            = "throttle" // 429s sent by WriteThrottle
-	FaultStatus              = "status"
-	FaultDelay               = "delay"
-	FaultReset               = "reset"
-	FaultNotFoundAfterCreate = "notFoundAfterCreate"
-	FaultListLag             = "listLag"
-	FaultVisibleAfterDelete  = "visibleAfterDelete"
-	FaultStaleRead           = "staleRead"
-	FaultNextLinkHost        = "nextLinkHost"
-	FaultEditBeforeWrite     = "editBeforeWrite"
-	FaultPatchNoContent      = "patchNoContent"
-	FaultExtraProperties     = "extraProperties"
+	FaultLatency                 = "latency"
+	FaultThrottle                = "throttle" // 429s sent by WriteThrottle
+	FaultStatus                  = "status"
+	FaultDelay                   = "delay"
+	FaultReset                   = "reset"
+	FaultNotFoundAfterCreate     = "notFoundAfterCreate"
+	FaultListLag                 = "listLag"
+	FaultVisibleAfterDelete      = "visibleAfterDelete"
+	FaultStaleRead               = "staleRead"
+	FaultBareNotFoundAfterDelete = "bareNotFoundAfterDelete"
+	FaultNextLinkHost            = "nextLinkHost"
+	FaultEditBeforeWrite         = "editBeforeWrite"
+	FaultPatchNoContent          = "patchNoContent"
+	FaultExtraProperties         = "extraProperties"
 )
 
 // SetFaults replaces the active faults and resets rule counters and the
@@ -499,6 +512,7 @@ type faultsWire struct {
 	ListLag                  jsonDuration   `json:"listLag,omitempty"`
 	VisibleAfterDelete       int            `json:"visibleAfterDelete,omitempty"`
 	StaleReadsAfterWrite     int            `json:"staleReadsAfterWrite,omitempty"`
+	BareNotFoundAfterDelete  bool           `json:"bareNotFoundAfterDelete,omitempty"`
 	NextLinkHost             string         `json:"nextLinkHost,omitempty"`
 	EditBeforeWrite          map[string]any `json:"editBeforeWrite,omitempty"`
 	PatchNoContent           bool           `json:"patchNoContent,omitempty"`
@@ -512,6 +526,7 @@ func (w faultsWire) faults() Faults {
 		ListLag:                  time.Duration(w.ListLag),
 		VisibleAfterDelete:       w.VisibleAfterDelete,
 		StaleReadsAfterWrite:     w.StaleReadsAfterWrite,
+		BareNotFoundAfterDelete:  w.BareNotFoundAfterDelete,
 		NextLinkHost:             w.NextLinkHost,
 		EditBeforeWrite:          w.EditBeforeWrite,
 		PatchNoContent:           w.PatchNoContent,
@@ -535,6 +550,7 @@ func wireFaults(f Faults) faultsWire {
 		ListLag:                  jsonDuration(f.ListLag),
 		VisibleAfterDelete:       f.VisibleAfterDelete,
 		StaleReadsAfterWrite:     f.StaleReadsAfterWrite,
+		BareNotFoundAfterDelete:  f.BareNotFoundAfterDelete,
 		NextLinkHost:             f.NextLinkHost,
 		EditBeforeWrite:          f.EditBeforeWrite,
 		PatchNoContent:           f.PatchNoContent,

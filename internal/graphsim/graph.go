@@ -516,6 +516,8 @@ func (s *Server) getTask(gx *graphExchange) {
 	// just deleted still there.
 	var props map[string]any
 	fault := ""
+	bare := false
+	f := s.faultSnapshot()
 	s.mu.Lock()
 	if t := s.lookup(gx.id); t != nil {
 		switch {
@@ -537,10 +539,17 @@ func (s *Server) getTask(gx *graphExchange) {
 		if g.ghostReads <= 0 {
 			delete(s.ghosts, g.props["id"].(string))
 		}
+	} else if f.BareNotFoundAfterDelete && s.bareGone[strings.ToLower(gx.id)] {
+		bare, fault = true, FaultBareNotFoundAfterDelete
 	}
 	s.mu.Unlock()
 	if fault != "" {
 		s.countFault(gx.exchange, fault)
+	}
+	if bare {
+		gx.w.Header().Set("Content-Length", "0")
+		gx.w.WriteHeader(http.StatusNotFound)
+		return
 	}
 	if props == nil {
 		s.writeNotFound(gx)
@@ -628,6 +637,9 @@ func (s *Server) deleteTask(gx *graphExchange) {
 		if f.VisibleAfterDelete > 0 {
 			t.ghostReads = f.VisibleAfterDelete
 			s.ghosts[key] = t
+		}
+		if f.BareNotFoundAfterDelete {
+			s.bareGone[strings.ToLower(key)] = true
 		}
 	}
 	s.mu.Unlock()

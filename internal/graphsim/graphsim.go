@@ -71,6 +71,7 @@ type Server struct {
 	mu        sync.Mutex
 	tasks     map[string]*task
 	ghosts    map[string]*task // deleted, still visible (Faults.VisibleAfterDelete)
+	bareGone  map[string]bool  // lower-case ids deleted under Faults.BareNotFoundAfterDelete
 	seq       int64
 	tokens    map[string]time.Time // token -> expiry
 	tokenList []string
@@ -126,6 +127,7 @@ func Start(opts Options) (*Server, error) {
 		caPEM:       caPEM,
 		tasks:       map[string]*task{},
 		ghosts:      map[string]*task{},
+		bareGone:    map[string]bool{},
 		tokens:      map[string]time.Time{},
 		counts:      map[string]int{},
 		faultCounts: map[string]int{},
@@ -242,6 +244,7 @@ func (s *Server) Reset() {
 	s.mu.Lock()
 	s.tasks = map[string]*task{}
 	s.ghosts = map[string]*task{}
+	s.bareGone = map[string]bool{}
 	s.reqLog = nil
 	s.counts = map[string]int{}
 	s.mu.Unlock()

@@ -222,6 +222,7 @@ func (s *Server) Seed(obj map[string]any) (id string) {
 	if old := lookupIn(s.ghosts, id); old != nil {
 		delete(s.ghosts, old.props["id"].(string))
 	}
+	delete(s.bareGone, strings.ToLower(id))
 	s.seq++
 	s.tasks[id] = &task{seq: s.seq, typ: et, props: props, stored: now}
 	return id

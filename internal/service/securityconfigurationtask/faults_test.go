@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -566,6 +567,81 @@ func TestAccFault_visibleAfterDelete(t *testing.T) {
 	})
 }
 
+// After a DELETE that succeeded, a 404 for the same URL means gone even without Graph's error
+// JSON (a stand-in or a front end answering a gone id with a bare status): destroy succeeds after
+// one read, instead of failing on a 404 it cannot tell from a wrong URL.
+func TestAccFault_bareNotFoundAfterDelete(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	var ids []string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t); sim.SetFaults(graphsim.Faults{BareNotFoundAfterDelete: true}) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(func(*terraform.State) error {
+			// Each task: one DELETE answered 204, then one GET answered the bare 404, then nothing.
+			for _, id := range ids {
+				var after []string
+				deleted := false
+				for _, r := range sim.Requests() {
+					if !strings.HasSuffix(r.Path, "/"+id) {
+						continue
+					}
+					if deleted {
+						after = append(after, fmt.Sprintf("%s %d %s", r.Method, r.Status, r.Fault))
+					}
+					deleted = deleted || (r.Method == "DELETE" && r.Status == 204)
+				}
+				if want := []string{"GET 404 " + graphsim.FaultBareNotFoundAfterDelete}; !deleted || !slices.Equal(after, want) {
+					return fmt.Errorf("task %s: deleted %v, then %q; want %q", id, deleted, after, want)
+				}
+			}
+			if n := sim.Count("DELETE", graphsim.RouteTask); n != faultTasks {
+				return fmt.Errorf("%d DELETEs for %d tasks", n, faultTasks)
+			}
+			return fired(graphsim.FaultBareNotFoundAfterDelete, faultTasks)(sim)
+		}, checkDestroyed(sim, name)),
+		Steps: []resource.TestStep{{
+			Config: configMany(provider, name, ""),
+			Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, faultTasks), func(s *terraform.State) error {
+				for _, rs := range s.RootModule().Resources {
+					ids = append(ids, rs.Primary.ID)
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// A DELETE answered with a 404 that is not Graph's (an HTML page from a proxy) proves nothing
+// about the task, not even that the URL is Graph's: destroy fails and the task stays in state, to
+// be deleted by the next destroy.
+func TestAccFault_htmlNotFoundOnDelete(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(func(*terraform.State) error {
+			if n := sim.Count("DELETE", graphsim.RouteTask); n != 2*faultTasks {
+				return fmt.Errorf("%d DELETEs, want %d: one refused by the proxy and one that deleted, for each task", n, 2*faultTasks)
+			}
+			return nil
+		}, checkDestroyed(sim, name)),
+		Steps: []resource.TestStep{
+			{Config: configMany(provider, name, ""), Check: checkConsistent(sim, name, faultTasks)},
+			{
+				PreConfig: func() {
+					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "DELETE", Route: graphsim.RouteTask, Times: faultTasks, Status: 404,
+						ContentType: "text/html", Body: "<html><body><h1>404 Not Found</h1><p>nginx</p></body></html>"}}})
+				},
+				Config:      configMany(provider, name, ""),
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`deleting Intune security configuration task(.|\n)*returned\s+HTTP\s+404\s+Not\s+Found(.|\n)*not\s+treated\s+as\s+deleted`),
+			},
+		},
+	})
+}
+
 // After a PATCH answered 204, or a status change through updateStatus, a lagging replica may still
 // serve the old values: the provider reads until Graph shows what was written, so the apply does
 // not fail with "inconsistent result after apply".
@@ -601,20 +677,16 @@ func TestAccFault_staleReadsAfterWrite(t *testing.T) {
 	})
 }
 
-// An @odata.nextLink that points at another host is not followed: the bearer token never leaves
-// the configured endpoint, and the list fails with an error saying why.
+// An @odata.nextLink that names another host (a Graph stand-in or a proxy writing Graph's own
+// host) is followed on the configured endpoint: every task is listed, and the other host receives
+// nothing, so the bearer token never leaves the configured endpoint.
 func TestAccFault_nextLinkToAnotherHost(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{PageSize: 2})
 	other, _ := acctest.NewSim(t, graphsim.Options{})
 	for i := range 3 {
 		sim.Seed(map[string]any{"displayName": fmt.Sprint("seeded ", i)})
 	}
-	acctest.AtEnd(t, func() error {
-		if n := len(other.Requests()); n != 0 {
-			return fmt.Errorf("the other host received %d requests", n)
-		}
-		return fired(graphsim.FaultNextLinkHost, 1)(sim)
-	})
+	acctest.AtEnd(t, func() error { return acctest.CheckNextLinkRerooted(sim, other) })
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
@@ -622,8 +694,11 @@ func TestAccFault_nextLinkToAnotherHost(t *testing.T) {
 		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      provider + `data "intune_security_configuration_tasks" "all" {}`,
-			ExpectError: regexp.MustCompile(`listing Intune security configuration tasks(.|\n)*refusing\s+to\s+follow\s+an\s+@odata.nextLink\s+outside\s+the\s+configured\s+Graph\s+endpoint`),
+			Config: provider + `data "intune_security_configuration_tasks" "all" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.intune_security_configuration_tasks.all", tfjsonpath.New("tasks"), knownvalue.ListSizeExact(3)),
+				statecheck.ExpectKnownValue("data.intune_security_configuration_tasks.all", tfjsonpath.New("tasks").AtSliceIndex(2).AtMapKey("display_name"), knownvalue.StringExact("seeded 2")),
+			},
 		}},
 	})
 }
