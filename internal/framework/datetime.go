@@ -74,6 +74,68 @@ func (graphPrecision) ValidateString(_ context.Context, req validator.StringRequ
 	}
 }
 
+// MaxDateTime is Graph's last instant, .NET's DateTimeOffset.MaxValue; its first is UnsetDateTime.
+const MaxDateTime = "9999-12-31T23:59:59.9999999Z"
+
+var maxDateTime, _ = time.Parse(time.RFC3339Nano, MaxDateTime)
+
+// graphDateTime refuses what Go's RFC 3339 parser, and so timetypes.RFC3339, reads but Graph's
+// Edm.DateTimeOffset (.NET's DateTimeOffset, read by ODataLib) does not: Graph would answer the
+// apply with a 400, or, for an instant past year 9999 in UTC, hold what the SDK cannot read back.
+type graphDateTime struct{}
+
+const (
+	dateTimeOffsets = "Graph accepts Z or an offset from -14:00 to +14:00, with minutes from 00 to 59."
+	dateTimeRange   = "Graph holds instants from " + UnsetDateTime + " to " + MaxDateTime +
+		" in UTC, written with a year from 0001 to 9999."
+)
+
+func (graphDateTime) Description(context.Context) string {
+	return "a UTC offset from -14:00 to +14:00, a period before the fractional seconds, and an instant from " +
+		UnsetDateTime + " to " + MaxDateTime + " in UTC"
+}
+
+func (v graphDateTime) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (graphDateTime) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return // not RFC 3339: the type's own validation says so
+	}
+	// A parsed value is "yyyy-mm-ddThh:mm:ss", an optional fraction, then Z or "±hh:mm".
+	if s[19] == ',' {
+		resp.Diagnostics.AddAttributeError(req.Path, "Date-time with a comma before its fraction",
+			fmt.Sprintf("%s = %q separates the fractional seconds with a comma. Graph accepts only a period: %q.",
+				req.Path, s, s[:19]+"."+s[20:]))
+		return
+	}
+	if off := s[len(s)-6:]; off[0] == '+' || off[0] == '-' {
+		if h, m := atoi2(off[1:3]), atoi2(off[4:6]); h > 14 || m > 59 || h == 14 && m > 0 {
+			resp.Diagnostics.AddAttributeError(req.Path, "Date-time offset outside Graph's range",
+				fmt.Sprintf("%s = %q has the UTC offset %s. %s", req.Path, s, off, dateTimeOffsets))
+			return
+		}
+	}
+	// .NET reads the written year before it applies the offset, so year 0000 is refused even when
+	// the instant falls in year 0001 in UTC.
+	if strings.HasPrefix(s, "0000") {
+		resp.Diagnostics.AddAttributeError(req.Path, "Date-time outside Graph's range",
+			fmt.Sprintf("%s = %q is written in year 0000. %s", req.Path, s, dateTimeRange))
+		return
+	}
+	if t.Before(time.Time{}) || t.After(maxDateTime) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Date-time outside Graph's range",
+			fmt.Sprintf("%s = %q is %s in UTC. %s", req.Path, s, t.UTC().Format(time.RFC3339Nano), dateTimeRange))
+	}
+}
+
+// atoi2 is the value of two ASCII digits.
+func atoi2(s string) int { return int(s[0]-'0')*10 + int(s[1]-'0') }
+
 // FractionDigits counts the digits after the seconds' decimal point of an RFC 3339 string.
 func FractionDigits(s string) int {
 	i := strings.IndexByte(s, '.')

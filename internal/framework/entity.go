@@ -2,6 +2,7 @@ package framework
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -34,9 +35,30 @@ type Entity struct {
 // Collection is the Graph collection the entity lives in, described from its table.
 func (e *Entity) Collection() *graph.Collection {
 	e.once.Do(func() {
-		e.coll = graph.TaskCollection(e.ODataType, e.Table.DateTimes(), e.Table.Enums())
+		e.coll = graph.TaskCollection(e.ODataType, e.dateTimes(), e.Table.Enums())
 	})
 	return e.coll
+}
+
+// dateTimes are the date-times to repair in what Graph sends (graph.Collection.DateTimes): the
+// table's, and for the view of every type also every registered type's, nested ones included,
+// since a zone-less one the view did not know of would fail the whole list.
+func (e *Entity) dateTimes() []string {
+	out := e.Table.DateTimes()
+	if e.ODataType != "" {
+		return out
+	}
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	for _, r := range registry {
+		for _, d := range r.Table.DateTimes() {
+			if !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // ResourceType is the entity's Terraform resource type ("intune_security_configuration_task").
@@ -69,13 +91,17 @@ var (
 )
 
 // Register makes the task types with a resource known to each other: a resource or data source
-// that meets a task of another registered type names the one that manages it.
+// that meets a task of another registered type names the one that manages it, and the view of
+// every type repairs each one's date-times.
 func Register(entities ...*Entity) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	for _, e := range entities {
 		registry[e.ODataType] = e
 	}
+	// The view's collection is described from the registry when first used: one described before
+	// this registration would miss these types' date-times.
+	allTasks = newAllTasks()
 }
 
 // ManagedBy is the registered entity of @odata.type odataType, or nil.
@@ -125,8 +151,16 @@ func (t Table) Row(name string) *Attr {
 	return nil
 }
 
-// allTasks is every task, of any type, read through the base task table.
-var allTasks = &Entity{Noun: "task", Table: TaskBase()}
+// allTasks is every task, of any type, read through the base task table; Register replaces it.
+var allTasks = newAllTasks()
 
-// AllTasks is the task collection with items of every type, read through the base task table.
-func AllTasks() *graph.Collection { return allTasks.Collection() }
+func newAllTasks() *Entity { return &Entity{Noun: "task", Table: TaskBase()} }
+
+// AllTasks is the task collection with items of every type, read through the base task table,
+// repairing the date-times of every registered type.
+func AllTasks() *graph.Collection {
+	registryMu.RLock()
+	e := allTasks
+	registryMu.RUnlock()
+	return e.Collection()
+}

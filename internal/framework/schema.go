@@ -75,7 +75,7 @@ func (a *Attr) resourceAttribute() schema.Attribute {
 					"(null), and that instant cannot be configured. **Removing it clears it in Graph** (the provider writes `%s` back).",
 					a.JSON, UnsetDateTime, UnsetDateTime),
 			Optional:      true,
-			Validators:    []validator.String{graphPrecision{}, notUnsetDateTime{}},
+			Validators:    []validator.String{graphDateTime{}, graphPrecision{}, notUnsetDateTime{}},
 			PlanModifiers: []planmodifier.String{sameInstant{}},
 		}
 	case KindEnum:
@@ -122,7 +122,9 @@ func (a *Attr) resourceAttribute() schema.Attribute {
 // dateTimeRules is how every configurable date-time is compared and validated.
 const dateTimeRules = "Graph stores the instant and answers in UTC; a value naming the same instant in another offset never " +
 	"shows a difference. Fractional seconds are kept, up to Graph's precision of 7 digits (100 ns); more digits are rejected " +
-	"at plan time."
+	"at plan time. Graph's `Edm.DateTimeOffset` also limits the offset to `Z` or `-14:00` through `+14:00`, wants a period " +
+	"(not a comma) before the fractional seconds, and holds instants from `" + UnsetDateTime + "` to `" + MaxDateTime +
+	"` in UTC, written in years 0001 to 9999; anything else is rejected at plan time."
 
 // elementAttribute is a row of a complex value's table in the resource schema.
 func (a *Attr) elementAttribute() schema.Attribute {
@@ -133,7 +135,7 @@ func (a *Attr) elementAttribute() schema.Attribute {
 			MarkdownDescription: a.Doc + " " + dateTimeRules + fmt.Sprintf(" Graph's `%s` cannot be null: when it is not set Graph "+
 				"holds `%s`, which the provider shows as no value (null), and that instant cannot be configured.", a.JSON, UnsetDateTime),
 			Optional:      true,
-			Validators:    []validator.String{graphPrecision{}, notUnsetDateTime{Meaning: "an unset " + a.JSON}},
+			Validators:    []validator.String{graphDateTime{}, graphPrecision{}, notUnsetDateTime{Meaning: "an unset " + a.JSON}},
 			PlanModifiers: []planmodifier.String{sameInstant{}},
 		}
 	case a.Required:

@@ -219,6 +219,12 @@ func TestDefaultsAndDates(t *testing.T) {
 		{"0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"},
 		{"2024-03-04T05:06:07.890123456+05:30", "2024-03-03T23:36:07.8901235Z"},
 		{"2024-12-31T23:59:59.9999999-14:00", "2025-01-01T13:59:59.9999999Z"},
+		{"2024-12-31T23:59:59+14:00", "2024-12-31T09:59:59Z"},
+		{"9999-12-31T23:59:59.9999999Z", "9999-12-31T23:59:59.9999999Z"},
+		{"9999-12-31T23:59:59.99999994Z", "9999-12-31T23:59:59.9999999Z"},
+		{"0001-01-01T00:00:00.0000001Z", "0001-01-01T00:00:00.0000001Z"},
+		{"0001-01-01T01:00:00+01:00", "0001-01-01T00:00:00Z"},
+		{"0001-01-01T00:00:00-14:00", "0001-01-01T14:00:00Z"},
 	}
 	for _, d := range dates {
 		m := e.create(map[string]any{"dueDateTime": d.in})
@@ -255,6 +261,17 @@ func TestValidation(t *testing.T) {
 		{"date only", "POST", `{` + sct + `,"dueDateTime":"2017-01-01"}`, 400, "BadRequest", "Cannot convert the literal '2017-01-01'", false},
 		{"date bad month", "POST", `{` + sct + `,"dueDateTime":"2017-13-01T00:00:00Z"}`, 400, "BadRequest", "Edm.DateTimeOffset", false},
 		{"date number", "POST", `{` + sct + `,"dueDateTime":5}`, 400, "BadRequest", "Edm.DateTimeOffset", false},
+		// .NET's DateTimeOffset: offsets up to 14 hours, a period before the fraction, and years
+		// 0001 to 9999 both as written and once in UTC.
+		{"date offset past 14h", "POST", `{` + sct + `,"dueDateTime":"2027-01-01T00:00:00+14:30"}`, 400, "BadRequest", "Cannot convert the literal '2027-01-01T00:00:00+14:30' to the expected type 'Edm.DateTimeOffset'.", false},
+		{"date offset minutes", "POST", `{` + sct + `,"dueDateTime":"2027-01-01T00:00:00+05:60"}`, 400, "BadRequest", "Cannot convert the literal '2027-01-01T00:00:00+05:60'", false},
+		{"date comma fraction", "POST", `{` + sct + `,"dueDateTime":"2027-01-01T00:00:00,5Z"}`, 400, "BadRequest", "Cannot convert the literal '2027-01-01T00:00:00,5Z'", false},
+		{"date year 0000", "POST", `{` + sct + `,"dueDateTime":"0000-12-31T23:30:00-01:00"}`, 400, "BadRequest", "Cannot convert the literal '0000-12-31T23:30:00-01:00' to the expected type 'Edm.DateTimeOffset'.", false},
+		{"date before MinValue in UTC", "POST", `{` + sct + `,"dueDateTime":"0001-01-01T00:30:00+01:00"}`, 400, "BadRequest", "Cannot convert the literal '0001-01-01T00:30:00+01:00' to the expected type 'Edm.DateTimeOffset'.", false},
+		{"date after MaxValue in UTC", "POST", `{` + sct + `,"dueDateTime":"9999-12-31T23:59:59-01:00"}`, 400, "BadRequest", "Cannot convert the literal '9999-12-31T23:59:59-01:00' to the expected type 'Edm.DateTimeOffset'.", false},
+		{"date rounded past MaxValue", "POST", `{` + sct + `,"dueDateTime":"9999-12-31T23:59:59.99999999Z"}`, 400, "BadRequest", "Cannot convert the literal '9999-12-31T23:59:59.99999999Z'", false},
+		{"nested date after MaxValue", "POST", `{"@odata.type":"#microsoft.graph.unmanagedDeviceDiscoveryTask","unmanagedDevices":[{"lastSeenDateTime":"9999-12-31T23:00:00-01:00"}]}`, 400, "BadRequest", "Cannot convert the literal '9999-12-31T23:00:00-01:00' to the expected type 'Edm.DateTimeOffset'.", false},
+		{"patch date after MaxValue", "PATCH", `{"dueDateTime":"9999-12-31T10:00:00-14:00"}`, 400, "BadRequest", "Cannot convert the literal '9999-12-31T10:00:00-14:00'", false},
 		{"settings object", "POST", `{` + sct + `,"intendedSettings":{}}`, 400, "BadRequest", "A 'StartArray' node was expected", false},
 		{"settings extra key", "POST", `{` + sct + `,"intendedSettings":[{"name":"a","value":"b","x":1}]}`, 400, "BadRequest", "The property 'x' does not exist on type 'microsoft.graph.keyValuePair'", false},
 		{"settings number value", "POST", `{` + sct + `,"intendedSettings":[{"name":"a","value":1}]}`, 400, "BadRequest", "Edm.String", false},

@@ -155,11 +155,16 @@ func newEntity(t *structuredType, id string, created time.Time) map[string]any {
 // date, a time with seconds, optional fraction, and a mandatory offset or Z.
 var isoDateTime = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$`)
 
+// maxGraphTime is DateTimeOffset.MaxValue; its MinValue is Go's zero time.
+var maxGraphTime = time.Date(9999, 12, 31, 23, 59, 59, 999_999_900, time.UTC)
+
 // parseGraphTime parses an Edm.DateTimeOffset literal. Fractions beyond 100 ns
-// are rounded to 100 ns, as .NET's parser does.
+// are rounded to 100 ns, as .NET's parser does. .NET reads the written date
+// and time first (years 0001 to 9999), then applies the offset (at most 14
+// hours), and refuses an instant outside MinValue..MaxValue in UTC.
 func parseGraphTime(s string) (time.Time, bool) {
 	m := isoDateTime.FindStringSubmatch(s)
-	if m == nil {
+	if m == nil || m[1] == "0000" {
 		return time.Time{}, false
 	}
 	frac := ""
@@ -186,6 +191,9 @@ func parseGraphTime(s string) (time.Time, bool) {
 			ticks++
 		}
 		t = t.Add(time.Duration(ticks) * 100)
+	}
+	if t.Before(time.Time{}) || t.After(maxGraphTime) {
+		return time.Time{}, false
 	}
 	return t, true
 }

@@ -331,6 +331,39 @@ data "intune_security_tasks" "pending_high" {
 	})
 }
 
+// Graph may write a date-time without a zone, meaning UTC, inside a complex value of one task type
+// as well as at the top level: the list of every type repairs the date-times of every type it can
+// meet, so a device's zone-less lastSeenDateTime with a fraction (which the Graph SDK cannot parse)
+// does not fail the whole list, and the zone-less due date reads as UTC.
+func TestAccSecurityTasksDataSource_zonelessNestedDateTime(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	prefix := acctest.RandomName()
+	before := sim.Seed(map[string]any{"@odata.type": sct, "displayName": prefix + "-before", "status": "pending",
+		"createdDateTime": "2026-11-01T00:00:00Z"})
+	// Seeded, since Graph's create refuses a zone-less date-time.
+	discovery := sim.Seed(map[string]any{"@odata.type": uddt, "displayName": prefix + "-discovery", "status": "pending",
+		"priority": "high", "category": "advancedThreatProtection", "dueDateTime": "2027-02-01T10:00:00.5",
+		"createdDateTime": "2026-11-02T00:00:00Z", "unmanagedDevices": []any{
+			map[string]any{"deviceName": "pc-1", "lastSeenDateTime": "2027-01-01T08:02:18.123"},
+			map[string]any{"deviceName": "pc-2", "lastSeenDateTime": "2027-01-01T08:02:18"}}})
+	acctest.AtEnd(t, readsEveryPage(sim, 1))
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: provider + `data "intune_security_tasks" "all" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.intune_security_tasks.all", tfjsonpath.New("tasks"), idsAre(before, discovery)),
+				statecheck.ExpectKnownValue("data.intune_security_tasks.all", tfjsonpath.New("tasks").AtSliceIndex(1), wantTask{
+					id: discovery, typ: "unmanagedDeviceDiscoveryTask", resourceType: "intune_unmanaged_device_discovery_task",
+					displayName: prefix + "-discovery", status: "pending", priority: "high", category: "advancedThreatProtection",
+					due: "2027-02-01T10:00:00.5Z", createdAt: "2026-11-02T00:00:00Z",
+				}.check()),
+			},
+		}},
+	})
+}
+
 // An enum member the Graph SDK does not know (the service added it) is kept as Graph sent it, with
 // a warning naming the task, the property and the value; a task the filters leave out warns of
 // nothing. terraform-plugin-testing does not show warnings, so the CLI is driven directly.

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
+	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
 	"github.com/terraform-intune/terraform-provider-intune/internal/service/unmanageddevicediscoverytask"
 )
 
@@ -419,4 +420,51 @@ func TestAccUnmanagedDeviceDiscoveryTask_invalid(t *testing.T) {
 			})
 		})
 	}
+}
+
+// Date-times that Go's RFC 3339 parser reads but Graph's Edm.DateTimeOffset refuses with a 400 are
+// refused when Terraform plans the apply, at the top level and inside an unmanaged device, so
+// nothing reaches Graph: neither a create that fails with a 400 nor one (an instant past year 9999
+// in UTC) that leaves a task which cannot be read back.
+func TestAccUnmanagedDeviceDiscoveryTask_dateTimeGraphRefuses(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	name := acctest.RandomName()
+	acctest.AtEnd(t, func() error {
+		if n := sim.Count("POST", graphsim.RouteTasks); n != 0 {
+			return fmt.Errorf("%d POSTs reached Graph; a refused date-time must stop the apply at plan time", n)
+		}
+		return nil
+	})
+	const ranges = "Graph holds instants from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.9999999Z in UTC, written with a year from 0001 to 9999."
+	const offsets = "Graph accepts Z or an offset from -14:00 to +14:00, with minutes from 00 to 59."
+	cases := []struct{ attrs, summary, detail string }{
+		{`due_date_time = "2027-01-01T00:00:00+15:00"`, "Date-time offset outside Graph's range",
+			`due_date_time = "2027-01-01T00:00:00+15:00" has the UTC offset +15:00. ` + offsets},
+		{`due_date_time = "9999-12-31T23:59:59-01:00"`, "Date-time outside Graph's range",
+			`due_date_time = "9999-12-31T23:59:59-01:00" is 10000-01-01T00:59:59Z in UTC. ` + ranges},
+		{`due_date_time = "0000-06-01T00:00:00Z"`, "Date-time outside Graph's range",
+			`due_date_time = "0000-06-01T00:00:00Z" is written in year 0000. ` + ranges},
+		{`due_date_time = "2027-01-01T00:00:00,5Z"`, "Date-time with a comma before its fraction",
+			`due_date_time = "2027-01-01T00:00:00,5Z" separates the fractional seconds with a comma. Graph accepts only a period: "2027-01-01T00:00:00.5Z".`},
+		{`unmanaged_devices = [{ device_name = "pc", last_seen_date_time = "2026-11-30T00:00:00+14:30" }]`, "Date-time offset outside Graph's range",
+			`unmanaged_devices[0].last_seen_date_time = "2026-11-30T00:00:00+14:30" has the UTC offset +14:30. ` + offsets},
+		{`unmanaged_devices = [{ device_name = "pc" }, { last_seen_date_time = "0001-01-01T00:30:00+01:00" }]`, "Date-time outside Graph's range",
+			`unmanaged_devices[1].last_seen_date_time = "0001-01-01T00:30:00+01:00" is 0000-12-31T23:30:00Z in UTC. ` + ranges},
+		{`unmanaged_devices = [{ last_seen_date_time = "2026-11-30T00:00:00,25-08:00" }]`, "Date-time with a comma before its fraction",
+			`unmanaged_devices[0].last_seen_date_time = "2026-11-30T00:00:00,25-08:00" separates the fractional seconds with a comma. ` +
+				`Graph accepts only a period: "2026-11-30T00:00:00.25-08:00".`},
+	}
+	// Each step applies, so a value let through would be POSTed.
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      provider + configAttrs(name, c.attrs),
+			ExpectError: acctest.Diagnostic(c.summary, c.detail),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
 }
