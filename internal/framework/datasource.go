@@ -64,7 +64,7 @@ func (d *DataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, res
 			"or an id of another task type, is an error. A task this run created moments ago is read again while Graph's replicas "+
 			"catch up, as the resource does.", d.entity.Noun, d.entity.GraphName()),
 		Attributes: attrs,
-		Blocks:     map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+		Blocks:     map[string]schema.Block{"timeouts": DataSourceTimeoutsBlock(ctx)},
 	}
 }
 
@@ -148,7 +148,7 @@ func (d *ListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 			"undocumented (and `isof` on it unverified), so the provider reads every page and filters client-side. "+
 			"Filters combine with AND.", d.entity.Noun, graph.TasksPath),
 		Attributes: attrs,
-		Blocks:     map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+		Blocks:     map[string]schema.Block{"timeouts": DataSourceTimeoutsBlock(ctx)},
 	}
 }
 

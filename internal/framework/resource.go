@@ -139,12 +139,19 @@ func (r *Resource) Configure(_ context.Context, req resource.ConfigureRequest, r
 
 // WithTimeout bounds ctx by the operation's timeout from the timeouts block (timeout is one of
 // timeouts.Value's methods), or by def; ok is false when the block's value is unusable.
+//
+// A timeout of zero or less is refused at plan time, but state written before that may hold one,
+// and Read and Delete take their timeout from state: it means def, not a deadline already passed,
+// so a refresh with the fixed configuration reaches Graph and the apply replaces the value.
 func WithTimeout(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
 	def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
 	d, dd := timeout(ctx, def)
 	diags.Append(dd...)
 	if dd.HasError() {
 		return ctx, func() {}, false
+	}
+	if d <= 0 {
+		d = def
 	}
 	ctx, cancel := context.WithTimeout(ctx, d)
 	return ctx, cancel, true

@@ -22,7 +22,10 @@ import (
 	"github.com/terraform-intune/terraform-provider-intune/internal/service"
 )
 
-var _ datasource.DataSourceWithConfigure = (*dataSource)(nil)
+var (
+	_ datasource.DataSourceWithConfigure      = (*dataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*dataSource)(nil)
+)
 
 // NewDataSource is intune_security_tasks, registered by the provider.
 func NewDataSource() datasource.DataSource { return &dataSource{} }
@@ -122,12 +125,16 @@ func (d *dataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, res
 			"undocumented (and `isof` on it unverified), so the provider reads every page and filters client-side. " +
 			"Filters combine with AND.",
 		Attributes: attrs,
-		Blocks:     map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+		Blocks:     map[string]schema.Block{"timeouts": framework.DataSourceTimeoutsBlock(ctx)},
 	}
 }
 
 func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.client = framework.ProviderClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *dataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	framework.ValidateDataSourceTimeouts(ctx, req.Config, &resp.Diagnostics)
 }
 
 func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -540,3 +540,31 @@ data "intune_security_tasks" "all" {
 		},
 	})
 }
+
+// A read timeout of zero or less is refused at plan time, naming the attribute, before any request
+// reaches Graph.
+func TestAccSecurityTasksDataSource_nonPositiveTimeout(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	acctest.AtEnd(t, func() error {
+		if n := len(sim.Requests()); n != 0 {
+			return fmt.Errorf("the emulator received %d requests, want none", n)
+		}
+		return nil
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: provider + `
+data "intune_security_tasks" "all" {
+  timeouts {
+    read = "-1m"
+  }
+}
+`,
+			ExpectError: acctest.Diagnostic("timeouts.read must be a positive duration",
+				`timeouts.read is "-1m": a timeout of zero or less would end the operation before it starts. `+
+					`Set a positive duration such as "10m", or leave timeouts.read out for the default of 5m.`),
+		}},
+	})
+}
