@@ -207,9 +207,9 @@ func (h *Harness) Serve(t *testing.T) string {
 	return ""
 }
 
-// Warnings returns the details of the warnings with summary in the machine-readable output of a
-// terraform command run with -json, once each.
-func Warnings(jsonOut, summary string) []string {
+// Warnings returns the warnings whose summary starts with prefix in the machine-readable output of
+// a terraform command run with -json, each once, as "summary\ndetail", in the order they came.
+func Warnings(jsonOut, prefix string) []string {
 	var out []string
 	seen := map[string]bool{}
 	sc := bufio.NewScanner(strings.NewReader(jsonOut))
@@ -222,11 +222,13 @@ func Warnings(jsonOut, summary string) []string {
 			} `json:"diagnostic"`
 		}
 		if json.Unmarshal(sc.Bytes(), &line) != nil || line.Type != "diagnostic" || line.Diagnostic.Severity != "warning" ||
-			line.Diagnostic.Summary != summary || seen[line.Diagnostic.Detail] {
+			!strings.HasPrefix(line.Diagnostic.Summary, prefix) {
 			continue
 		}
-		seen[line.Diagnostic.Detail] = true
-		out = append(out, line.Diagnostic.Detail)
+		if w := line.Diagnostic.Summary + "\n" + line.Diagnostic.Detail; !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package securitytasks_test
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -405,26 +404,7 @@ output "priorities" {
 		if err != nil {
 			t.Fatalf("terraform apply: %v\n%s", err, out)
 		}
-		seen := map[string]bool{}
-		sc := bufio.NewScanner(strings.NewReader(out))
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			var line struct {
-				Type       string `json:"type"`
-				Diagnostic struct {
-					Severity, Summary, Detail string
-				} `json:"diagnostic"`
-			}
-			if json.Unmarshal(sc.Bytes(), &line) != nil || line.Type != "diagnostic" || line.Diagnostic.Severity != "warning" ||
-				!strings.HasPrefix(line.Diagnostic.Summary, "Graph returned") {
-				continue
-			}
-			w := line.Diagnostic.Summary + "\n" + line.Diagnostic.Detail
-			if !seen[w] {
-				seen[w] = true
-				warnings = append(warnings, w)
-			}
-		}
+		warnings = acctest.Warnings(out, "Graph returned")
 		sort.Strings(warnings)
 		raw, err := h.Run(t, dir, "output", "-json")
 		if err != nil {
