@@ -43,7 +43,9 @@ type Decision struct {
 // Decide looks at one attempt's outcome (resp nil when err is set) and decides whether to try again
 // (graph-behaviour.md §7.2).
 //
-//   - GET, PUT, PATCH, DELETE are idempotent: 429, 500, 502, 503, 504 and transport errors are retried.
+//   - GET, PUT, PATCH, DELETE are idempotent, and so is a POST its caller marked repeatable (an
+//     action that sets an absolute value, withRepeatable): 429, 500, 502, 503, 504 and transport
+//     errors are retried.
 //   - POST creates objects, so it is retried only where Graph said it did not process the request:
 //     429 (throttled before processing), 503 carrying Retry-After, and connections that were never
 //     established. Any other POST failure is ambiguous and goes back to the caller, which looks for
@@ -51,8 +53,7 @@ type Decision struct {
 //
 // A Retry-After is honoured as a minimum, plus a little jitter so that writers throttled together
 // do not all come back in the same instant (every request counts against Graph's limit).
-func (p RetryPolicy) Decide(method string, attempt int, resp *http.Response, err error) Decision {
-	idempotent := idempotentMethod(method)
+func (p RetryPolicy) Decide(idempotent bool, attempt int, resp *http.Response, err error) Decision {
 	if err != nil {
 		// The caller stops once the operation's own context is done; a timeout of the transport
 		// (no response headers in time) is an error like a reset.
@@ -154,6 +155,7 @@ func (m retryMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (
 		deadline = time.Now().Add(m.policy.NoDeadlineBudget)
 	}
 	write := req.Method != http.MethodGet && req.Method != http.MethodHead
+	idempotent := idempotentMethod(req.Method) || repeatable(ctx)
 	create := createAttemptsFrom(ctx)
 	for attempt := 1; ; attempt++ {
 		if write && m.pacer != nil {
@@ -179,7 +181,7 @@ func (m retryMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (
 		if ctx.Err() != nil {
 			return resp, err
 		}
-		d := m.policy.Decide(req.Method, attempt, resp, err)
+		d := m.policy.Decide(idempotent, attempt, resp, err)
 		if resp != nil && resp.StatusCode == http.StatusTooManyRequests && m.pacer != nil {
 			m.pacer.Throttled(d.Wait)
 		}
@@ -206,7 +208,7 @@ func (m retryMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (
 			create.idle()
 		}
 		if err := Sleep(ctx, d.Wait); err != nil {
-			if !idempotentMethod(req.Method) {
+			if !idempotent {
 				return nil, notSent{err}
 			}
 			return nil, err
@@ -215,6 +217,20 @@ func (m retryMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (
 }
 
 func idempotentMethod(method string) bool { return method != http.MethodPost }
+
+type repeatableKey struct{}
+
+// withRepeatable marks the POSTs made with ctx as safe to repeat: an action that sets an absolute
+// value leaves the object the same however often it runs, so its transient failures are retried
+// like a PATCH's instead of being handed back as ambiguous.
+func withRepeatable(ctx context.Context) context.Context {
+	return context.WithValue(ctx, repeatableKey{}, true)
+}
+
+func repeatable(ctx context.Context) bool {
+	r, _ := ctx.Value(repeatableKey{}).(bool)
+	return r
+}
 
 // notSent marks an error from before a request left (or after an attempt Graph did not process),
 // so that Client.send reports it as such and a create is never treated as ambiguous for it.

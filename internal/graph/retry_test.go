@@ -54,7 +54,7 @@ func TestDecide(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			d := p.Decide(c.method, 1, c.resp, c.err)
+			d := p.Decide(idempotentMethod(c.method), 1, c.resp, c.err)
 			if d.Retry != c.retry {
 				t.Fatalf("Retry = %v, want %v", d.Retry, c.retry)
 			}

@@ -31,8 +31,10 @@ var TaskPermissions = graphhttp.TaskPermissions
 
 // UpdateTaskStatus calls the updateStatus action, bound to the base task type so that it works on
 // a task of any type, which records a note with the status change; a nil note sends none
-// (graph-behaviour.md §13).
+// (graph-behaviour.md §13). It sets an absolute status, so a transient failure is retried like a
+// PATCH's (at worst, a note whose first sending Graph acted on is recorded twice).
 func (c *Client) UpdateTaskStatus(ctx context.Context, coll *Collection, id string, status models.DeviceAppManagementTaskStatus, note *string) error {
+	ctx = withRepeatable(ctx)
 	body := dam.NewDeviceAppManagementTasksItemUpdateStatusPostRequestBody()
 	body.SetStatus(&status)
 	body.SetNote(note)
