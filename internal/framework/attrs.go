@@ -3,6 +3,7 @@ package framework
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -468,10 +469,7 @@ func (a *Attr) flattenEnum(item *graph.Item, v *string, prior types.String, diag
 // `terraform query -generate-config-out` writes as configuration, and the enum's validator would
 // refuse that member; left out, the attribute (Optional+Computed) imports Graph's value unchanged.
 func (t Table) WithoutUnknownMembers(v Values, item *graph.Item) Values {
-	out := Values{}
-	for k, x := range v {
-		out[k] = x
-	}
+	out := maps.Clone(v)
 	for i := range t {
 		if a := &t[i]; a.Kind == KindEnum {
 			if _, ok := item.Unparsed[a.JSON]; ok {
@@ -546,10 +544,7 @@ func (t Table) KeepPlanned(out, plan, config Values, all bool) {
 // Written is config without the attributes an update leaves as they were (planned as in prior,
 // the state before it): the configured values the update writes, which Graph must show after it.
 func (t Table) Written(config, plan, prior Values) Values {
-	out := Values{}
-	for k, v := range config {
-		out[k] = v
-	}
+	out := maps.Clone(config)
 	for i := range t {
 		a := &t[i]
 		if pv := plan.get(a); !a.Computed && !pv.IsUnknown() && pv.Equal(prior.get(a)) {

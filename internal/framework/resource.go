@@ -3,6 +3,7 @@ package framework
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -214,7 +215,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 			return
 		}
 	}
-	r.writeState(ctx, task, plan, &config, false, &resp.State, &resp.Diagnostics, nil)
+	r.writeState(ctx, task, plan, &config, nil, false, &resp.State, &resp.Diagnostics)
 }
 
 func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -245,7 +246,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		resp.Diagnostics.AddError(r.what("reading"), graph.Describe(err))
 		return
 	}
-	r.writeState(ctx, task, st, nil, false, &resp.State, &resp.Diagnostics, nil)
+	r.writeState(ctx, task, st, nil, nil, false, &resp.State, &resp.Diagnostics)
 }
 
 // find reads a task, with the consistency grace for one created moments ago (findTask).
@@ -273,10 +274,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	// A status change with a note goes through the updateStatus action, which records the note;
 	// everything else goes through one PATCH.
 	planStatus, _ := plan.values["status"].(types.String)
-	patchPlan := Values{}
-	for k, v := range plan.values {
-		patchPlan[k] = v
-	}
+	patchPlan := maps.Clone(plan.values)
 	statusByAction := !planStatus.IsUnknown() && !planStatus.IsNull() && !planStatus.Equal(st.values["status"]) &&
 		plan.statusNote.ValueString() != ""
 	if statusByAction {
@@ -329,7 +327,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 					"that were written; the next refresh shows what Graph holds by then.", id, consistencyWindow))
 		}
 	}
-	r.writeState(ctx, task, plan, &config, stale, &resp.State, &resp.Diagnostics, written)
+	r.writeState(ctx, task, plan, &config, written, stale, &resp.State, &resp.Diagnostics)
 }
 
 func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -383,8 +381,8 @@ func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequ
 // value too: Graph accepted the write but a lagging replica does not show it yet. After an update
 // (written not nil: the configured values it wrote), a configured attribute it did not write keeps
 // its planned value too, with a warning, when Graph now holds another.
-func (r *Resource) writeState(ctx context.Context, task *graph.Item, prior state, config *state, stale bool, to stateSetter,
-	diags *diag.Diagnostics, written Values) {
+func (r *Resource) writeState(ctx context.Context, task *graph.Item, prior state, config *state, written Values, stale bool,
+	to stateSetter, diags *diag.Diagnostics) {
 	if !r.entity.Collection().Owns(task) {
 		diags.AddError("Not "+r.entity.aNoun(),
 			fmt.Sprintf("Graph returned a task of type %q, not %q. This resource manages only %ss.%s",
