@@ -77,6 +77,21 @@ type Faults struct {
 	// ExtraProperties adds properties unknown to the schema to every entity
 	// response. FaultExtraProperties.
 	ExtraProperties bool
+	// ListItemsWithoutID serves the items of collection lists without their
+	// "id", as a broken stand-in or a proxy rewriting bodies might: a client
+	// can see that a task exists but not which one it is. Item GETs are
+	// unaffected. Counted once per page. FaultListItemsWithoutID.
+	ListItemsWithoutID bool
+	// NextLinkWithoutQuery writes every @odata.nextLink without its query
+	// string, as a proxy that drops queries from URLs in bodies would: the
+	// link names the collection itself, so a client that follows it reads the
+	// first page again, forever. Counted per page. FaultNextLinkRepeat.
+	NextLinkWithoutQuery bool
+	// NextLinkToSamePage writes, on every page after the first, an
+	// @odata.nextLink to the page just served (a paging bug in the service):
+	// following links never reaches the end. Counted per page.
+	// FaultNextLinkRepeat.
+	NextLinkToSamePage bool
 }
 
 // Throttle is a sliding-window limit.
@@ -88,6 +103,9 @@ type Throttle struct {
 
 // Rule injects a failure on matching calls.
 type Rule struct {
+	// Name names the rule for RuleFirings, so a test can check that this very
+	// rule acted (the package-wide FaultStatus count cannot tell rules apart).
+	Name string
 	// Method matches the HTTP method ("" = any).
 	Method string
 	// Route matches a route name: RouteTasks, RouteTask, RouteUpdateStatus,
@@ -98,6 +116,19 @@ type Rule struct {
 	// fires on every matching call.
 	EveryNth int
 	Times    int
+	// PerTask counts EveryNth and Times for each task id apart (the id in the
+	// path; the collection routes count as one): "the first two GETs of each
+	// task" rather than of all tasks together, so parallel clients cannot
+	// share out the failures unevenly.
+	PerTask bool
+	// OnFire, when set, is called each time the rule fires, as the request
+	// arrives and before the rule acts (Go API only; the control API cannot
+	// set it). A test uses it to change what Graph holds, or the faults
+	// themselves (UpdateFaults), at the very moment a request reaches Graph,
+	// however long the client took to send it. A rule with OnFire and no
+	// action is a pure hook: the request is then served normally. It must
+	// not call SetFaults, which would reset the rule counters mid-request.
+	OnFire func()
 
 	// Actions. ResetConnection wins over Status; Delay combines with either
 	// (sleep first) or alone (sleep, then answer normally). When the client
@@ -137,6 +168,8 @@ const (
 	FaultEditBeforeWrite         = "editBeforeWrite"
 	FaultPatchNoContent          = "patchNoContent"
 	FaultExtraProperties         = "extraProperties"
+	FaultListItemsWithoutID      = "listItemsWithoutID"
+	FaultNextLinkRepeat          = "nextLinkRepeat"
 )
 
 // SetFaults replaces the active faults and resets rule counters and the
@@ -153,8 +186,31 @@ func (s *Server) SetFaults(f Faults) {
 	s.fmu.Lock()
 	s.faults = f
 	s.ruleHits = make([]int, len(f.Rules))
+	s.ruleTaskHits = make([]map[string]int, len(f.Rules))
 	s.writeTimes = nil
 	s.fmu.Unlock()
+}
+
+// UpdateFaults edits the active faults in place, keeping the rule counters
+// and the throttle window, so that a Rule's OnFire can change the faults
+// (lift a ListLag, say) without restarting the rules it is part of. edit must
+// not add, remove or reorder Rules.
+func (s *Server) UpdateFaults(edit func(*Faults)) {
+	s.fmu.Lock()
+	defer s.fmu.Unlock()
+	n := len(s.faults.Rules)
+	edit(&s.faults)
+	if len(s.faults.Rules) != n {
+		panic("graphsim: UpdateFaults must not add or remove rules")
+	}
+}
+
+// RuleFirings returns how many times the rules named name have acted since
+// the emulator started (or was Reset), across SetFaults calls.
+func (s *Server) RuleFirings(name string) int {
+	s.fmu.Lock()
+	defer s.fmu.Unlock()
+	return s.ruleFirings[name]
 }
 
 // CurrentFaults returns a copy of the active faults.
@@ -203,8 +259,16 @@ func (s *Server) faultSnapshot() Faults {
 }
 
 // firingRule counts this call against every matching rule and returns the
-// first rule that fires, if any.
+// first rule that fires, if any, after calling its OnFire.
 func (s *Server) firingRule(ex *exchange) *Rule {
+	fired := s.matchRules(ex)
+	if fired != nil && fired.OnFire != nil {
+		fired.OnFire()
+	}
+	return fired
+}
+
+func (s *Server) matchRules(ex *exchange) *Rule {
 	s.fmu.Lock()
 	defer s.fmu.Unlock()
 	var fired *Rule
@@ -218,6 +282,14 @@ func (s *Server) firingRule(ex *exchange) *Rule {
 		}
 		s.ruleHits[i]++
 		n := s.ruleHits[i]
+		if r.PerTask {
+			if s.ruleTaskHits[i] == nil {
+				s.ruleTaskHits[i] = map[string]int{}
+			}
+			k := strings.ToLower(ex.id)
+			s.ruleTaskHits[i][k]++
+			n = s.ruleTaskHits[i][k]
+		}
 		fires := false
 		switch {
 		case r.EveryNth > 0:
@@ -230,6 +302,9 @@ func (s *Server) firingRule(ex *exchange) *Rule {
 		if fires && fired == nil {
 			rc := *r
 			fired = &rc
+			if r.Name != "" {
+				s.ruleFirings[r.Name]++
+			}
 		}
 	}
 	return fired
@@ -489,10 +564,12 @@ type throttleWire struct {
 }
 
 type ruleWire struct {
+	Name            string       `json:"name,omitempty"`
 	Method          string       `json:"method,omitempty"`
 	Route           string       `json:"route,omitempty"`
 	EveryNth        int          `json:"everyNth,omitempty"`
 	Times           int          `json:"times,omitempty"`
+	PerTask         bool         `json:"perTask,omitempty"`
 	Status          int          `json:"status,omitempty"`
 	RetryAfter      string       `json:"retryAfter,omitempty"`
 	Body            string       `json:"body,omitempty"`
@@ -517,6 +594,9 @@ type faultsWire struct {
 	EditBeforeWrite          map[string]any `json:"editBeforeWrite,omitempty"`
 	PatchNoContent           bool           `json:"patchNoContent,omitempty"`
 	ExtraProperties          bool           `json:"extraProperties,omitempty"`
+	ListItemsWithoutID       bool           `json:"listItemsWithoutID,omitempty"`
+	NextLinkWithoutQuery     bool           `json:"nextLinkWithoutQuery,omitempty"`
+	NextLinkToSamePage       bool           `json:"nextLinkToSamePage,omitempty"`
 }
 
 func (w faultsWire) faults() Faults {
@@ -531,12 +611,15 @@ func (w faultsWire) faults() Faults {
 		EditBeforeWrite:          w.EditBeforeWrite,
 		PatchNoContent:           w.PatchNoContent,
 		ExtraProperties:          w.ExtraProperties,
+		ListItemsWithoutID:       w.ListItemsWithoutID,
+		NextLinkWithoutQuery:     w.NextLinkWithoutQuery,
+		NextLinkToSamePage:       w.NextLinkToSamePage,
 	}
 	if w.WriteThrottle != nil {
 		f.WriteThrottle = &Throttle{Limit: w.WriteThrottle.Limit, Window: time.Duration(w.WriteThrottle.Window), OmitRetryAfter: w.WriteThrottle.OmitRetryAfter}
 	}
 	for _, r := range w.Rules {
-		f.Rules = append(f.Rules, Rule{Method: r.Method, Route: r.Route, EveryNth: r.EveryNth, Times: r.Times,
+		f.Rules = append(f.Rules, Rule{Name: r.Name, Method: r.Method, Route: r.Route, EveryNth: r.EveryNth, Times: r.Times, PerTask: r.PerTask,
 			Status: r.Status, RetryAfter: r.RetryAfter, Body: r.Body, ContentType: r.ContentType, EmptyBody: r.EmptyBody,
 			Delay: time.Duration(r.Delay), ResetConnection: r.ResetConnection, AfterCommit: r.AfterCommit, OmitLocation: r.OmitLocation})
 	}
@@ -555,12 +638,15 @@ func wireFaults(f Faults) faultsWire {
 		EditBeforeWrite:          f.EditBeforeWrite,
 		PatchNoContent:           f.PatchNoContent,
 		ExtraProperties:          f.ExtraProperties,
+		ListItemsWithoutID:       f.ListItemsWithoutID,
+		NextLinkWithoutQuery:     f.NextLinkWithoutQuery,
+		NextLinkToSamePage:       f.NextLinkToSamePage,
 	}
 	if f.WriteThrottle != nil {
 		w.WriteThrottle = &throttleWire{Limit: f.WriteThrottle.Limit, Window: jsonDuration(f.WriteThrottle.Window), OmitRetryAfter: f.WriteThrottle.OmitRetryAfter}
 	}
 	for _, r := range f.Rules {
-		w.Rules = append(w.Rules, ruleWire{Method: r.Method, Route: r.Route, EveryNth: r.EveryNth, Times: r.Times,
+		w.Rules = append(w.Rules, ruleWire{Name: r.Name, Method: r.Method, Route: r.Route, EveryNth: r.EveryNth, Times: r.Times, PerTask: r.PerTask,
 			Status: r.Status, RetryAfter: r.RetryAfter, Body: r.Body, ContentType: r.ContentType, EmptyBody: r.EmptyBody,
 			Delay: jsonDuration(r.Delay), ResetConnection: r.ResetConnection, AfterCommit: r.AfterCommit, OmitLocation: r.OmitLocation})
 	}

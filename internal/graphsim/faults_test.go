@@ -3,6 +3,8 @@ package graphsim
 import (
 	"context"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -476,19 +478,147 @@ func TestSuccessWithoutEntity(t *testing.T) {
 
 func TestControlAPIRuleFields(t *testing.T) {
 	e := newEnv(t, Options{})
-	body := `{"rules":[{"method":"POST","route":"tasks","times":1,"status":201,"afterCommit":true,"emptyBody":true,"omitLocation":true}]}`
+	body := `{"rules":[{"name":"lost","method":"POST","route":"tasks","times":1,"perTask":true,"status":201,"afterCommit":true,"emptyBody":true,"omitLocation":true}],` +
+		`"listItemsWithoutID":true,"nextLinkWithoutQuery":true,"nextLinkToSamePage":true}`
 	req, _ := http.NewRequestWithContext(t.Context(), "PUT", e.srv.URL()+"/_graphsim/faults", strings.NewReader(body))
 	resp, b := e.send(req)
 	if resp.StatusCode != 200 {
 		t.Fatalf("%d %s", resp.StatusCode, b)
 	}
-	want := Rule{Method: "POST", Route: RouteTasks, Times: 1, Status: 201, AfterCommit: true, EmptyBody: true, OmitLocation: true}
-	if f := e.srv.CurrentFaults(); len(f.Rules) != 1 || f.Rules[0] != want {
+	want := Rule{Name: "lost", Method: "POST", Route: RouteTasks, Times: 1, PerTask: true, Status: 201, AfterCommit: true, EmptyBody: true, OmitLocation: true}
+	if f := e.srv.CurrentFaults(); len(f.Rules) != 1 || !reflect.DeepEqual(f.Rules[0], want) ||
+		!f.ListItemsWithoutID || !f.NextLinkWithoutQuery || !f.NextLinkToSamePage {
 		t.Fatalf("%+v", f)
 	}
 	var got struct{ Rules []map[string]any }
 	mustJSON(t, b, &got)
 	if len(got.Rules) != 1 || got.Rules[0]["emptyBody"] != true || got.Rules[0]["omitLocation"] != true {
 		t.Fatalf("%s", b)
+	}
+}
+
+// TestLateAnswerAfterCommit: a rule can commit a write, hold the answer, and only then fail it,
+// as a gateway does that gives up on a backend which did the work: the task is stored before the
+// answer leaves, and a lagging list keeps it out for longer than the delay.
+func TestLateAnswerAfterCommit(t *testing.T) {
+	e := newEnv(t, Options{})
+	const delay = 300 * time.Millisecond
+	e.srv.SetFaults(Faults{ListLag: time.Hour, Rules: []Rule{{Name: "late", Method: "POST", Route: RouteTasks, Times: 1,
+		AfterCommit: true, Delay: delay, Status: 504}}})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		start := time.Now()
+		resp, b := e.do("POST", tasksPath, `{"@odata.type":"#microsoft.graph.securityConfigurationTask","displayName":"late"}`)
+		if resp.StatusCode != 504 || graphErr(t, b).Error.Code != "GatewayTimeout" || time.Since(start) < delay {
+			t.Errorf("%d after %v: %s", resp.StatusCode, time.Since(start), b)
+		}
+	}()
+	// The write is stored while the answer is still held back.
+	for len(e.srv.Tasks()) == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	<-done
+	if _, b := e.do("GET", tasksPath, nil); strings.Contains(string(b), `"late"`) {
+		t.Fatalf("the lagging list shows the task: %s", b)
+	}
+	if n := e.srv.RuleFirings("late"); n != 1 {
+		t.Fatalf("RuleFirings = %d", n)
+	}
+}
+
+// TestRuleNamesPerTaskAndOnFire: named rules are counted on their own, PerTask counts each task's
+// calls apart, and OnFire runs as the request arrives, before the rule acts; UpdateFaults keeps
+// the counters.
+func TestRuleNamesPerTaskAndOnFire(t *testing.T) {
+	e := newEnv(t, Options{})
+	a, b := e.create(nil)["id"].(string), e.create(nil)["id"].(string)
+	seeded := ""
+	e.srv.SetFaults(Faults{Rules: []Rule{
+		{Name: "reads", Method: "GET", Route: RouteTask, Times: 2, PerTask: true, Status: 502},
+		{Name: "deletes", Method: "DELETE", Route: RouteTask, Times: 1, Status: 504},
+		{Name: "hook", Method: "POST", Route: RouteTasks, OnFire: func() {
+			seeded = e.srv.Seed(map[string]any{"displayName": "seeded when the POST arrived"})
+		}},
+	}})
+	for _, id := range []string{a, b, a, b} {
+		if resp, _ := e.do("GET", tasksPath+"/"+id, nil); resp.StatusCode != 502 {
+			t.Fatalf("GET %s: %d, want each task's first two reads to fail", id, resp.StatusCode)
+		}
+	}
+	for _, id := range []string{a, b} {
+		if resp, _ := e.do("GET", tasksPath+"/"+id, nil); resp.StatusCode != 200 {
+			t.Fatalf("third GET %s: %d", id, resp.StatusCode)
+		}
+	}
+	created := e.create(nil)
+	if seeded == "" || len(e.srv.Tasks()) != 4 {
+		t.Fatalf("OnFire did not seed (%q), %d tasks", seeded, len(e.srv.Tasks()))
+	}
+	if created["id"] == seeded {
+		t.Fatal("the hook's task is the created one")
+	}
+	e.srv.UpdateFaults(func(f *Faults) { f.Latency = time.Millisecond })
+	if resp, _ := e.do("DELETE", tasksPath+"/"+a, nil); resp.StatusCode != 504 {
+		t.Fatalf("DELETE: %d", resp.StatusCode)
+	}
+	if resp, _ := e.do("DELETE", tasksPath+"/"+a, nil); resp.StatusCode != 204 {
+		t.Fatalf("second DELETE: %d: UpdateFaults reset the counters", resp.StatusCode)
+	}
+	for name, want := range map[string]int{"reads": 4, "deletes": 1, "hook": 1} {
+		if n := e.srv.RuleFirings(name); n != want {
+			t.Errorf("RuleFirings(%q) = %d, want %d", name, n, want)
+		}
+	}
+}
+
+// TestListFaults: list items without their id, and @odata.nextLinks that repeat a page (a proxy
+// dropping the query, or a link to the page just served).
+func TestListFaults(t *testing.T) {
+	e := newEnv(t, Options{PageSize: 2})
+	for range 5 {
+		e.create(nil)
+	}
+	page := func(url string) (ids []any, next string) {
+		t.Helper()
+		resp, b := e.do("GET", url, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", url, resp.StatusCode, b)
+		}
+		var p struct {
+			Value []map[string]any `json:"value"`
+			Next  string           `json:"@odata.nextLink"`
+		}
+		mustJSON(t, b, &p)
+		for _, v := range p.Value {
+			ids = append(ids, v["id"])
+		}
+		return ids, p.Next
+	}
+
+	e.srv.SetFaults(Faults{ListItemsWithoutID: true})
+	if ids, _ := page(tasksPath); len(ids) != 2 || ids[0] != nil || ids[1] != nil {
+		t.Fatalf("ids %v, want two items without one", ids)
+	}
+	if e.srv.FaultCounts()[FaultListItemsWithoutID] != 1 {
+		t.Fatal(e.srv.FaultCounts())
+	}
+
+	e.srv.SetFaults(Faults{NextLinkWithoutQuery: true})
+	if _, next := page(tasksPath); next != e.srv.URL()+tasksPath {
+		t.Fatalf("nextLink %q, want the collection itself", next)
+	}
+
+	e.srv.SetFaults(Faults{NextLinkToSamePage: true})
+	first, next := page(tasksPath)
+	second, again := page(next)
+	if again != next || slices.Equal(first, second) {
+		t.Fatalf("second page %v links to %q, want a link to itself %q", second, again, next)
+	}
+	if repeated, _ := page(again); !slices.Equal(repeated, second) {
+		t.Fatalf("following the repeated link served %v, want %v", repeated, second)
+	}
+	if e.srv.FaultCounts()[FaultNextLinkRepeat] < 3 {
+		t.Fatal(e.srv.FaultCounts())
 	}
 }

@@ -460,19 +460,37 @@ func (s *Server) listTasks(gx *graphExchange) {
 			next.Set("$select", q.rawSel)
 		}
 		next.Set("$skiptoken", encodeSkipToken(lastSeq))
+		if f.NextLinkToSamePage && q.afterSeq > 0 {
+			// The link names the page just served instead of the one after it.
+			s.countFault(gx.exchange, FaultNextLinkRepeat)
+			next.Set("$skiptoken", encodeSkipToken(q.afterSeq))
+		}
 		host := gx.r.Host
 		if f.NextLinkHost != "" {
 			s.countFault(gx.exchange, FaultNextLinkHost)
 			host = f.NextLinkHost
 		}
-		fmt.Fprintf(&buf, `,"@odata.nextLink":%s`, jsonBytes(collectionURL(host)+"?"+encodeQuery(next)))
+		link := collectionURL(host) + "?" + encodeQuery(next)
+		if f.NextLinkWithoutQuery {
+			s.countFault(gx.exchange, FaultNextLinkRepeat)
+			link = collectionURL(host)
+		}
+		fmt.Fprintf(&buf, `,"@odata.nextLink":%s`, jsonBytes(link))
+	}
+	if f.ListItemsWithoutID && len(page) > 0 {
+		s.countFault(gx.exchange, FaultListItemsWithoutID)
 	}
 	buf.WriteString(`,"value":[`)
 	for i, p := range page {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		buf.Write(marshalEntity(s.decorate(gx.exchange, p, f.ExtraProperties), selectedFor(q.selected, p)))
+		served := s.decorate(gx.exchange, p, f.ExtraProperties)
+		if f.ListItemsWithoutID {
+			served = cloneProps(served)
+			delete(served, "id")
+		}
+		buf.Write(marshalEntity(served, selectedFor(q.selected, p)))
 	}
 	buf.WriteString("]}")
 	writeRaw(gx.w, http.StatusOK, graphContentType, buf.Bytes())

@@ -79,11 +79,14 @@ type Server struct {
 	counts    map[string]int // "METHOD route"
 
 	// fmu guards the fault switches and their bookkeeping.
-	fmu         sync.Mutex
-	faults      Faults
-	ruleHits    []int
-	writeTimes  []time.Time // writes counted in the throttle window, throttled ones included
-	faultCounts map[string]int
+	fmu      sync.Mutex
+	faults   Faults
+	ruleHits []int
+	// ruleTaskHits counts the calls of PerTask rules per lower-case task id.
+	ruleTaskHits []map[string]int
+	ruleFirings  map[string]int // by Rule.Name, across SetFaults
+	writeTimes   []time.Time    // writes counted in the throttle window, throttled ones included
+	faultCounts  map[string]int
 }
 
 // Start listens, generates the TLS material, writes the CA file and serves
@@ -131,6 +134,7 @@ func Start(opts Options) (*Server, error) {
 		tokens:      map[string]time.Time{},
 		counts:      map[string]int{},
 		faultCounts: map[string]int{},
+		ruleFirings: map[string]int{},
 		done:        make(chan struct{}),
 	}
 	if opts.CAFile == "" {
@@ -251,5 +255,6 @@ func (s *Server) Reset() {
 	s.SetFaults(Faults{})
 	s.fmu.Lock()
 	s.faultCounts = map[string]int{}
+	s.ruleFirings = map[string]int{}
 	s.fmu.Unlock()
 }
