@@ -65,6 +65,10 @@ type Client struct {
 	baseURL string
 	pacer   *Pacer
 	claims  *Claims
+	// retry is the policy, for the retries made above the HTTP layer (a page that is not a page).
+	retry RetryPolicy
+	// maxPages bounds a list (maxListPages; smaller in tests).
+	maxPages int
 
 	// clock is the latest estimate of Graph's clock: the Date header of an answer, against the
 	// local monotonic clock at the moment it arrived.
@@ -145,7 +149,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if claims == nil {
 		claims = NewClaims()
 	}
-	return &Client{adapter: adapter, http: hc, baseURL: base, pacer: cfg.WritePacer, claims: claims}, nil
+	return &Client{adapter: adapter, http: hc, baseURL: base, pacer: cfg.WritePacer, claims: claims, retry: policy, maxPages: maxListPages}, nil
 }
 
 // BaseURL is the Graph beta root the client talks to.
@@ -205,6 +209,11 @@ func (c *Client) send(ctx context.Context, info *abs.RequestInformation) (*respo
 	// sent, so a failure is never an ambiguous write (graph-behaviour.md §7.3).
 	native, err := c.adapter.ConvertToNativeRequest(ctx, info)
 	if err != nil {
+		if ctx.Err() != nil {
+			// azidentity reports a deadline as text, not as the context's error: without this, a
+			// slow Entra ID would read as a wrong credential ("retrying does not help").
+			err = fmt.Errorf("%w (%w): %v", graphhttp.ErrTokenTimeout, ctx.Err(), err)
+		}
 		return nil, &Error{Method: method, Path: path, NotSent: true, Err: err}
 	}
 	req := native.(*http.Request)

@@ -271,40 +271,134 @@ func (c *Client) Each(ctx context.Context, coll *Collection, yield func(*Item) b
 	})
 }
 
+// maxListPages bounds how many pages one list follows. Graph pages this collection by 100 or more,
+// so it is over a million tasks, far more than a tenant holds; a service that never stops writing
+// new links (a paging bug) then fails the list instead of growing memory until the deadline.
+const maxListPages = 10000
+
 // pages reads the collection, following @odata.nextLink, and hands each page to onPage until it
-// returns false.
+// returns false (graph-behaviour.md §9). A link to a page already read (a proxy that drops the
+// query string, a service that links a page to itself) fails the list, naming the link, instead
+// of looping; so does a list that has not ended after maxListPages pages.
 func (c *Client) pages(ctx context.Context, coll *Collection, onPage func([]*Item) bool) error {
 	info := c.request(abs.GET, coll, "", nil)
+	followed := map[string]bool{}
+	if u, err := info.GetUri(); err == nil {
+		followed[u.String()] = true
+	}
 	for page := 1; ; page++ {
-		resp, err := c.sendTo(ctx, coll, info)
+		env, err := c.readPage(ctx, coll, info, page)
 		if err != nil {
 			return err
 		}
-		var envelope struct {
-			Context  string            `json:"@odata.context"`
-			Value    []json.RawMessage `json:"value"`
-			NextLink string            `json:"@odata.nextLink"`
-		}
-		if err := json.Unmarshal(resp.body, &envelope); err != nil {
-			return &Error{Method: http.MethodGet, Path: c.path(coll.Path), StatusCode: resp.status, Err: fmt.Errorf("decoding page %d of the list: %w", page, err)}
-		}
-		items := make([]*Item, 0, len(envelope.Value))
-		for _, raw := range envelope.Value {
+		items := make([]*Item, 0, len(env.Value))
+		for _, raw := range env.Value {
 			t, err := coll.Parse(raw)
 			if err != nil {
 				return err
 			}
 			items = append(items, t)
 		}
-		if !onPage(items) || envelope.NextLink == "" {
+		if !onPage(items) || env.NextLink == "" {
 			return nil
 		}
-		next, err := c.nextPage(ctx, coll, info, envelope.Context, envelope.NextLink)
+		if page >= c.maxPages {
+			return &Error{Method: http.MethodGet, Path: c.path(coll.Path),
+				Err: fmt.Errorf("the list had not ended after %d pages: Graph kept answering with a new @odata.nextLink (the last: %s)", page, withoutUserinfo(env.NextLink))}
+		}
+		next, err := c.nextPage(ctx, coll, info, env.Context, env.NextLink)
 		if err != nil {
 			return err
 		}
+		u, _ := next.GetUri()
+		if u == nil || followed[u.String()] {
+			return &Error{Method: http.MethodGet, Path: c.path(coll.Path),
+				Err: fmt.Errorf("the @odata.nextLink of page %d names a page already read (%s): following it would read the same pages forever. "+
+					"A proxy that drops the query string of URLs, or a paging fault of the service, does this", page, withoutUserinfo(env.NextLink))}
+		}
+		followed[u.String()] = true
 		info = next
 	}
+}
+
+// maxPageRetryWait caps the wait before a page that was not a page is asked for again.
+const maxPageRetryWait = 5 * time.Second
+
+// listPage is one page of a collection as Graph serves it.
+type listPage struct {
+	Context  string            `json:"@odata.context"`
+	Value    []json.RawMessage `json:"value"`
+	NextLink string            `json:"@odata.nextLink"`
+}
+
+// readPage GETs one page. A success answer that is not a page (no "value" array: "{}", "null", a
+// Graph error object with status 200, a truncated body) says nothing about what the collection
+// holds, so it is never read as an empty page: it is asked again, with backoff, like any transient
+// read failure, until the operation's deadline, and then reported.
+func (c *Client) readPage(ctx context.Context, coll *Collection, info *abs.RequestInformation, page int) (*listPage, error) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(c.retry.NoDeadlineBudget)
+	}
+	for attempt := 1; ; attempt++ {
+		resp, err := c.sendTo(ctx, coll, info)
+		if err != nil {
+			return nil, err
+		}
+		p, bad := decodePage(resp.body)
+		if bad == nil {
+			return p, nil
+		}
+		path := c.path(coll.Path)
+		if u, err := info.GetUri(); err == nil {
+			path = pathOf(u)
+		}
+		e := graphhttp.NewHTTPError(http.MethodGet, path, resp.status, resp.header, resp.body, "")
+		e.Err = fmt.Errorf("page %d of the list is not a page: %w (asked %d times)", page, bad, attempt)
+		// Not a throttle: asking again soon costs one read, so the wait stays short.
+		wait := min(c.retry.backoff(attempt), maxPageRetryWait)
+		if time.Now().Add(wait).After(deadline) {
+			return nil, e
+		}
+		tflog.Debug(ctx, "Graph answered a list request without a page; asking again",
+			map[string]any{"path": path, "page": page, "attempt": attempt, "problem": bad.Error(), "wait": wait.String()})
+		if Sleep(ctx, wait) != nil {
+			return nil, e
+		}
+	}
+}
+
+// decodePage reads a page, refusing a body without a "value" array.
+func decodePage(body []byte) (*listPage, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return nil, fmt.Errorf("the body is not a JSON object (%v)", err)
+	}
+	if fields == nil {
+		return nil, errors.New("the body is null")
+	}
+	v := bytes.TrimSpace(fields["value"])
+	switch {
+	case fields["error"] != nil:
+		return nil, errors.New(`it carries a Graph error object instead of "value"`)
+	case len(v) == 0:
+		return nil, errors.New(`it has no "value"`)
+	case v[0] != '[':
+		return nil, fmt.Errorf(`its "value" is %s, not an array`, snippetOf(v))
+	}
+	var p listPage
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, fmt.Errorf("decoding it: %w", err)
+	}
+	return &p, nil
+}
+
+// snippetOf is the start of a JSON value, for a message.
+func snippetOf(v []byte) string {
+	if len(v) > 40 {
+		return string(v[:40]) + "..."
+	}
+	return string(v)
 }
 
 // nextPage builds the request for the page after the one prev was answered with: its
