@@ -39,20 +39,32 @@ const (
 // the task is found after the operation's deadline, both the task (so its id reaches state and the
 // resource is tainted) and the error are returned.
 func (r *Resource) create(ctx context.Context, body models.DeviceAppManagementTaskable, plan Values) (*graph.Item, error) {
+	// firstSent is when the first POST that Graph may have acted on left: a task any of this
+	// create's POSTs made was stamped after it, however many times the create was sent again.
+	var firstSent time.Time
 	for reposts := 0; ; reposts++ {
 		task, at, err := r.client.Create(ctx, r.entity.Collection(), body)
 		if err == nil || !graph.AmbiguousWrite(err) {
 			return task, err
 		}
+		// The answer was lost now: a gateway's 504 or a header timeout comes long after the POST
+		// left, and the list may lag behind Graph's write by the whole consistency window from
+		// here, not from the POST's departure.
+		lostAt := time.Now()
+		if firstSent.IsZero() {
+			firstSent = at.SentAt
+		}
 		tflog.Warn(ctx, "create ended ambiguously; looking for the task before posting again",
 			map[string]any{"reposts": reposts, "error": err.Error()})
 		lookCtx := ctx
-		if ctx.Err() != nil {
+		if deadline, ok := ctx.Deadline(); ctx.Err() != nil || ok && time.Until(deadline) < lookupBudget {
+			// The lookup gets its budget even when the create's deadline has passed or is near,
+			// so a task Graph did make still reaches state instead of being orphaned.
 			var cancel context.CancelFunc
 			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), lookupBudget)
 			defer cancel()
 		}
-		look, lookErr := r.findCreated(lookCtx, plan, at)
+		look, lookErr := r.findCreated(lookCtx, plan, firstSent, lostAt, reposts > 0)
 		switch {
 		case lookErr != nil:
 			return nil, graph.WithAdvice(err, fmt.Sprintf("The task may have been created: looking for it failed too.\n%s\n\n%s",
@@ -65,6 +77,11 @@ func (r *Resource) create(ctx context.Context, body models.DeviceAppManagementTa
 					"this slow.", look.adopted.ID))
 			}
 			return look.adopted, nil
+		case look.unidentified > 0:
+			return nil, graph.WithAdvice(err, fmt.Sprintf("The create may have succeeded: Graph lists %d task(s) that match this configuration "+
+				"and were created when it was sent, but without an id, so the provider can neither take one as this resource's nor safely "+
+				"send the create again (it would make a second task). A proxy or gateway that rewrites Graph's answers can do this.\n\n%s",
+				look.unidentified, r.lookGuidance(plan, look)))
 		case len(look.candidates) > 1:
 			return nil, graph.WithAdvice(err, fmt.Sprintf("The create may have succeeded, and Graph holds %d tasks that match this configuration, "+
 				"were created when it was sent and belong to no other resource of this run: %s. The provider cannot tell which, if any, "+
@@ -81,11 +98,13 @@ func (r *Resource) create(ctx context.Context, body models.DeviceAppManagementTa
 	}
 }
 
-// lookup is what findCreated saw: the task it adopted, or the unclaimed candidates, and the
-// window it searched (on Graph's clock, for the guidance).
+// lookup is what findCreated saw: the task it adopted, or the unclaimed candidates, or how many
+// matching tasks Graph listed without an id, and the window it searched (on Graph's clock, for the
+// guidance).
 type lookup struct {
 	adopted      *graph.Item
 	candidates   []string
+	unidentified int
 	since, until time.Time
 }
 
@@ -101,16 +120,32 @@ func (r *Resource) lookGuidance(plan Values, look lookup) string {
 		r.entity.Noun, plan.Str("display_name"), when)
 }
 
-// findCreated looks for the task a lost create of plan may have made. It polls the collection for
-// as long as the consistency window after the POST left, because a list can lag behind a create
-// like item reads do; it adopts a task only when exactly one unclaimed task matches.
-func (r *Resource) findCreated(ctx context.Context, plan Values, at graph.CreateAttempt) (lookup, error) {
+// findCreated looks for the task a lost create of plan may have made, among the tasks Graph
+// stamped from just before firstSent (the first of the create's POSTs that Graph may have acted
+// on) until now. The list can lag behind a create like item reads do, so it polls for the
+// consistency window from lostAt, when the last answer was lost. It adopts a task only when
+// exactly one unclaimed task matches, and never one Graph lists without an id. After a repost
+// (reposted), each POST may have made a task, and an earlier one's may show later than a later
+// one's: a single match is then adopted only once the whole window has passed, so that a second
+// match still showing up makes the several-candidates error instead of a silent duplicate.
+func (r *Resource) findCreated(ctx context.Context, plan Values, firstSent, lostAt time.Time, reposted bool) (lookup, error) {
 	var look lookup
 	claims := r.client.Claims()
 	coll := r.entity.Collection()
 	wait := 2 * time.Second
 	for {
-		list, err := r.client.List(ctx, coll)
+		type match struct {
+			item    *graph.Item
+			created time.Time
+		}
+		var matches []match
+		err := r.client.Each(ctx, coll, func(t *graph.Item) bool {
+			m, ok := t.Model.(models.DeviceAppManagementTaskable)
+			if ok && coll.Owns(t) && m.GetCreatedDateTime() != nil && r.createdFrom(plan, t) {
+				matches = append(matches, match{t, *m.GetCreatedDateTime()})
+			}
+			return true
+		})
 		if err != nil {
 			return look, err
 		}
@@ -119,32 +154,38 @@ func (r *Resource) findCreated(ctx context.Context, plan Values, at graph.Create
 		if err := claims.WaitSettled(ctx); err != nil {
 			return look, fmt.Errorf("waiting for this run's other creates to be answered: %w", err)
 		}
-		look.since, look.until = r.createWindow(at)
+		look.since, look.until = r.createWindow(firstSent)
 		var ids []string
 		byID := map[string]*graph.Item{}
-		for _, t := range list {
-			m, ok := t.Model.(models.DeviceAppManagementTaskable)
-			if !ok || !coll.Owns(t) || m.GetCreatedDateTime() == nil {
+		look.unidentified = 0
+		for _, m := range matches {
+			if m.created.Before(look.since) || m.created.After(look.until) {
 				continue
 			}
-			if c := *m.GetCreatedDateTime(); c.Before(look.since) || c.After(look.until) || !r.createdFrom(plan, t) {
+			if strings.TrimSpace(m.item.ID) == "" {
+				look.unidentified++
 				continue
 			}
-			ids = append(ids, t.ID)
-			byID[t.ID] = t
+			ids = append(ids, m.item.ID)
+			byID[m.item.ID] = m.item
 		}
-		free := claims.Adopt(ids)
-		switch {
-		case len(free) == 1:
-			look.adopted = byID[free[0]]
+		windowOver := time.Since(lostAt) >= consistencyWindow
+		switch free := claims.Unclaimed(ids); {
+		case look.unidentified > 0:
 			return look, nil
 		case len(free) > 1:
 			look.candidates = free
 			return look, nil
-		case time.Since(at.SentAt) >= consistencyWindow:
+		case len(free) == 1 && (!reposted || windowOver):
+			if adopted := claims.Adopt(ids); len(adopted) == 1 {
+				look.adopted = byID[adopted[0]]
+				return look, nil
+			}
+			// Another lookup of this process took it in the meantime: look again.
+		case windowOver:
 			return look, nil
 		}
-		tflog.Debug(ctx, "no task found yet; the list may lag behind the create, asking again", map[string]any{"wait": wait.String()})
+		tflog.Debug(ctx, "no task to adopt yet; the list may lag behind the create, asking again", map[string]any{"wait": wait.String()})
 		if err := graph.Sleep(ctx, wait); err != nil {
 			return look, err
 		}
@@ -152,15 +193,15 @@ func (r *Resource) findCreated(ctx context.Context, plan Values, at graph.Create
 	}
 }
 
-// createWindow is when, on Graph's clock, a task made by the lost POST can have been stamped: from
-// the moment the POST left to now (the list was just read), widened by the allowances. Graph's
-// clock comes from the latest answer's Date header (the failed answer's, or the list's), and the
-// POST's departure is placed on it with the local monotonic clock, so this machine's wall clock
-// does not matter.
-func (r *Resource) createWindow(at graph.CreateAttempt) (since, until time.Time) {
-	sent, ok := r.client.GraphTimeAt(at.SentAt)
+// createWindow is when, on Graph's clock, a task made by the lost create can have been stamped:
+// from the moment its first POST left (firstSent) to now (the list was just read), widened by the
+// allowances. Graph's clock comes from the latest answer's Date header (the failed answer's, or
+// the list's), and the POST's departure is placed on it with the local monotonic clock, so this
+// machine's wall clock does not matter.
+func (r *Resource) createWindow(firstSent time.Time) (since, until time.Time) {
+	sent, ok := r.client.GraphTimeAt(firstSent)
 	if !ok {
-		return at.SentAt.Add(-localClockAllowance), time.Now().Add(localClockAllowance)
+		return firstSent.Add(-localClockAllowance), time.Now().Add(localClockAllowance)
 	}
 	now, _ := r.client.GraphNow()
 	return sent.Add(-createWindowBefore), now.Add(createWindowAfter)

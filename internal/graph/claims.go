@@ -74,18 +74,31 @@ func (c *Claims) CreatedAt(id string) (time.Time, bool) {
 
 // Adopt claims the one id of candidates that is not claimed yet, atomically, so that two lookups
 // running at once cannot both take it. It returns the unclaimed candidates; exactly one means it
-// was adopted.
+// was adopted. An empty id is never a candidate: it names no task, and adopting it would put an
+// id-less task in state that delete could never reach.
 func (c *Claims) Adopt(candidates []string) []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var free []string
-	for _, id := range candidates {
-		if _, ok := c.ids[strings.ToLower(id)]; !ok {
-			free = append(free, id)
-		}
-	}
+	free := c.unclaimed(candidates)
 	if len(free) == 1 {
 		c.ids[strings.ToLower(free[0])] = time.Now()
+	}
+	return free
+}
+
+// Unclaimed returns the candidates that are not claimed, claiming none of them.
+func (c *Claims) Unclaimed(candidates []string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.unclaimed(candidates)
+}
+
+func (c *Claims) unclaimed(candidates []string) []string {
+	var free []string
+	for _, id := range candidates {
+		if _, ok := c.ids[strings.ToLower(id)]; !ok && strings.TrimSpace(id) != "" {
+			free = append(free, id)
+		}
 	}
 	return free
 }

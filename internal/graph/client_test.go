@@ -24,6 +24,15 @@ func (staticCredential) GetToken(context.Context, policy.TokenRequestOptions) (a
 	return azcore.AccessToken{Token: "t", ExpiresOn: time.Now().Add(time.Hour)}, nil
 }
 
+// slowCredential answers only when the context ends, with the deadline as text, the way
+// azidentity reports a token request that ran out of time.
+type slowCredential struct{}
+
+func (slowCredential) GetToken(ctx context.Context, _ policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	<-ctx.Done()
+	return azcore.AccessToken{}, errors.New("ClientSecretCredential: server response error:\n " + ctx.Err().Error())
+}
+
 // fakeGraph is a TLS test server answering with handler, counting requests. The client trusts its
 // certificate through the server's own client transport (verification stays on).
 type fakeGraph struct {
@@ -176,6 +185,20 @@ func TestFailuresBeforeSendingAreNotAmbiguous(t *testing.T) {
 		}
 		if !strings.Contains(Describe(err), "getting an access token from Microsoft Entra ID failed") {
 			t.Fatalf("Describe: %s", Describe(err))
+		}
+	})
+	t.Run("the deadline passes while Entra ID is asked for a token", func(t *testing.T) {
+		f := newFakeGraph(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusCreated, taskJSON) })
+		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+		defer cancel()
+		_, _, err := f.client(t, ClientConfig{Credential: slowCredential{}}).Create(ctx, testTasks, newTaskBody())
+		var ge *Error
+		if !errors.As(err, &ge) || !ge.NotSent || AmbiguousWrite(err) || f.calls.Load() != 0 {
+			t.Fatalf("err=%v NotSent=%v ambiguous=%v requests=%d", err, ge != nil && ge.NotSent, AmbiguousWrite(err), f.calls.Load())
+		}
+		d := Describe(err)
+		if !strings.Contains(d, "timeout passed while Microsoft Entra ID was asked for an access token") || strings.Contains(d, "Retrying does not help") {
+			t.Fatalf("a slow Entra ID reads as a wrong credential: %s", d)
 		}
 	})
 	t.Run("the deadline passes while the write pacer holds the request", func(t *testing.T) {
@@ -373,6 +396,14 @@ func TestClaims(t *testing.T) {
 	}
 	if free := c.Adopt([]string{"def"}); len(free) != 0 {
 		t.Fatal("an adopted id was adopted again")
+	}
+	for _, empty := range []string{"", "  "} {
+		if free := c.Adopt([]string{empty}); len(free) != 0 || c.Claimed(empty) {
+			t.Fatalf("Adopt(%q) = %v: an empty id names no task and is never adopted", empty, free)
+		}
+	}
+	if free := c.Unclaimed([]string{"jkl", "abc", ""}); len(free) != 1 || free[0] != "jkl" || c.Claimed("jkl") {
+		t.Fatalf("Unclaimed = %v, and it must claim nothing", free)
 	}
 
 	// WaitSettled waits for a create on the wire, not for one that starts later.
