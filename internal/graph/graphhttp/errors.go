@@ -299,6 +299,9 @@ func Describe(err error) string {
 // describeNotSent explains a failure that happened before anything was sent to Graph.
 func describeNotSent(b *strings.Builder, ge *Error) {
 	switch {
+	case errors.Is(ge.Err, ErrTokenTimeout):
+		fmt.Fprintf(b, "%s %s was not sent: the operation's timeout passed while Microsoft Entra ID was asked for an access token. Nothing reached Graph.\n\n%v", ge.Method, ge.Path, ge.Err)
+		b.WriteString("\n\nEntra ID did not answer in the time the operation had left; this says nothing about the credential. Raise the timeout in the timeouts block if Entra ID or the network to it is slow.")
 	case errors.Is(ge.Err, context.DeadlineExceeded) || errors.Is(ge.Err, context.Canceled):
 		fmt.Fprintf(b, "%s %s was not sent: the operation's timeout passed while it waited to be sent (%v). Nothing reached Graph.", ge.Method, ge.Path, ge.Err)
 		b.WriteString("\n\nIf write_rate_limit is set, the writes of this apply need more time than the timeout allows at that rate: raise the timeout in the resource's timeouts block, or raise write_rate_limit.")
@@ -363,6 +366,11 @@ func AmbiguousWrite(err error) bool {
 	// used (no entity, no id), so what was written is unknown.
 	return ge.StatusCode >= 500 || ge.StatusCode < 300 && ge.Err != nil
 }
+
+// ErrTokenTimeout marks a request that was not sent because the operation's deadline passed (or
+// its context was cancelled) while an access token was being fetched: a timeout, not a credential
+// that is wrong.
+var ErrTokenTimeout = errors.New("the operation's timeout passed while getting an access token")
 
 // ErrEmptyID is returned instead of calling Graph with an empty id, which the SDK would turn into
 // a request on the whole collection (graph-behaviour.md §10.4).
