@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os/exec"
 	"strings"
 
@@ -72,16 +71,7 @@ func (c AuthConfig) String() string {
 		return "unset"
 	}
 	// The URLs are shown without userinfo or query, where an ID token URL can hold a secret.
-	shortURL := func(s string) string {
-		if s == "" {
-			return ""
-		}
-		u, err := url.Parse(s)
-		if err != nil {
-			return "set (not a URL)"
-		}
-		return urlForMessages(u)
-	}
+	shortURL := RedactURL
 	return fmt.Sprintf("AuthConfig{tenant_id=%q client_id=%q authority_host=%q client_secret=%s client_certificate=%s client_certificate_password=%s "+
 		"use_oidc=%t oidc_token=%s oidc_token_file_path=%q oidc_request_token=%s oidc_request_url=%q ado_pipeline_service_connection_id=%q "+
 		"use_aks_workload_identity=%t use_msi=%t msi_endpoint=%q use_cli=%t}",

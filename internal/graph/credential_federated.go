@@ -119,7 +119,7 @@ func azureDevOpsAssertion(hc *http.Client, requestURL, requestToken, connectionI
 // wherever an error would echo them.
 func fetchIDToken(hc *http.Client, req *http.Request, who string, out any, secrets []string) error {
 	secrets = append(secrets, req.URL.RawQuery, strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer "))
-	where := req.Method + " " + urlForMessages(req.URL)
+	where := req.Method + " " + RedactURL(req.URL.String())
 	resp, err := hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("requesting an ID token from %s (%s): %w", who, where, redactURLError(err, secrets...))
@@ -136,11 +136,6 @@ func fetchIDToken(hc *http.Client, req *http.Request, who string, out any, secre
 		return fmt.Errorf("the %s ID token response is not the expected JSON", who)
 	}
 	return nil
-}
-
-// urlForMessages is scheme://host/path: no userinfo and no query, which can hold secrets.
-func urlForMessages(u *url.URL) string {
-	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}).String()
 }
 
 // querySecrets is what of a configured URL's query must not appear in a message: the whole query

@@ -56,7 +56,7 @@ func (c *msiEndpointCredential) GetToken(ctx context.Context, opts policy.TokenR
 	req.Header.Set("Metadata", "true")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return azcore.AccessToken{}, fmt.Errorf("managed identity endpoint %s: %w", urlForMessages(u), redactURLError(err, secrets...))
+		return azcore.AccessToken{}, fmt.Errorf("managed identity endpoint %s: %w", RedactURL(u.String()), redactURLError(err, secrets...))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -65,7 +65,7 @@ func (c *msiEndpointCredential) GetToken(ctx context.Context, opts policy.TokenR
 	}
 	if resp.StatusCode != http.StatusOK {
 		// The endpoint is printed without its query: a configured msi_endpoint may carry a key there.
-		return azcore.AccessToken{}, fmt.Errorf("managed identity endpoint %s answered %s: %s", urlForMessages(u), resp.Status, errorBody(body, secrets...))
+		return azcore.AccessToken{}, fmt.Errorf("managed identity endpoint %s answered %s: %s", RedactURL(u.String()), resp.Status, errorBody(body, secrets...))
 	}
 	// IMDS sends the numbers as strings; App Service-style endpoints as numbers.
 	var r struct {

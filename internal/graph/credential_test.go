@@ -93,7 +93,7 @@ func TestAuthConfig_StringHidesSecrets(t *testing.T) {
 		OIDCToken: "sekrit-4", OIDCRequestToken: "sekrit-5", TenantID: "tenant",
 		OIDCRequestURL: "https://user:sekrit-6@ci.example/idtoken?api-version=2.0&sig=sekrit-7", MSIEndpoint: "http://127.0.0.1:9/msi?code=sekrit-8"}
 	for _, s := range []string{cfg.String(), fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg)} {
-		if strings.Contains(s, "sekrit") || !strings.Contains(s, "tenant") || !strings.Contains(s, `oidc_request_url="https://ci.example/idtoken"`) {
+		if strings.Contains(s, "sekrit") || !strings.Contains(s, "tenant") || !strings.Contains(s, `oidc_request_url="https://<redacted>@ci.example/idtoken?<redacted>"`) {
 			t.Fatalf("%s", s)
 		}
 	}

@@ -81,16 +81,26 @@ func IsMicrosoftLoginHost(authorityHost string) bool {
 
 // NormalizeEndpoint validates a Graph or authority base URL and strips a trailing slash and path.
 // Graph endpoints must be scheme + host only: the provider appends /beta itself.
+//
+// Messages quote the value with RedactURL: a value refused for carrying credentials or a query is
+// exactly one that may hold a secret.
 func NormalizeEndpoint(raw string) (string, error) {
+	shown := RedactURL(raw)
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("%q is not an absolute URL such as https://graph.microsoft.com", raw)
+		return "", fmt.Errorf("%q is not an absolute URL such as https://graph.microsoft.com", shown)
 	}
 	if u.Scheme != "https" {
-		return "", fmt.Errorf("%q must use https", raw)
+		return "", fmt.Errorf("%q must use https", shown)
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("%q must not carry credentials (user:password@): the provider authenticates with the configured credential", shown)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return "", fmt.Errorf("%q must be a scheme and host only, without a query or fragment", shown)
 	}
 	if p := strings.Trim(u.Path, "/"); p != "" {
-		return "", fmt.Errorf("%q must be a scheme and host only, without a path such as /%s", raw, p)
+		return "", fmt.Errorf("%q must be a scheme and host only, without a path such as /%s", shown, p)
 	}
 	return u.Scheme + "://" + u.Host, nil
 }

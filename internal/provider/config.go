@@ -89,6 +89,24 @@ func (r *resolver) str(attr string, v types.String, envs ...string) (val string,
 	return "", false
 }
 
+// secret resolves a password exactly as given: unlike str it trims nothing, since a password may
+// begin or end with a space. An empty value is unset.
+func (r *resolver) secret(attr string, v types.String, envs ...string) string {
+	if v.IsUnknown() {
+		r.unknown(attr, envs)
+		return ""
+	}
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	for _, e := range envs {
+		if s := r.getenv(e); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
 func (r *resolver) boolean(attr string, v types.Bool, def bool, envs ...string) bool {
 	if v.IsUnknown() {
 		r.unknown(attr, envs)
@@ -235,7 +253,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (settings, d
 	}
 	a.ClientSecret = string(r.pair("client_secret", cfg.ClientSecret, "client_secret_file_path", cfg.ClientSecretFilePath, nil))
 	a.ClientCertificate = r.pair("client_certificate", cfg.ClientCertificate, "client_certificate_path", cfg.ClientCertificatePath, decodeBase64)
-	a.ClientCertificatePassword, _ = r.str("client_certificate_password", cfg.ClientCertificatePassword, env("client_certificate_password")...)
+	a.ClientCertificatePassword = r.secret("client_certificate_password", cfg.ClientCertificatePassword, env("client_certificate_password")...)
 
 	// The OIDC token is compared with its file here, but the file is handed on by path: it is read
 	// again at every token request.
@@ -291,7 +309,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (settings, d
 		// IMDS itself is plain http on a link-local address, so http is allowed here.
 		if u, err := url.Parse(a.MSIEndpoint); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 			r.diags.AddAttributeError(path.Root("msi_endpoint"), "Invalid msi_endpoint",
-				fmt.Sprintf("%q is not an http(s) URL such as http://169.254.169.254/metadata/identity/oauth2/token. It can also be set with ARM_MSI_ENDPOINT.", a.MSIEndpoint))
+				fmt.Sprintf("%q is not an http(s) URL such as http://169.254.169.254/metadata/identity/oauth2/token. It can also be set with ARM_MSI_ENDPOINT.", graph.RedactURL(a.MSIEndpoint)))
 			return s, r.diags
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/framework"
@@ -383,4 +384,85 @@ func requestedScopes(t *testing.T, endpoint string) string {
 		t.Fatal("a request without a token succeeded")
 	}
 	return strings.Join(rec.scopes, " ")
+}
+
+// A refused URL argument is quoted without its userinfo or query, where a password or a key may
+// be: msi_endpoint (whose query may carry a key), graph_endpoint and authority_host. An endpoint
+// that carries credentials is refused outright, so they never reach a log line either.
+func TestUnitResolveSettings_secretsNotEchoed(t *testing.T) {
+	const secret = "Sup3rS3cret"
+	cases := []struct {
+		name string
+		set  func(*providerModel)
+		env  map[string]string
+		attr string
+	}{
+		{"msi_endpoint that is not a URL, key in the query", func(m *providerModel) {
+			m.UseMSI, m.MSIEndpoint = types.BoolValue(true), types.StringValue("http://[169.254.169.254/token?api-key="+secret)
+		}, nil, "msi_endpoint"},
+		{"msi_endpoint without a host, credentials in it", func(m *providerModel) {
+			m.UseMSI, m.MSIEndpoint = types.BoolValue(true), types.StringValue("ftp://id:"+secret+"@/token")
+		}, nil, "msi_endpoint"},
+		{"ARM_MSI_ENDPOINT, key in the query", func(m *providerModel) { m.UseMSI = types.BoolValue(true) },
+			map[string]string{"ARM_MSI_ENDPOINT": "169.254.169.254/token?sig=" + secret}, "msi_endpoint"},
+		{"graph_endpoint with credentials", func(m *providerModel) {
+			m.GraphEndpoint = types.StringValue("https://me:" + secret + "@graph.microsoft.com")
+		}, nil, "graph_endpoint"},
+		{"graph_endpoint that is not https, key in the query", func(m *providerModel) {
+			m.GraphEndpoint = types.StringValue("http://graph.example?code=" + secret)
+		}, nil, "graph_endpoint"},
+		{"graph_endpoint with a query", func(m *providerModel) {
+			m.GraphEndpoint = types.StringValue("https://graph.example/?code=" + secret)
+		}, nil, "graph_endpoint"},
+		{"ARM_AUTHORITY_HOST with credentials", nil, map[string]string{"ARM_AUTHORITY_HOST": "https://me:" + secret + "@login.example/"}, "authority_host"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var m providerModel
+			if tc.set != nil {
+				tc.set(&m)
+			}
+			env := base()
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			_, d := resolveSettings(m, envOf(env))
+			text := diagText(d)
+			if !d.HasError() || !strings.Contains(text, "Invalid "+tc.attr) {
+				t.Fatalf("want an Invalid %s error, got:\n%s", tc.attr, text)
+			}
+			if strings.Contains(text, secret) {
+				t.Fatalf("the diagnostic echoes the secret:\n%s", text)
+			}
+		})
+	}
+}
+
+// A certificate password is used exactly as given, in the configuration or the environment: a
+// password may begin or end with a space.
+func TestUnitResolveSettings_certificatePasswordNotTrimmed(t *testing.T) {
+	const password = "  spaced pass\t"
+	var m providerModel
+	m.ClientCertificatePassword = types.StringValue(password)
+	if got := resolveOK(t, m, base()).auth.ClientCertificatePassword; got != password {
+		t.Fatalf("from the configuration: %q, want %q", got, password)
+	}
+	env := base()
+	env["ARM_CLIENT_CERTIFICATE_PASSWORD"] = password
+	if got := resolveOK(t, providerModel{}, env).auth.ClientCertificatePassword; got != password {
+		t.Fatalf("from ARM_CLIENT_CERTIFICATE_PASSWORD: %q, want %q", got, password)
+	}
+}
+
+// Every argument that can hold a secret is sensitive, so Terraform never shows or logs it; the
+// endpoint arguments that may carry one in their query are among them.
+func TestProviderSchemaSensitiveArguments(t *testing.T) {
+	var resp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	for _, name := range []string{"client_secret", "client_certificate", "client_certificate_password", "oidc_token", "oidc_request_token", "msi_endpoint"} {
+		a, ok := resp.Schema.Attributes[name]
+		if !ok || !a.IsSensitive() {
+			t.Errorf("%s is not a sensitive argument", name)
+		}
+	}
 }

@@ -188,8 +188,10 @@ func (p *intuneProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"msi_endpoint": schema.StringAttribute{
 				MarkdownDescription: "An IMDS-compatible managed identity token endpoint to use instead of the one detected on the host. " +
+					"Sensitive, since such an endpoint may carry a key in its query; messages show it without its query. " +
 					"Falls back to `ARM_MSI_ENDPOINT`.",
-				Optional: true,
+				Optional:  true,
+				Sensitive: true,
 			},
 			"use_cli": schema.BoolAttribute{
 				MarkdownDescription: "Use the Azure CLI's signed-in account (`az account get-access-token`) when no other method is configured; " +
