@@ -111,6 +111,12 @@ func fired(kind string, atLeast int) func(*graphsim.Server) error {
 // then refreshes and plans again under the same faults.
 func faultCase(t *testing.T, faults graphsim.Faults, extraCheck func(sim *graphsim.Server) error) {
 	t.Helper()
+	faultCaseOn(t, faults, extraCheck)
+}
+
+// faultCaseOn is faultCase, returning the case's emulator for checks at the end of the test.
+func faultCaseOn(t *testing.T, faults graphsim.Faults, extraCheck func(sim *graphsim.Server) error) *graphsim.Server {
+	t.Helper()
 	sim, provider := acctest.NewSim(t, graphsim.Options{PageSize: 5})
 	name := acctest.RandomName()
 	resource.ParallelTest(t, resource.TestCase{
@@ -136,6 +142,7 @@ func faultCase(t *testing.T, faults graphsim.Faults, extraCheck func(sim *graphs
 			},
 		},
 	})
+	return sim
 }
 
 func TestAccFault_throttleWithRetryAfter(t *testing.T) {
@@ -225,12 +232,21 @@ func TestAccFault_503EveryThirdCall(t *testing.T) {
 	}}, fired(graphsim.FaultStatus, 1))
 }
 
+// 504s on creates, reads and deletes: each rule must have acted, the deletes' during destroy.
 func TestAccFault_504(t *testing.T) {
-	faultCase(t, graphsim.Faults{Rules: []graphsim.Rule{
-		{Method: "POST", Route: graphsim.RouteTasks, Times: 2, Status: 504},
-		{Method: "GET", Route: graphsim.RouteTask, Times: 2, Status: 504},
-		{Method: "DELETE", Route: graphsim.RouteTask, Times: 2, Status: 504},
-	}}, fired(graphsim.FaultStatus, 4))
+	sim := faultCaseOn(t, graphsim.Faults{Rules: []graphsim.Rule{
+		{Name: "post", Method: "POST", Route: graphsim.RouteTasks, Times: 2, Status: 504},
+		{Name: "get", Method: "GET", Route: graphsim.RouteTask, Times: 2, Status: 504},
+		{Name: "delete", Method: "DELETE", Route: graphsim.RouteTask, Times: 2, Status: 504},
+	}}, nil)
+	acctest.AtEnd(t, func() error {
+		for _, rule := range []string{"post", "get", "delete"} {
+			if n := sim.RuleFirings(rule); n != 2 {
+				return fmt.Errorf("the %s rule fired %d times, want 2: the case did not exercise what it claims", rule, n)
+			}
+		}
+		return nil
+	})
 }
 
 // The connection is cut after Graph created the task: the provider must find and adopt it, not
@@ -301,11 +317,12 @@ func TestAccFault_html502OnCreate(t *testing.T) {
 const badGateway = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"
 
 // A few HTML 502s on reads are retried; one that lasts past the read timeout is reported with its
-// HTTP status, and nothing is lost.
+// HTTP status, and nothing is lost. Each task's first two reads fail (the rule counts per task), so
+// the retries fit the read timeout however the parallel refreshes interleave.
 func TestAccFault_html502OnRead(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
-	readTimeout := `timeouts { read = "4s" }`
+	readTimeout := `timeouts { read = "20s" }`
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -314,12 +331,16 @@ func TestAccFault_html502OnRead(t *testing.T) {
 			{Config: configMany(provider, name, readTimeout), Check: checkConsistent(sim, name, faultTasks)},
 			{
 				PreConfig: func() {
-					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "GET", Route: graphsim.RouteTask, Times: 2 * faultTasks, Status: 502, Body: badGateway, ContentType: "text/html"}}})
+					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Name: "502", Method: "GET", Route: graphsim.RouteTask, Times: 2, PerTask: true,
+						Status: 502, Body: badGateway, ContentType: "text/html"}}})
 				},
 				Config:           configMany(provider, name, readTimeout),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, faultTasks), func(*terraform.State) error {
-					return fired(graphsim.FaultStatus, 2*faultTasks)(sim)
+					if n := sim.RuleFirings("502"); n != 2*faultTasks {
+						return fmt.Errorf("%d 502s, want 2 for each of the %d tasks", n, faultTasks)
+					}
+					return nil
 				}),
 			},
 			{
@@ -368,7 +389,9 @@ func TestAccFault_htmlNotFoundOnRefresh(t *testing.T) {
 }
 
 // A POST answered after the create timeout, before Graph acted: a clear timeout error, and state
-// still matches Graph.
+// still matches Graph. Graph holds the POSTs until the client gives up, so the timeout passes
+// mid-POST however slowly the machine runs; the create that follows, with no fault, has the
+// default timeout.
 func TestAccFault_slowerThanTimeout(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
@@ -379,14 +402,14 @@ func TestAccFault_slowerThanTimeout(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Delay: 20 * time.Second}}})
+					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Delay: time.Hour}}})
 				},
-				Config:      configMany(provider, name, `timeouts { create = "2s" }`),
+				Config:      configMany(provider, name, `timeouts { create = "15s" }`),
 				ExpectError: regexp.MustCompile(`creating Intune security configuration task(.|\n)*failed before Graph\s+answered(.|\n)*context deadline exceeded(.|\n)*Raise\s+it\s+in\s+the\s+resource's\s+timeouts\s+block`),
 			},
 			{
 				PreConfig: func() { sim.SetFaults(graphsim.Faults{}) },
-				Config:    configMany(provider, name, `timeouts { create = "2s" }`),
+				Config:    configMany(provider, name, ""),
 				Check:     checkConsistent(sim, name, faultTasks),
 			},
 		},
@@ -395,11 +418,13 @@ func TestAccFault_slowerThanTimeout(t *testing.T) {
 
 // The create timeout passes after Graph made the task but before it answered: the lookup, with a
 // budget of its own, finds the task, so it reaches state (tainted, as the error says) instead of
-// being orphaned; the next apply replaces it and nothing is left behind.
+// being orphaned; the next apply, with no fault and the default timeout, replaces it and nothing is
+// left behind. Graph holds the answers until the client gives up, so the timeout passes mid-POST
+// however slowly the machine runs.
 func TestAccFault_deadlineAfterCommit(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
-	timeouts := `timeouts { create = "3s" }`
+	timeouts := `timeouts { create = "15s" }`
 	var replaced []plancheck.PlanCheck
 	for i := range faultTasks {
 		replaced = append(replaced, plancheck.ExpectResourceAction(fmt.Sprintf("intune_security_configuration_task.test[%d]", i), plancheck.ResourceActionDestroyBeforeCreate))
@@ -412,7 +437,7 @@ func TestAccFault_deadlineAfterCommit(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Delay: 20 * time.Second, AfterCommit: true}}})
+					sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Delay: time.Hour, AfterCommit: true}}})
 				},
 				Config:      configMany(provider, name, timeouts),
 				ExpectError: regexp.MustCompile(`creating Intune security configuration task(.|\n)*context\s+deadline\s+exceeded(.|\n)*Graph\s+did\s+create\s+the\s+task(.|\n)*tainted`),
@@ -426,7 +451,7 @@ func TestAccFault_deadlineAfterCommit(t *testing.T) {
 						}
 					}
 				},
-				Config:           configMany(provider, name, timeouts),
+				Config:           configMany(provider, name, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced},
 				Check: resource.ComposeTestCheckFunc(checkConsistent(sim, name, faultTasks), func(*terraform.State) error {
 					if len(tainted) != faultTasks {
@@ -832,7 +857,9 @@ func TestAccFault_tokenRefusedIsNotAmbiguous(t *testing.T) {
 }
 
 // The deadline passing while the client-side write pacer holds a create is not an ambiguous
-// create either: nothing was sent, so nothing is looked up.
+// create either: nothing was sent, so nothing is looked up. The pacer lets one write through per
+// 20 s, and Graph answers that one with a 429 asking for an hour, which holds every other write
+// for as long: their timeouts pass while they wait, however slowly the machine runs.
 func TestAccFault_pacerDeadlineIsNotAmbiguous(t *testing.T) {
 	sim, provider := acctest.NewSim(t, graphsim.Options{})
 	name := acctest.RandomName()
@@ -847,11 +874,14 @@ func TestAccFault_pacerDeadlineIsNotAmbiguous(t *testing.T) {
 		return nil
 	})
 	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
+		PreCheck: func() {
+			acctest.PreCheck(t)
+			sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Status: 429, RetryAfter: "3600"}}})
+		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyed(sim, name),
 		Steps: []resource.TestStep{{
-			Config:      configMany(provider, name, `timeouts { create = "3s" }`),
+			Config:      configMany(provider, name, `timeouts { create = "5s" }`),
 			ExpectError: regexp.MustCompile(`was\s+not\s+sent:\s+the\s+operation's\s+timeout\s+passed\s+while\s+it\s+waited\s+to\s+be\s+sent(.|\n)*write_rate_limit`),
 		}},
 	})
@@ -1051,6 +1081,9 @@ func TestAccFault_createFindsSeveralCandidates(t *testing.T) {
 		if n := sim.Count("POST", graphsim.RouteTasks); n != 1 {
 			return fmt.Errorf("%d POSTs: with candidates found, the create must not be sent again", n)
 		}
+		if len(seeded) != 2 {
+			return fmt.Errorf("%d candidates seeded as the POST arrived, want 2", len(seeded))
+		}
 		for _, id := range seeded {
 			if _, ok := sim.Task(id); !ok {
 				return fmt.Errorf("candidate %s is gone", id)
@@ -1061,10 +1094,14 @@ func TestAccFault_createFindsSeveralCandidates(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
-			for range 2 {
-				seeded = append(seeded, sim.Seed(map[string]any{"displayName": name + "-dup", "priority": "high"}))
-			}
-			sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Times: 1, Status: 502, ContentType: "text/html", Body: badGateway}}})
+			// The candidates are made as the faulted POST reaches Graph: inside the lookup's window
+			// however long terraform took to get there.
+			sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteTasks, Times: 1, Status: 502,
+				ContentType: "text/html", Body: badGateway, OnFire: func() {
+					for range 2 {
+						seeded = append(seeded, sim.Seed(map[string]any{"displayName": name + "-dup", "priority": "high"}))
+					}
+				}}}})
 		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
