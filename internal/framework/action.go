@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	actiontimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/action/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
@@ -16,10 +17,17 @@ import (
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
 )
 
-var _ action.ActionWithConfigure = (*updateStatusAction)(nil)
+var (
+	_ action.ActionWithConfigure      = (*updateStatusAction)(nil)
+	_ action.ActionWithValidateConfig = (*updateStatusAction)(nil)
+)
 
-// updateStatusTimeout bounds one invocation: a read and the status change, with Graph's retries.
+// updateStatusTimeout bounds one invocation when its timeouts block does not: a read and the
+// status change, with Graph's retries.
 const updateStatusTimeout = 10 * time.Minute
+
+// actionTimeouts is the action's only timeout and its default.
+var actionTimeouts = map[string]time.Duration{"invoke": updateStatusTimeout}
 
 // NewUpdateStatusAction is the action that changes any task's status through Graph's updateStatus
 // (Terraform 1.14+), registered by the provider.
@@ -28,16 +36,17 @@ func NewUpdateStatusAction() action.Action { return &updateStatusAction{} }
 type updateStatusAction struct{ client *graph.Client }
 
 type updateStatusModel struct {
-	TaskID types.String `tfsdk:"task_id"`
-	Status types.String `tfsdk:"status"`
-	Note   types.String `tfsdk:"note"`
+	TaskID   types.String         `tfsdk:"task_id"`
+	Status   types.String         `tfsdk:"status"`
+	Note     types.String         `tfsdk:"note"`
+	Timeouts actiontimeouts.Value `tfsdk:"timeouts"`
 }
 
 func (a *updateStatusAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_security_task_update_status"
 }
 
-func (a *updateStatusAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+func (a *updateStatusAction) Schema(ctx context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = actionschema.Schema{
 		MarkdownDescription: "Changes the status of an Intune task, with a note, through Microsoft Graph's `updateStatus` action " +
 			"(`POST /deviceAppManagement/deviceAppManagementTasks/{id}/updateStatus`). It works on a task of any type in the " +
@@ -67,7 +76,14 @@ func (a *updateStatusAction) Schema(_ context.Context, _ action.SchemaRequest, r
 				Validators: []validator.String{noteASCII},
 			},
 		},
+		Blocks: map[string]actionschema.Block{"timeouts": actiontimeouts.BlockWithOpts(ctx, actiontimeouts.Opts{
+			InvokeDescription: timeoutDescription("one invocation (the task's read and its status change)", updateStatusTimeout),
+		})},
 	}
+}
+
+func (a *updateStatusAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
+	validateTimeouts(ctx, req.Config, actionTimeouts, &resp.Diagnostics)
 }
 
 func (a *updateStatusAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
@@ -80,7 +96,10 @@ func (a *updateStatusAction) Invoke(ctx context.Context, req action.InvokeReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, updateStatusTimeout)
+	ctx, cancel, ok := WithTimeout(ctx, cfg.Timeouts.Invoke, updateStatusTimeout, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	defer cancel()
 	id, want := cfg.TaskID.ValueString(), cfg.Status.ValueString()
 	status, err := parseValue[models.DeviceAppManagementTaskStatus](StatusEnum, want)

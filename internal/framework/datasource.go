@@ -131,22 +131,18 @@ func (d *ListDataSource) Metadata(_ context.Context, req datasource.MetadataRequ
 }
 
 func (d *ListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := map[string]schema.Attribute{
-		"tasks": schema.ListNestedAttribute{
-			MarkdownDescription: "The matching tasks, in the order Graph lists them.",
-			Computed:            true,
-			NestedObject:        schema.NestedAttributeObject{Attributes: d.entity.Table.DataSourceAttributes()},
-		},
-	}
-	for _, f := range TaskFilters {
-		attrs[f.Name] = schema.StringAttribute{Optional: true, MarkdownDescription: f.Description, Validators: f.Validators}
+	attrs := FilterDataSourceAttributes()
+	attrs["tasks"] = schema.ListNestedAttribute{
+		MarkdownDescription: "The matching tasks, in the order Graph lists them.",
+		Computed:            true,
+		NestedObject:        schema.NestedAttributeObject{Attributes: d.entity.Table.DataSourceAttributes()},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Lists the Intune %ss in the tenant, following every page of "+
 			"`%s` and skipping the other task types the collection holds. `intune_security_tasks` lists every type.\n\n"+
 			"Filters are applied by the provider, not by Graph: Graph's support for `$filter` on this collection is "+
-			"undocumented (and `isof` on it unverified), so the provider reads every page and filters client-side. "+
-			"Filters combine with AND.", d.entity.Noun, graph.TasksPath),
+			"undocumented (and `isof` on it unverified), so the provider reads every page and filters client-side; only "+
+			"`odata_filter` is sent to Graph, as written. Filters combine with AND.", d.entity.Noun, graph.TasksPath),
 		Attributes: attrs,
 		Blocks:     map[string]schema.Block{"timeouts": DataSourceTimeoutsBlock(ctx)},
 	}

@@ -53,16 +53,13 @@ func (l *ListResource) Metadata(_ context.Context, req resource.MetadataRequest,
 }
 
 func (l *ListResource) ListResourceConfigSchema(ctx context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	attrs := map[string]listschema.Attribute{}
-	for _, f := range TaskFilters {
-		attrs[f.Name] = listschema.StringAttribute{Optional: true, MarkdownDescription: f.Description, Validators: f.Validators}
-	}
+	attrs := filterListAttributes()
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: fmt.Sprintf("Finds the Intune %ss of the tenant for `terraform query`, following every page of "+
 			"`%s` and skipping the collection's other task types. Each result carries the "+
 			"task's identity and, with `include_resource`, every attribute, so `terraform query -generate-config-out=FILE` writes "+
 			"import and resource blocks that import the tasks with no change planned. Filters are applied by the provider, "+
-			"not by Graph (Graph's support for `$filter` on this collection is undocumented); they combine with AND.", l.entity.Noun, graph.TasksPath),
+			"not by Graph (Graph's support for `$filter` on this collection is undocumented), except `odata_filter`, which Graph applies; they combine with AND.", l.entity.Noun, graph.TasksPath),
 		Attributes: attrs,
 		Blocks: map[string]listschema.Block{"timeouts": listtimeouts.BlockWithOpts(ctx, listtimeouts.Opts{
 			ListDescription: timeoutDescription("listing", DefaultListTimeout),

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -69,6 +70,9 @@ type Client struct {
 	retry RetryPolicy
 	// maxPages bounds a list (maxListPages; smaller in tests).
 	maxPages int
+	// castRelated is set once Graph has answered that a relationship's short URL does not exist:
+	// relationships are then asked for with a type-cast segment (EachRelated).
+	castRelated atomic.Bool
 
 	// clock is the latest estimate of Graph's clock: the Date header of an answer, against the
 	// local monotonic clock at the moment it arrived.

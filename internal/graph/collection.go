@@ -246,7 +246,7 @@ func (c *Client) Action(ctx context.Context, coll *Collection, id, name string, 
 // List returns every entity of the collection, of every type, following @odata.nextLink.
 func (c *Client) List(ctx context.Context, coll *Collection) ([]*Item, error) {
 	var items []*Item
-	err := c.pages(ctx, coll, func(page []*Item) bool {
+	err := c.pages(ctx, coll, c.listRequest(coll, ""), func(page []*Item) bool {
 		items = append(items, page...)
 		return true
 	})
@@ -261,14 +261,97 @@ func (c *Client) List(ctx context.Context, coll *Collection) ([]*Item, error) {
 // only some entities (a query with a limit) thus reads only the pages it needs and holds one page
 // at a time.
 func (c *Client) Each(ctx context.Context, coll *Collection, yield func(*Item) bool) error {
-	return c.pages(ctx, coll, func(page []*Item) bool {
+	return c.EachWhere(ctx, coll, "", yield)
+}
+
+// EachWhere is Each with an OData $filter expression, sent to Graph as given ("" for none): the
+// caller's own, since Graph documents no $filter support for the task collection
+// (graph-behaviour.md §9); Graph's 400 for one it refuses comes back as the error.
+func (c *Client) EachWhere(ctx context.Context, coll *Collection, filter string, yield func(*Item) bool) error {
+	return c.pages(ctx, coll, c.listRequest(coll, filter), eachOf(yield))
+}
+
+// eachOf hands a page's entities to yield one by one.
+func eachOf(yield func(*Item) bool) func([]*Item) bool {
+	return func(page []*Item) bool {
 		for _, t := range page {
 			if !yield(t) {
 				return false
 			}
 		}
 		return true
+	}
+}
+
+// listRequest is the request for the first page of coll, with filter as $filter unless empty.
+func (c *Client) listRequest(coll *Collection, filter string) *abs.RequestInformation {
+	info := c.request(abs.GET, coll, "{?%24filter}", nil)
+	if filter != "" {
+		info.QueryParameters["%24filter"] = filter
+	}
+	return info
+}
+
+// Relationship is a collection contained in the entities of a collection (a navigation property
+// such as a task's managedDevices): Nav names it, Owner is the @odata.type that declares it, and
+// Items describes its items (Path is not used).
+type Relationship struct {
+	Nav   string
+	Owner string
+	Items *Collection
+}
+
+// EachRelated reads the relationship rel of entity id of coll page by page, calling yield for each
+// item, like Each. The docs give no URL for these collections; OData's canonical one has a
+// type-cast segment naming rel.Owner (.../{id}/microsoft.graph.x/{nav}), and services also answer
+// the shorter .../{id}/{nav}. The short form is asked first; when Graph refuses it as a route (a 400
+// or 404 before any page), the cast form is asked, and the client keeps using it once it has worked
+// (graph-behaviour.md §14). Callers read the entity first, so a 404 here is about the URL.
+func (c *Client) EachRelated(ctx context.Context, coll *Collection, id string, rel *Relationship, yield func(*Item) bool) error {
+	if strings.TrimSpace(id) == "" {
+		return ErrEmptyID
+	}
+	items := *rel.Items
+	items.Permissions = coll.Permissions
+	// For messages only: the requests are built from the templates below.
+	items.Path = coll.Path + "/" + url.PathEscape(id) + "/" + rel.Nav
+	cast := strings.TrimPrefix(rel.Owner, "#")
+	request := func(withCast bool) *abs.RequestInformation {
+		suffix := "/{id}/" + rel.Nav
+		if withCast {
+			suffix = "/{id}/" + cast + "/" + rel.Nav
+		}
+		return c.request(abs.GET, coll, suffix, map[string]string{"id": id})
+	}
+	if c.castRelated.Load() {
+		return c.pages(ctx, &items, request(true), eachOf(yield))
+	}
+	started := false
+	err := c.pages(ctx, &items, request(false), func(page []*Item) bool {
+		started = true
+		return eachOf(yield)(page)
 	})
+	if started || !routeRefused(err) {
+		return err
+	}
+	tflog.Debug(ctx, "Graph refused the relationship's URL without a type cast; asking with one", map[string]any{"nav": rel.Nav, "cast": cast})
+	started = false
+	err = c.pages(ctx, &items, request(true), func(page []*Item) bool {
+		started = true
+		return eachOf(yield)(page)
+	})
+	if started {
+		c.castRelated.Store(true)
+	}
+	return err
+}
+
+// routeRefused reports whether Graph refused a URL as a route: a 400 or 404 before any page was
+// read, which is what an unknown segment draws (with Graph's "Resource not found for the segment"
+// or a stand-in's bare 404).
+func routeRefused(err error) bool {
+	var ge *Error
+	return errors.As(err, &ge) && (ge.StatusCode == http.StatusNotFound || ge.StatusCode == http.StatusBadRequest)
 }
 
 // maxListPages bounds how many pages one list follows. Graph pages this collection by 100 or more,
@@ -276,15 +359,15 @@ func (c *Client) Each(ctx context.Context, coll *Collection, yield func(*Item) b
 // new links (a paging bug) then fails the list instead of growing memory until the deadline.
 const maxListPages = 10000
 
-// pages reads the collection, following @odata.nextLink, and hands each page to onPage until it
-// returns false (graph-behaviour.md §9). A link to a page already read (a proxy that drops the
-// query string, a service that links a page to itself) fails the list, naming the link, instead
-// of looping; so does a list that has not ended after maxListPages pages.
-func (c *Client) pages(ctx context.Context, coll *Collection, onPage func([]*Item) bool) error {
-	info := c.request(abs.GET, coll, "", nil)
+// pages reads a collection from the request for its first page, following @odata.nextLink, and
+// hands each page of coll's items to onPage until it returns false (graph-behaviour.md §9). A link
+// to a page already read (a proxy that drops the query string, a service that links a page to
+// itself) fails the list, naming the link, instead of looping; so does a list that has not ended
+// after maxListPages pages.
+func (c *Client) pages(ctx context.Context, coll *Collection, info *abs.RequestInformation, onPage func([]*Item) bool) error {
 	followed := map[string]bool{}
 	if u, err := info.GetUri(); err == nil {
-		followed[u.String()] = true
+		followed[pageKey(u)] = true
 	}
 	for page := 1; ; page++ {
 		env, err := c.readPage(ctx, coll, info, page)
@@ -303,7 +386,7 @@ func (c *Client) pages(ctx context.Context, coll *Collection, onPage func([]*Ite
 			return nil
 		}
 		if page >= c.maxPages {
-			return &Error{Method: http.MethodGet, Path: c.path(coll.Path),
+			return &Error{Method: http.MethodGet, Path: c.path(coll.Path), StatusCode: env.status, RequestID: env.requestID,
 				Err: fmt.Errorf("the list had not ended after %d pages: Graph kept answering with a new @odata.nextLink (the last: %s)", page, withoutUserinfo(env.NextLink))}
 		}
 		next, err := c.nextPage(ctx, coll, info, env.Context, env.NextLink)
@@ -311,14 +394,30 @@ func (c *Client) pages(ctx context.Context, coll *Collection, onPage func([]*Ite
 			return err
 		}
 		u, _ := next.GetUri()
-		if u == nil || followed[u.String()] {
-			return &Error{Method: http.MethodGet, Path: c.path(coll.Path),
+		if u == nil || followed[pageKey(u)] {
+			return &Error{Method: http.MethodGet, Path: c.path(coll.Path), StatusCode: env.status, RequestID: env.requestID,
 				Err: fmt.Errorf("the @odata.nextLink of page %d names a page already read (%s): following it would read the same pages forever. "+
 					"A proxy that drops the query string of URLs, or a paging fault of the service, does this", page, withoutUserinfo(env.NextLink))}
 		}
-		followed[u.String()] = true
+		followed[pageKey(u)] = true
 		info = next
 	}
+}
+
+// pageKey is what identifies the page a URL asks for, whatever its spelling: Graph's path segments
+// and its ids (GUIDs) compare without case, the query's parameter names too, with or without their
+// "$" and escaped or not, in any order; the values (a skiptoken is case-sensitive) as written.
+func pageKey(u *url.URL) string {
+	q, _ := url.ParseQuery(u.RawQuery)
+	params := make([]string, 0, len(q))
+	for k, vs := range q {
+		name := strings.TrimPrefix(strings.ToLower(k), "$")
+		for _, v := range vs {
+			params = append(params, name+"="+v)
+		}
+	}
+	slices.Sort(params)
+	return strings.ToLower(u.Host) + strings.ToLower(u.Path) + "?" + strings.Join(params, "&")
 }
 
 // maxPageRetryWait caps the wait before a page that was not a page is asked for again.
@@ -329,6 +428,9 @@ type listPage struct {
 	Context  string            `json:"@odata.context"`
 	Value    []json.RawMessage `json:"value"`
 	NextLink string            `json:"@odata.nextLink"`
+	// status and requestID are the answer's, for an error about the page.
+	status    int
+	requestID string
 }
 
 // readPage GETs one page. A success answer that is not a page (no "value" array: "{}", "null", a
@@ -347,6 +449,7 @@ func (c *Client) readPage(ctx context.Context, coll *Collection, info *abs.Reque
 		}
 		p, bad := decodePage(resp.body)
 		if bad == nil {
+			p.status, p.requestID = resp.status, resp.header.Get("request-id")
 			return p, nil
 		}
 		path := c.path(coll.Path)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
 )
 
 // A success answer to a list request that is not a page says nothing about what the collection
@@ -75,6 +77,12 @@ func TestListRefusesARepeatedNextLink(t *testing.T) {
 			}
 			return host + r.URL.RequestURI()
 		},
+		"the same page spelled otherwise": func(r *http.Request, host string) string {
+			if r.URL.RawQuery == "" {
+				return host + coll + "?$top=2&$skiptoken=Ab1"
+			}
+			return host + strings.ToUpper(coll) + "?%24skiptoken=Ab1&top=2"
+		},
 		"two pages in turn": func(r *http.Request, host string) string {
 			if r.URL.Query().Get("$skiptoken") == "p2" {
 				return host + coll + "?$skiptoken=p3"
@@ -91,7 +99,8 @@ func TestListRefusesARepeatedNextLink(t *testing.T) {
 			defer cancel()
 			_, err := f.client(t, ClientConfig{}).List(ctx, testTasks)
 			d := Describe(err)
-			if err == nil || !strings.Contains(d, "names a page already read") || !strings.Contains(d, f.URL+coll) {
+			if err == nil || !strings.Contains(d, "returned HTTP 200 OK") || !strings.Contains(d, "names a page already read") ||
+				!strings.Contains(strings.ToLower(d), strings.ToLower(f.URL+coll)) {
 				t.Fatalf("List error %v; Describe = %s", err, d)
 			}
 			if n := f.calls.Load(); n > 3 {
@@ -117,5 +126,87 @@ func TestListStopsAtThePageCap(t *testing.T) {
 	}
 	if n := f.calls.Load(); n != 5 {
 		t.Fatalf("%d pages read, want the 5 of the cap", n)
+	}
+}
+
+var testDevices = &Relationship{Nav: "managedDevices", Owner: "#microsoft.graph.securityConfigurationTask",
+	Items: &Collection{Factory: models.CreateVulnerableManagedDeviceFromDiscriminatorValue, DateTimes: []string{"lastSyncDateTime"}}}
+
+const devicePage = `{"value":[{"@odata.type":"#microsoft.graph.vulnerableManagedDevice","id":"d%d","displayName":"PC","lastSyncDateTime":"2026-11-30T02:53:59"}]%s}`
+
+// A relationship is read page by page at the short URL when Graph serves it; when Graph refuses
+// that URL as a route, it is read with the type-cast segment, and the client keeps that form.
+func TestEachRelated(t *testing.T) {
+	const tasks = "/beta/deviceAppManagement/deviceAppManagementTasks"
+	t.Run("short URL, two pages", func(t *testing.T) {
+		var f *fakeGraph
+		f = newFakeGraph(t, func(n int, w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != tasks+"/t%2F1/managedDevices" && r.URL.EscapedPath() != tasks+"/t%2F1/managedDevices" {
+				writeJSON(w, http.StatusBadRequest, `{"error":{"code":"BadRequest","message":"wrong path `+r.URL.EscapedPath()+`"}}`)
+				return
+			}
+			next := ""
+			if n == 1 {
+				next = `,"@odata.nextLink":"` + f.URL + tasks + `/t%2F1/managedDevices?$skiptoken=2"`
+			}
+			writeJSON(w, http.StatusOK, fmt.Sprintf(devicePage, n, next))
+		})
+		var got []string
+		err := f.client(t, ClientConfig{}).EachRelated(t.Context(), testTasks, "t/1", testDevices, func(it *Item) bool {
+			m := it.Model.(models.VulnerableManagedDeviceable)
+			got = append(got, it.ID+" "+m.GetLastSyncDateTime().UTC().Format(time.RFC3339))
+			return true
+		})
+		if err != nil || strings.Join(got, ",") != "d1 2026-11-30T02:53:59Z,d2 2026-11-30T02:53:59Z" {
+			t.Fatalf("EachRelated = %v, %v", got, err)
+		}
+	})
+	t.Run("the short URL refused: the cast form, kept", func(t *testing.T) {
+		var paths []string
+		f := newFakeGraph(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+			paths = append(paths, r.URL.Path)
+			if !strings.Contains(r.URL.Path, "/microsoft.graph.securityConfigurationTask/") {
+				writeJSON(w, http.StatusBadRequest, `{"error":{"code":"BadRequest","message":"Resource not found for the segment 'managedDevices'."}}`)
+				return
+			}
+			writeJSON(w, http.StatusOK, fmt.Sprintf(devicePage, 1, ""))
+		})
+		c := f.client(t, ClientConfig{})
+		for range 2 {
+			n := 0
+			if err := c.EachRelated(t.Context(), testTasks, "t1", testDevices, func(*Item) bool { n++; return true }); err != nil || n != 1 {
+				t.Fatalf("EachRelated: %d items, %v", n, err)
+			}
+		}
+		want := []string{tasks + "/t1/managedDevices", tasks + "/t1/microsoft.graph.securityConfigurationTask/managedDevices",
+			tasks + "/t1/microsoft.graph.securityConfigurationTask/managedDevices"}
+		if strings.Join(paths, " ") != strings.Join(want, " ") {
+			t.Fatalf("requests %v, want %v", paths, want)
+		}
+	})
+	t.Run("both refused: the error", func(t *testing.T) {
+		f := newFakeGraph(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+			writeJSON(w, http.StatusNotFound, `{"error":{"code":"ResourceNotFound","message":"An error has occurred"}}`)
+		})
+		err := f.client(t, ClientConfig{}).EachRelated(t.Context(), testTasks, "t1", testDevices, func(*Item) bool { return true })
+		if d := Describe(err); !strings.Contains(d, "returned HTTP 404") || f.calls.Load() != 2 {
+			t.Fatalf("%d requests; Describe = %s", f.calls.Load(), d)
+		}
+	})
+}
+
+// EachWhere sends the filter as $filter, as given, and keeps following the links.
+func TestEachWhereSendsTheFilter(t *testing.T) {
+	var got []string
+	f := newFakeGraph(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.Query().Get("$filter"))
+		writeJSON(w, http.StatusOK, `{"value":[]}`)
+	})
+	const filter = "status eq 'pending' and startswith(displayName,'O''Neil & co')"
+	if err := f.client(t, ClientConfig{}).EachWhere(t.Context(), testTasks, filter, func(*Item) bool { return true }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != filter {
+		t.Fatalf("$filter sent: %q", got)
 	}
 }

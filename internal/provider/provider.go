@@ -271,6 +271,9 @@ func (p *intuneProvider) DataSources(context.Context) []func() datasource.DataSo
 	for _, e := range service.TaskTypes {
 		out = append(out, framework.NewDataSource(e))
 	}
+	for _, r := range service.Relationships {
+		out = append(out, framework.NewRelatedDataSource(r))
+	}
 	return out
 }
 

@@ -18,5 +18,16 @@ var TaskTypes = []*framework.Entity{
 	unmanageddevicediscoverytask.Entity,
 }
 
+// Relationships are the task types' relationships with a data source each (the devices and apps a
+// task is about).
+var Relationships = []*framework.Related{
+	securityconfigurationtask.ManagedDevices,
+	appvulnerabilitytask.ManagedDevices,
+	appvulnerabilitytask.MobileApps,
+}
+
 // The types know of each other, for the messages about a task of another type.
-func init() { framework.Register(TaskTypes...) }
+func init() {
+	framework.Register(TaskTypes...)
+	framework.RegisterRelated(Relationships...)
+}

@@ -60,3 +60,11 @@ var Entity = &framework.Entity{
 // NewListDataSource is intune_security_configuration_tasks, the one type with a plural data source
 // of its own (older than intune_security_tasks, which lists every type); registered by the provider.
 var NewListDataSource = framework.NewListDataSource(Entity)
+
+// ManagedDevices are the devices a security configuration task is about (Graph's managedDevices,
+// vulnerableManagedDevice items): the data source intune_security_configuration_task_managed_devices.
+var ManagedDevices = &framework.Related{
+	Owner: Entity, Nav: "managedDevices", Attribute: "managed_devices", Noun: "managed device",
+	ItemType: "#microsoft.graph.vulnerableManagedDevice", Factory: models.CreateVulnerableManagedDeviceFromDiscriminatorValue,
+	Items: framework.ManagedDeviceItems[models.VulnerableManagedDeviceable](),
+}

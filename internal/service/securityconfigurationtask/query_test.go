@@ -99,6 +99,22 @@ list "intune_security_configuration_task" "named" {
     display_name = "` + prefix + `-fw"
   }
 }
+
+list "intune_security_configuration_task" "due_2027" {
+  provider = intune
+  config {
+    creator    = "Defender@Contoso.com"
+    due_after  = "2027-01-01T00:00:00Z"
+    due_before = "2028-01-01T00:00:00Z"
+  }
+}
+
+list "intune_security_configuration_task" "rejected" {
+  provider = intune
+  config {
+    odata_filter = "status eq 'rejected'"
+  }
+}
 `,
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength("intune_security_configuration_task.all", 5),
@@ -122,6 +138,11 @@ list "intune_security_configuration_task" "named" {
 					querycheck.ExpectLength("intune_security_configuration_task.high_atp", 2),
 					querycheck.ExpectLength("intune_security_configuration_task.named", 1),
 					querycheck.ExpectIdentity("intune_security_configuration_task.named", id("fw")),
+					querycheck.ExpectLength("intune_security_configuration_task.due_2027", 2),
+					querycheck.ExpectIdentity("intune_security_configuration_task.due_2027", id("av")),
+					querycheck.ExpectIdentity("intune_security_configuration_task.due_2027", id("asr")),
+					querycheck.ExpectLength("intune_security_configuration_task.rejected", 1),
+					querycheck.ExpectIdentity("intune_security_configuration_task.rejected", id("edr")),
 				},
 			},
 			{

@@ -99,21 +99,17 @@ func (d *dataSource) Metadata(_ context.Context, req datasource.MetadataRequest,
 }
 
 func (d *dataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := map[string]schema.Attribute{
-		"tasks": schema.ListNestedAttribute{
-			MarkdownDescription: "The matching tasks, of every type, in the order Graph lists them.",
-			Computed:            true,
-			NestedObject:        schema.NestedAttributeObject{Attributes: table.DataSourceAttributes()},
-		},
-		"type": schema.StringAttribute{
-			Optional: true,
-			MarkdownDescription: "Only tasks of this type (one of `" + strings.Join(shortTypeNames(), "`, `") + "`). " +
-				"A type this provider version does not know cannot be selected; the other filters apply to it.",
-			Validators: []validator.String{stringvalidator.OneOf(shortTypeNames()...)},
-		},
+	attrs := framework.FilterDataSourceAttributes()
+	attrs["tasks"] = schema.ListNestedAttribute{
+		MarkdownDescription: "The matching tasks, of every type, in the order Graph lists them.",
+		Computed:            true,
+		NestedObject:        schema.NestedAttributeObject{Attributes: table.DataSourceAttributes()},
 	}
-	for _, f := range framework.TaskFilters {
-		attrs[f.Name] = schema.StringAttribute{Optional: true, MarkdownDescription: f.Description, Validators: f.Validators}
+	attrs["type"] = schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "Only tasks of this type (one of `" + strings.Join(shortTypeNames(), "`, `") + "`). " +
+			"A type this provider version does not know cannot be selected; the other filters apply to it.",
+		Validators: []validator.String{stringvalidator.OneOf(shortTypeNames()...)},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists every task in the tenant's Intune task collection (`" + graph.TasksPath + "`), whatever its " +
@@ -122,8 +118,10 @@ func (d *dataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, res
 			"type has, its `type` and the `resource_type` that manages it. `intune_security_configuration_tasks` lists one type " +
 			"with all its properties.\n\n" +
 			"Filters are applied by the provider, not by Graph: Graph's support for `$filter` on this collection is " +
-			"undocumented (and `isof` on it unverified), so the provider reads every page and filters client-side. " +
-			"Filters combine with AND.",
+			"undocumented (and `isof` on it unverified), so the provider reads every page and filters client-side; only " +
+			"`odata_filter` is sent to Graph, as written. Filters combine with AND.\n\n" +
+			"For triage, combine the filters and act on the result: for example, accept every pending task a creator raised " +
+			"this month with the `intune_security_task_update_status` action and `for_each` over `tasks`.",
 		Attributes: attrs,
 		Blocks:     map[string]schema.Block{"timeouts": framework.DataSourceTimeoutsBlock(ctx)},
 	}
@@ -149,7 +147,7 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	}
 	defer cancel()
 	tasks := []attr.Value{}
-	err := d.client.Each(ctx, framework.AllTasks(), func(item *graph.Item) bool {
+	err := d.client.EachWhere(ctx, framework.AllTasks(), cfg.ODataFilter.ValueString(), func(item *graph.Item) bool {
 		v, diags := table.Flatten(item, nil)
 		// A task the filters leave out is not reported on (an enum value newer than the SDK).
 		if !diags.HasError() && !cfg.matches(v) {

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
@@ -220,6 +221,14 @@ func TestAccSecurityTasksDataSource_filters(t *testing.T) {
 		{"all_four", "type = \"appVulnerabilityTask\"\n  status = \"pending\"\n  priority = \"high\"\n  category = \"advancedThreatProtection\"", of("H")},
 		{"sct_shared", "type = \"securityConfigurationTask\"\n  display_name = \"" + prefix + "-shared\"", of("G")},
 		{"nothing", "type = \"unmanagedDeviceDiscoveryTask\"\n  status = \"rejected\"", idsAre()},
+		// Date ranges: after is inclusive, before exclusive, instants compared whatever the offset;
+		// a task without the date matches no range.
+		{"created_autumn", "created_after = \"2026-09-01T00:00:00Z\"\n  created_before = \"2026-11-01T12:00:00.5Z\"", of("BD")},
+		{"created_early", `created_before = "2026-07-01T00:00:00Z"`, of("GH")},
+		{"due_late", `due_after = "2027-06-30T23:59:59.5Z"`, of("CE")},
+		{"due_before_c", `due_before = "2027-06-30T16:59:59.5-07:00"`, of("A")},
+		{"creator", `creator = "DEFENDER@contoso.com"`, of("ABC")},
+		{"creator_due", "creator = \"defender@contoso.com\"\n  due_after = \"2027-01-01T00:00:00Z\"", of("AC")},
 		{"no_such_name", `display_name = "` + prefix + `-nothing-has-this-name"`, idsAre()},
 	}
 	var config strings.Builder
@@ -253,6 +262,10 @@ func TestAccSecurityTasksDataSource_invalidFilters(t *testing.T) {
 		"priority":   {`priority = "urgent"`, match, `Attribute priority value must be one of: ["none" "high" "low"], got: "urgent"`},
 		"category":   {`category = "malware"`, match, `Attribute category value must be one of: ["unknown" "advancedThreatProtection"], got: "malware"`},
 		"empty name": {`display_name = ""`, length, `Attribute display_name string length must be at least 1, got: 0`},
+		"date":       {`created_after = "2026-13-01T00:00:00Z"`, `Invalid RFC3339 String Value`, `A string value was provided that is not valid RFC3339 string format.`},
+		"unbalanced quote": {`odata_filter = "displayName eq 'O'Neil'"`, `Invalid OData filter`,
+			`the string literal opened at position 23 is not closed in "displayName eq 'O'Neil'"`},
+		"unbalanced parenthesis": {`odata_filter = "(status eq 'pending'"`, `Invalid OData filter`, `1 parenthesis not closed`},
 	}
 	for name, c := range cases {
 		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
@@ -546,5 +559,51 @@ data "intune_security_tasks" "all" {
 				`timeouts.read is "-1m": a timeout of zero or less would end the operation before it starts. `+
 					`Set a positive duration such as "10m", or leave timeouts.read out for the default of 5m.`),
 		}},
+	})
+}
+
+// odata_filter goes to Graph as written and combines with the typed filters; an expression Graph
+// refuses fails the read with Graph's own message.
+func TestAccSecurityTasksDataSource_odataFilter(t *testing.T) {
+	sim, provider := acctest.NewSim(t, graphsim.Options{PageSize: 3})
+	prefix := acctest.RandomName()
+	ids := mixedTenant(sim, prefix)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: provider + `
+data "intune_security_tasks" "low" {
+  odata_filter = "priority eq 'low'"
+}
+
+data "intune_security_tasks" "pending_avt" {
+  type         = "appVulnerabilityTask"
+  odata_filter = "status eq 'pending' and createdDateTime lt 2026-06-01T00:00:00Z"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.intune_security_tasks.low", tfjsonpath.New("tasks"), idsAre(ids["B"])),
+					statecheck.ExpectKnownValue("data.intune_security_tasks.pending_avt", tfjsonpath.New("tasks"), idsAre(ids["H"])),
+				},
+				Check: func(*terraform.State) error {
+					for _, r := range sim.Requests() {
+						if r.Route == graphsim.RouteTasks && strings.Contains(r.RawQuery, "skiptoken") && !strings.Contains(r.RawQuery, "filter") {
+							return fmt.Errorf("a next page was asked for without the filter: %s", r.RawQuery)
+						}
+					}
+					return nil
+				},
+			},
+			{
+				Config: provider + `
+data "intune_security_tasks" "bad" {
+  odata_filter = "nosuchProperty eq 'x'"
+}
+`,
+				ExpectError: regexp.MustCompile(`listing Intune security tasks(.|\n)*returned\s+HTTP\s+400(.|\n)*Message:\s+Could\s+not\s+find\s+a\s+property\s+named\s+'nosuchProperty'`),
+			},
+		},
 	})
 }
