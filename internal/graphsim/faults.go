@@ -109,7 +109,8 @@ type Rule struct {
 	// Method matches the HTTP method ("" = any).
 	Method string
 	// Route matches a route name: RouteTasks, RouteTask, RouteUpdateStatus,
-	// RouteToken, RouteDiscovery, RouteCount ("" = any).
+	// RouteRelated, RouteRelatedItem, RouteToken, RouteDiscovery, RouteCount
+	// ("" = any).
 	Route string
 	// EveryNth fires on calls N, 2N, 3N... of the matching calls. Otherwise
 	// Times fires on the first Times matching calls. With both zero the rule
