@@ -730,24 +730,29 @@ type propNode struct {
 
 func (n propNode) typ() ftype { return n.t }
 
+// badValue is a stored value of another JSON type than the property's (one
+// SetRaw planted): it equals nothing, null included, and orders with nothing.
+type badValue struct{}
+
 func (n propNode) eval(t *task) any {
 	if n.cast != "" && !taskIsA(t, n.cast) {
 		return nil // a cast to a type the task is not yields null
 	}
-	v := t.props[n.name]
+	v, ok := t.props[n.name]
+	if !ok || v == nil {
+		return nil
+	}
 	switch n.t.kind {
 	case fString, fEnum:
 		if s, ok := v.(string); ok {
 			return s
 		}
-		return nil
 	case fDateTime:
 		if s, ok := v.(string); ok {
 			if tm, ok := parseGraphTime(s); ok {
 				return tm
 			}
 		}
-		return nil
 	case fNumber:
 		switch x := v.(type) {
 		case int64:
@@ -761,9 +766,8 @@ func (n propNode) eval(t *task) any {
 				return f
 			}
 		}
-		return nil
 	}
-	return nil
+	return badValue{}
 }
 
 // taskIsA reports whether t is of the type named name or derives from it; a
@@ -849,6 +853,9 @@ func (n cmpNode) eval(t *task) any {
 }
 
 func equalValues(a, b any) bool {
+	if a == (badValue{}) || b == (badValue{}) {
+		return false
+	}
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
