@@ -60,7 +60,7 @@ type Faults struct {
 	// that write (graph-behaviour.md §8). FaultStaleRead.
 	StaleReadsAfterWrite int
 	// NextLinkHost, when set, is the host[:port] of every @odata.nextLink the
-	// emulator writes, instead of the request's Host, as a Graph stand-in or
+	// emulator writes (task lists and relationship pages alike), instead of the request's Host, as a Graph stand-in or
 	// a proxy may write Graph's own host: the emulator still serves the pages
 	// itself, and a client must follow the links there, never sending its
 	// token to the host they name (graph-behaviour.md §9). Counted once per
@@ -77,18 +77,18 @@ type Faults struct {
 	// ExtraProperties adds properties unknown to the schema to every entity
 	// response. FaultExtraProperties.
 	ExtraProperties bool
-	// ListItemsWithoutID serves the items of collection lists without their
-	// "id", as a broken stand-in or a proxy rewriting bodies might: a client
+	// ListItemsWithoutID serves the items of collection lists (task lists and
+	// relationship pages) without their "id", as a broken stand-in or a proxy rewriting bodies might: a client
 	// can see that a task exists but not which one it is. Item GETs are
 	// unaffected. Counted once per page. FaultListItemsWithoutID.
 	ListItemsWithoutID bool
-	// NextLinkWithoutQuery writes every @odata.nextLink without its query
-	// string, as a proxy that drops queries from URLs in bodies would: the
+	// NextLinkWithoutQuery writes every @odata.nextLink (task lists and
+	// relationship pages) without its query string, as a proxy that drops queries from URLs in bodies would: the
 	// link names the collection itself, so a client that follows it reads the
 	// first page again, forever. Counted per page. FaultNextLinkRepeat.
 	NextLinkWithoutQuery bool
-	// NextLinkToSamePage writes, on every page after the first, an
-	// @odata.nextLink to the page just served (a paging bug in the service):
+	// NextLinkToSamePage writes, on every page after the first (of a task list
+	// or a relationship), an @odata.nextLink to the page just served (a paging bug in the service):
 	// following links never reaches the end. Counted per page.
 	// FaultNextLinkRepeat.
 	NextLinkToSamePage bool
