@@ -74,8 +74,8 @@ type Faults struct {
 	// PatchNoContent makes PATCH answer 204 with no body
 	// (graph-behaviour.md §5). FaultPatchNoContent.
 	PatchNoContent bool
-	// ExtraProperties adds properties unknown to the schema to every entity
-	// response. FaultExtraProperties.
+	// ExtraProperties adds properties unknown to the schema to every task in a
+	// response (not to the items of a relationship). FaultExtraProperties.
 	ExtraProperties bool
 	// ListItemsWithoutID serves the items of collection lists (task lists and
 	// relationship pages) without their "id", as a broken stand-in or a proxy rewriting bodies might: a client

@@ -28,7 +28,7 @@ import (
 // from a template and name no URL ("Collection URI for
 // microsoft.management.services.api.vulnerableManagedDevice not found"), and
 // no public report shows Graph accepting a client's write to them
-// (graph-behaviour.md §14). A write answers 405, like every method a route
+// (graph-behaviour.md §2.1). A write answers 405, like every method a route
 // does not serve. Tests fill them with SeedRelated, Seed, the control API or
 // graphsim -seed.
 
