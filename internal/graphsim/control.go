@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -17,6 +18,8 @@ import (
 //	GET    /_graphsim/tasks/{id}       one stored task
 //	PATCH  /_graphsim/tasks/{id}       set raw properties, bypassing validation
 //	DELETE /_graphsim/tasks/{id}       delete behind the client's back
+//	GET    /_graphsim/tasks/{id}/{nav} a task's managedDevices or mobileApps, {"value":[...]}
+//	POST   /_graphsim/tasks/{id}/{nav} append items (JSON array of objects, SeedRelated), answers {"ids":[...]}
 //	GET    /_graphsim/requests         request log
 //	DELETE /_graphsim/requests         clear request log and counters
 //	GET    /_graphsim/counts           {"counts":{"METHOD route":n},"faults":{kind:n},"throttled":n}
@@ -33,6 +36,10 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/_graphsim"), "/")
 	seg, rest, _ := strings.Cut(path, "/")
 	ctl := func(v any) { writeJSON(w, http.StatusOK, v) }
+	if id, nav, ok := controlRelatedPath(r.URL.EscapedPath()); ok {
+		s.controlRelated(w, r, id, nav)
+		return
+	}
 	switch {
 	case seg == "tasks" && rest == "" && r.Method == http.MethodGet:
 		ctl(map[string]any{"value": s.Tasks()})
@@ -104,4 +111,45 @@ func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// controlRelatedPath recognises /_graphsim/tasks/{id}/{nav} (the id
+// percent-encoded where it holds a '/').
+func controlRelatedPath(escaped string) (id, nav string, ok bool) {
+	segs := strings.Split(strings.Trim(strings.TrimPrefix(escaped, "/_graphsim"), "/"), "/")
+	if len(segs) != 3 || segs[0] != "tasks" {
+		return "", "", false
+	}
+	id, err1 := url.PathUnescape(segs[1])
+	nav, err2 := url.PathUnescape(segs[2])
+	return id, nav, err1 == nil && err2 == nil && id != "" && nav != ""
+}
+
+func (s *Server) controlRelated(w http.ResponseWriter, r *http.Request, id, nav string) {
+	if _, ok := s.Task(id); !ok {
+		http.Error(w, "no such task", http.StatusNotFound)
+		return
+	}
+	switch r.Method {
+	case http.MethodGet:
+		items, ok := s.Related(id, nav)
+		if !ok {
+			http.Error(w, "the task's type has no navigation collection "+nav, http.StatusNotFound)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"value": items})
+	case http.MethodPost:
+		var items []map[string]any
+		if !decodeControl(w, r, &items) {
+			return
+		}
+		ids, err := s.SeedRelated(id, nav, items...)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]any{"ids": ids})
+	default:
+		http.Error(w, "unknown control route or method", http.StatusNotFound)
+	}
 }

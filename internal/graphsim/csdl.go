@@ -45,9 +45,10 @@ type (
 		NavProps   []csdlProperty `xml:"NavigationProperty"`
 	}
 	csdlProperty struct {
-		Name     string `xml:"Name,attr"`
-		Type     string `xml:"Type,attr"`
-		Nullable string `xml:"Nullable,attr"`
+		Name           string `xml:"Name,attr"`
+		Type           string `xml:"Type,attr"`
+		Nullable       string `xml:"Nullable,attr"`
+		ContainsTarget string `xml:"ContainsTarget,attr"` // NavigationProperty only
 	}
 	csdlAction struct {
 		Name       string         `xml:"Name,attr"`
@@ -107,8 +108,25 @@ type propDef struct {
 }
 
 // navDef is a navigation property: never served inline, refused in bodies.
+// A contained collection of entities (ContainsTarget="true",
+// Collection(<EntityType>)) is served under the entity's own URL
+// (related.go); target is its item type.
 type navDef struct {
 	name, typeName, declaredBy string
+	contained                  bool
+	collection                 bool
+	target                     *structuredType // resolved once every type is
+}
+
+// relatedNav finds a contained collection-valued navigation property of t by
+// name, case-insensitively like every URL segment.
+func (t *structuredType) relatedNav(name string) (navDef, bool) {
+	for _, n := range t.navs {
+		if n.contained && n.collection && n.target != nil && strings.EqualFold(n.name, name) {
+			return n, true
+		}
+	}
+	return navDef{}, false
 }
 
 // structuredType is an entity or complex type with inheritance resolved:
@@ -251,7 +269,9 @@ func parseCSDL(data []byte) (*edmModel, error) {
 			t.props = append(t.props, pd)
 		}
 		for _, n := range def.NavProps {
-			t.navs = append(t.navs, navDef{name: n.Name, typeName: qualifyCollection(n.Type, qualify), declaredBy: name})
+			tn := qualifyCollection(n.Type, qualify)
+			t.navs = append(t.navs, navDef{name: n.Name, typeName: tn, declaredBy: name,
+				contained: n.ContainsTarget == "true", collection: strings.HasPrefix(tn, "Collection(")})
 		}
 		m.types[name] = t
 		return t, nil
@@ -259,6 +279,23 @@ func parseCSDL(data []byte) (*edmModel, error) {
 	for name := range raw {
 		if _, err := resolve(name, map[string]bool{}); err != nil {
 			return nil, err
+		}
+	}
+	// Navigation targets, once every type exists (a target may refer back to
+	// its source). A derived type holds copies of its base's navDefs, so each
+	// copy is resolved where it sits.
+	for _, t := range m.types {
+		for i := range t.navs {
+			n := &t.navs[i]
+			item := strings.TrimSuffix(strings.TrimPrefix(n.typeName, "Collection("), ")")
+			target, ok := m.types[item]
+			if !ok {
+				return nil, fmt.Errorf("csdl: %s.%s: type %s is not declared", n.declaredBy, n.name, item)
+			}
+			if target.complex {
+				return nil, fmt.Errorf("csdl: %s.%s: a navigation property to complex type %s", n.declaredBy, n.name, item)
+			}
+			n.target = target
 		}
 	}
 

@@ -37,6 +37,7 @@ func TestCSDLFileIsMicrosofts(t *testing.T) {
 type walkedProp struct {
 	name, typ, declaredBy string
 	nullable              bool
+	containsTarget        bool // NavigationProperty only
 }
 
 // walkedCSDL is the CSDL read with a token-level walk, independently of
@@ -112,6 +113,9 @@ func walkCSDL(t *testing.T, data []byte) walkedCSDL {
 				typ, _ := attr(el, "Type")
 				nullable, _ := attr(el, "Nullable")
 				p := walkedProp{name: name, typ: full(typ), declaredBy: curType, nullable: nullable != "false"}
+				if ct, _ := attr(el, "ContainsTarget"); ct == "true" {
+					p.containsTarget = true
+				}
 				if el.Name.Local == "Property" {
 					w.declared[curType] = append(w.declared[curType], p)
 				} else {
@@ -259,8 +263,17 @@ func TestTableMatchesCSDL(t *testing.T) {
 			continue
 		}
 		for i, n := range wantNavs {
-			if et.navs[i] != (navDef{name: n.name, typeName: n.typ, declaredBy: n.declaredBy}) {
+			got := et.navs[i]
+			got.target = nil
+			want := navDef{name: n.name, typeName: n.typ, declaredBy: n.declaredBy, contained: n.containsTarget,
+				collection: strings.HasPrefix(n.typ, "Collection(")}
+			if got != want {
 				t.Errorf("%s: navigation property %v, the CSDL %v", name, et.navs[i], n)
+			}
+			// The target is the CSDL's entity type, with that type's properties.
+			item := strings.TrimSuffix(strings.TrimPrefix(n.typ, "Collection("), ")")
+			if tt := et.navs[i].target; tt == nil || tt != edm.types[item] || tt.complex {
+				t.Errorf("%s.%s: target %v, want the entity type %s", name, n.name, tt, item)
 			}
 		}
 	}

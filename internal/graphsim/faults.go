@@ -60,7 +60,7 @@ type Faults struct {
 	// that write (graph-behaviour.md §8). FaultStaleRead.
 	StaleReadsAfterWrite int
 	// NextLinkHost, when set, is the host[:port] of every @odata.nextLink the
-	// emulator writes, instead of the request's Host, as a Graph stand-in or
+	// emulator writes (task lists and relationship pages alike), instead of the request's Host, as a Graph stand-in or
 	// a proxy may write Graph's own host: the emulator still serves the pages
 	// itself, and a client must follow the links there, never sending its
 	// token to the host they name (graph-behaviour.md §9). Counted once per
@@ -74,21 +74,21 @@ type Faults struct {
 	// PatchNoContent makes PATCH answer 204 with no body
 	// (graph-behaviour.md §5). FaultPatchNoContent.
 	PatchNoContent bool
-	// ExtraProperties adds properties unknown to the schema to every entity
-	// response. FaultExtraProperties.
+	// ExtraProperties adds properties unknown to the schema to every task in a
+	// response (not to the items of a relationship). FaultExtraProperties.
 	ExtraProperties bool
-	// ListItemsWithoutID serves the items of collection lists without their
-	// "id", as a broken stand-in or a proxy rewriting bodies might: a client
+	// ListItemsWithoutID serves the items of collection lists (task lists and
+	// relationship pages) without their "id", as a broken stand-in or a proxy rewriting bodies might: a client
 	// can see that a task exists but not which one it is. Item GETs are
 	// unaffected. Counted once per page. FaultListItemsWithoutID.
 	ListItemsWithoutID bool
-	// NextLinkWithoutQuery writes every @odata.nextLink without its query
-	// string, as a proxy that drops queries from URLs in bodies would: the
+	// NextLinkWithoutQuery writes every @odata.nextLink (task lists and
+	// relationship pages) without its query string, as a proxy that drops queries from URLs in bodies would: the
 	// link names the collection itself, so a client that follows it reads the
 	// first page again, forever. Counted per page. FaultNextLinkRepeat.
 	NextLinkWithoutQuery bool
-	// NextLinkToSamePage writes, on every page after the first, an
-	// @odata.nextLink to the page just served (a paging bug in the service):
+	// NextLinkToSamePage writes, on every page after the first (of a task list
+	// or a relationship), an @odata.nextLink to the page just served (a paging bug in the service):
 	// following links never reaches the end. Counted per page.
 	// FaultNextLinkRepeat.
 	NextLinkToSamePage bool
@@ -109,7 +109,8 @@ type Rule struct {
 	// Method matches the HTTP method ("" = any).
 	Method string
 	// Route matches a route name: RouteTasks, RouteTask, RouteUpdateStatus,
-	// RouteToken, RouteDiscovery, RouteCount ("" = any).
+	// RouteRelated, RouteRelatedItem, RouteToken, RouteDiscovery, RouteCount
+	// ("" = any).
 	Route string
 	// EveryNth fires on calls N, 2N, 3N... of the matching calls. Otherwise
 	// Times fires on the first Times matching calls. With both zero the rule

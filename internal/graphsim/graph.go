@@ -27,11 +27,12 @@ type graphExchange struct {
 	bodyErr *odataErr // from reading/decompressing the body
 	reqID   string
 	clientR string
+	rel     *relatedPath // RouteRelated and RouteRelatedItem
 }
 
 func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	gx := &graphExchange{exchange: &exchange{w: &statusWriter{ResponseWriter: w}, r: r, start: time.Now()}}
-	gx.route, gx.id = classifyGraphPath(r.URL.EscapedPath())
+	gx.route, gx.id, gx.rel = classifyGraphPath(r.URL.EscapedPath())
 	gx.body, gx.bodyErr = readBody(r)
 	defer s.record(gx.exchange)
 
@@ -70,10 +71,11 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	s.handleGraph(gx)
 }
 
-// classifyGraphPath maps an escaped /beta path to a route and task id.
-// Segment names are case-insensitive, as in Graph. For RouteUnknown the id is
-// the first segment Graph would not find, for the error message.
-func classifyGraphPath(escaped string) (route, id string) {
+// classifyGraphPath maps an escaped /beta path to a route and task id, and for
+// the related routes what follows the id (related.go). Segment names are
+// case-insensitive, as in Graph. For RouteUnknown the id is the first segment
+// Graph would not find, for the error message.
+func classifyGraphPath(escaped string) (route, id string, rel *relatedPath) {
 	raw := strings.Split(strings.TrimPrefix(escaped, "/"), "/")
 	if len(raw) > 1 && raw[len(raw)-1] == "" {
 		raw = raw[:len(raw)-1] // ".../deviceAppManagementTasks/" is the collection: an empty id addresses it (graph-behaviour.md §10.4)
@@ -88,13 +90,13 @@ func classifyGraphPath(escaped string) (route, id string) {
 	}
 	// segs[0] is "beta".
 	if len(segs) < 2 {
-		return RouteUnknown, ""
+		return RouteUnknown, "", nil
 	}
 	if !strings.EqualFold(segs[1], "deviceAppManagement") {
-		return RouteUnknown, segs[1]
+		return RouteUnknown, segs[1], nil
 	}
 	if len(segs) < 3 {
-		return RouteUnknown, segs[1] // the singleton itself is not emulated
+		return RouteUnknown, segs[1], nil // the singleton itself is not emulated
 	}
 	coll := segs[2]
 	rest := segs[3:]
@@ -106,24 +108,24 @@ func classifyGraphPath(escaped string) (route, id string) {
 		rest = append([]string{key}, rest...)
 	}
 	if !strings.EqualFold(coll, "deviceAppManagementTasks") {
-		return RouteUnknown, coll
+		return RouteUnknown, coll, nil
 	}
 	switch len(rest) {
 	case 0:
-		return RouteTasks, ""
+		return RouteTasks, "", nil
 	case 1:
 		if rest[0] == "$count" {
-			return RouteCount, ""
+			return RouteCount, "", nil
 		}
-		return RouteTask, rest[0]
-	case 2:
-		if strings.EqualFold(rest[1], "updateStatus") || strings.EqualFold(rest[1], "microsoft.graph.updateStatus") {
-			return RouteUpdateStatus, rest[0]
-		}
-		return RouteUnknown, rest[1]
-	default:
-		return RouteUnknown, rest[2]
+		return RouteTask, rest[0], nil
 	}
+	if strings.EqualFold(rest[1], "updateStatus") || strings.EqualFold(rest[1], "microsoft.graph.updateStatus") {
+		if len(rest) == 2 {
+			return RouteUpdateStatus, rest[0], nil
+		}
+		return RouteUnknown, rest[2], nil
+	}
+	return classifyRelated(rest[0], rest[1:])
 }
 
 // readBody reads and, for Content-Encoding gzip, decompresses the body.
@@ -227,6 +229,17 @@ func (s *Server) handleGraph(gx *graphExchange) {
 			return
 		}
 		allow = "POST"
+	case RouteRelated, RouteRelatedItem:
+		// Read-only: Defender fills these collections (related.go).
+		if m == http.MethodGet {
+			if gx.route == RouteRelated {
+				s.listRelated(gx)
+			} else {
+				s.getRelated(gx)
+			}
+			return
+		}
+		allow = "GET"
 	default:
 		s.writeGraphError(gx.exchange, &odataErr{status: http.StatusNotFound, code: "BadRequest",
 			msg: fmt.Sprintf("Resource not found for the segment '%s'.", gx.id)})
@@ -249,16 +262,25 @@ var systemOptions = map[string]bool{
 }
 
 type queryOpts struct {
-	top      int // -1 when absent
-	afterSeq int64
-	selected []selItem // nil when absent
-	count    bool
-	rawSel   string
+	top       int // -1 when absent
+	afterSeq  int64
+	selected  []selItem // nil when absent
+	count     bool
+	rawSel    string
+	filter    *filterExpr // nil when absent (filter.go)
+	rawFilter string
 }
 
 // parseQuery validates system query options for a route. Unknown non-$
-// parameters are ignored like Graph does; unknown $ options are rejected.
-func parseQuery(r *http.Request, route string) (*queryOpts, *odataErr) {
+// parameters are ignored like Graph does; unknown $ options are rejected. For
+// the related routes, rel is the relationship: $select names properties of
+// its item type.
+func parseQuery(r *http.Request, route string, rel ...navDef) (*queryOpts, *odataErr) {
+	var items *structuredType
+	collName := "deviceAppManagementTasks"
+	if len(rel) > 0 {
+		items, collName = rel[0].target, rel[0].name
+	}
 	q := &queryOpts{top: -1}
 	vals, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
@@ -289,16 +311,30 @@ func parseQuery(r *http.Request, route string) (*queryOpts, *odataErr) {
 		val := v[0]
 		switch {
 		case name == "$select":
-			sel, err := parseSelect(val)
+			var sel []selItem
+			var err *odataErr
+			if items != nil {
+				sel, err = parseItemSelect(val, items)
+			} else {
+				sel, err = parseSelect(val)
+			}
 			if err != nil {
 				return nil, err
 			}
 			q.selected, q.rawSel = sel, val
+		case name == "$filter" && (route == RouteTasks || route == RouteCount):
+			// Graph documents no $filter support for this collection; the
+			// emulator evaluates a subset of OData's (filter.go,
+			// graph-behaviour.md §9).
+			fe, err := parseFilter(val)
+			if err != nil {
+				return nil, err
+			}
+			q.filter, q.rawFilter = fe, val
 		case name == "$filter":
-			// The provider filters client-side; Intune rejects most filters on
-			// this collection, so the emulator rejects them all.
-			return nil, badRequest("Invalid filter clause: filtering is not supported on 'deviceAppManagementTasks'. Filter: '%s'.", val)
-		case route == RouteTask || route == RouteCount:
+			// Filtering a single entity, or a relationship: refused.
+			return nil, badRequest("Invalid filter clause: filtering is not supported on '%s'. Filter: '%s'.", collName, val)
+		case route == RouteTask || route == RouteCount || route == RouteRelatedItem:
 			return nil, badRequest("Query option '%s' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.", optionTitle(name))
 		case name == "$top":
 			n, err := strconv.Atoi(val)
@@ -372,6 +408,22 @@ func parseSelect(v string) ([]selItem, *odataErr) {
 	return out, nil
 }
 
+// parseItemSelect accepts "*" and properties of a relationship's item type.
+func parseItemSelect(v string, typ *structuredType) ([]selItem, *odataErr) {
+	var out []selItem
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "*" {
+			return nil, nil
+		}
+		if _, ok := typ.prop(item); !ok {
+			return nil, badRequest("Could not find a property named '%s' on type '%s'.", item, typ.name)
+		}
+		out = append(out, selItem{prop: item, raw: item})
+	}
+	return out, nil
+}
+
 // selectedFor lists the properties $select keeps for one entity (nil = all).
 func selectedFor(sel []selItem, props map[string]any) []string {
 	if sel == nil {
@@ -414,18 +466,23 @@ func collectionURL(host string) string {
 }
 
 func (s *Server) contextURL(gx *graphExchange, q *queryOpts, entity bool) string {
-	c := "https://" + gx.r.Host + "/beta/$metadata#deviceAppManagement/deviceAppManagementTasks"
-	if q != nil && q.selected != nil {
-		raws := make([]string, len(q.selected))
-		for i, it := range q.selected {
-			raws[i] = it.raw
-		}
-		c += "(" + strings.Join(raws, ",") + ")"
-	}
+	c := "https://" + gx.r.Host + "/beta/$metadata#deviceAppManagement/deviceAppManagementTasks" + selectSuffix(q)
 	if entity {
 		c += "/$entity"
 	}
 	return c
+}
+
+// selectSuffix is the "(a,b)" a $select adds to an @odata.context.
+func selectSuffix(q *queryOpts) string {
+	if q == nil || q.selected == nil {
+		return ""
+	}
+	raws := make([]string, len(q.selected))
+	for i, it := range q.selected {
+		raws[i] = it.raw
+	}
+	return "(" + strings.Join(raws, ",") + ")"
 }
 
 func (s *Server) listTasks(gx *graphExchange) {
@@ -439,19 +496,44 @@ func (s *Server) listTasks(gx *graphExchange) {
 	if q.top >= 0 && q.top < pageSize {
 		pageSize = q.top
 	}
-	tasks, total, more := s.listed(gx.exchange, f, q.afterSeq, pageSize)
-	page := make([]map[string]any, len(tasks))
-	var lastSeq int64
+	tasks, total, more := s.listed(gx.exchange, f, q.afterSeq, pageSize, q.filter)
+	p := listPage{
+		context:  s.contextURL(gx, q, false),
+		linkPath: "/beta/deviceAppManagement/deviceAppManagementTasks",
+		items:    make([]map[string]any, len(tasks)),
+		selected: func(props map[string]any) []string { return selectedFor(q.selected, props) },
+		more:     more,
+		total:    total,
+		decorate: true,
+	}
 	for i, t := range tasks {
-		page[i] = t.props
-		lastSeq = t.seq
+		p.items[i] = t.props
+		p.lastSeq = t.seq
 	}
+	s.writeListPage(gx, f, q, pageSize, p)
+}
+
+// listPage is one page of a collection, to be written by writeListPage.
+type listPage struct {
+	context  string           // @odata.context
+	linkPath string           // the collection's path from /beta on, for @odata.nextLink
+	items    []map[string]any // stored form, in order
+	selected func(map[string]any) []string
+	lastSeq  int64 // the cursor of the last item
+	more     bool  // items follow the page
+	total    int   // for $count
+	decorate bool  // Faults.ExtraProperties applies (tasks)
+}
+
+// writeListPage writes a page the way Graph does, under the list faults: the
+// @odata.nextLink carries $top, $select and $filter and an opaque $skiptoken.
+func (s *Server) writeListPage(gx *graphExchange, f Faults, q *queryOpts, pageSize int, p listPage) {
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, `{"@odata.context":%s`, jsonBytes(s.contextURL(gx, q, false)))
+	fmt.Fprintf(&buf, `{"@odata.context":%s`, jsonBytes(p.context))
 	if q.count {
-		fmt.Fprintf(&buf, `,"@odata.count":%d`, total)
+		fmt.Fprintf(&buf, `,"@odata.count":%d`, p.total)
 	}
-	if more && pageSize > 0 {
+	if p.more && pageSize > 0 {
 		next := url.Values{}
 		if q.top >= 0 {
 			next.Set("$top", strconv.Itoa(q.top))
@@ -459,7 +541,10 @@ func (s *Server) listTasks(gx *graphExchange) {
 		if q.selected != nil {
 			next.Set("$select", q.rawSel)
 		}
-		next.Set("$skiptoken", encodeSkipToken(lastSeq))
+		if q.filter != nil {
+			next.Set("$filter", q.rawFilter)
+		}
+		next.Set("$skiptoken", encodeSkipToken(p.lastSeq))
 		if f.NextLinkToSamePage && q.afterSeq > 0 {
 			// The link names the page just served instead of the one after it.
 			s.countFault(gx.exchange, FaultNextLinkRepeat)
@@ -470,27 +555,30 @@ func (s *Server) listTasks(gx *graphExchange) {
 			s.countFault(gx.exchange, FaultNextLinkHost)
 			host = f.NextLinkHost
 		}
-		link := collectionURL(host) + "?" + encodeQuery(next)
+		link := "https://" + host + p.linkPath + "?" + encodeQuery(next)
 		if f.NextLinkWithoutQuery {
 			s.countFault(gx.exchange, FaultNextLinkRepeat)
-			link = collectionURL(host)
+			link = "https://" + host + p.linkPath
 		}
 		fmt.Fprintf(&buf, `,"@odata.nextLink":%s`, jsonBytes(link))
 	}
-	if f.ListItemsWithoutID && len(page) > 0 {
+	if f.ListItemsWithoutID && len(p.items) > 0 {
 		s.countFault(gx.exchange, FaultListItemsWithoutID)
 	}
 	buf.WriteString(`,"value":[`)
-	for i, p := range page {
+	for i, props := range p.items {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		served := s.decorate(gx.exchange, p, f.ExtraProperties)
+		served := props
+		if p.decorate {
+			served = s.decorate(gx.exchange, props, f.ExtraProperties)
+		}
 		if f.ListItemsWithoutID {
 			served = cloneProps(served)
 			delete(served, "id")
 		}
-		buf.Write(marshalEntity(served, selectedFor(q.selected, p)))
+		buf.Write(marshalEntity(served, p.selected(props)))
 	}
 	buf.WriteString("]}")
 	writeRaw(gx.w, http.StatusOK, graphContentType, buf.Bytes())
@@ -502,18 +590,19 @@ func encodeQuery(v url.Values) string {
 }
 
 func (s *Server) countTasks(gx *graphExchange) {
-	if _, qerr := parseQuery(gx.r, RouteCount); qerr != nil {
+	q, qerr := parseQuery(gx.r, RouteCount)
+	if qerr != nil {
 		s.writeGraphError(gx.exchange, qerr)
 		return
 	}
-	_, n, _ := s.listed(gx.exchange, s.faultSnapshot(), 0, 0)
+	_, n, _ := s.listed(gx.exchange, s.faultSnapshot(), 0, 0, q.filter)
 	writeRaw(gx.w, http.StatusOK, "text/plain; charset=utf-8", []byte(strconv.Itoa(n)))
 }
 
 // listed is what a list or $count shows under the faults f, counting the
-// faults that shaped it.
-func (s *Server) listed(ex *exchange, f Faults, afterSeq int64, limit int) (page []*task, total int, more bool) {
-	page, total, more, hidden, ghosts := s.listedTasks(f.ListLag, afterSeq, limit)
+// faults that shaped it; filter (nil = none) selects the tasks shown.
+func (s *Server) listed(ex *exchange, f Faults, afterSeq int64, limit int, filter *filterExpr) (page []*task, total int, more bool) {
+	page, total, more, hidden, ghosts := s.listedTasks(f.ListLag, afterSeq, limit, filter)
 	if hidden > 0 {
 		s.countFault(ex, FaultListLag)
 	}
@@ -652,6 +741,7 @@ func (s *Server) deleteTask(gx *graphExchange) {
 	if t != nil {
 		key := t.props["id"].(string)
 		delete(s.tasks, key)
+		t.related = nil // a deleted task's relationships go with it
 		if f.VisibleAfterDelete > 0 {
 			t.ghostReads = f.VisibleAfterDelete
 			s.ghosts[key] = t
@@ -766,8 +856,13 @@ func (s *Server) writeEntity(gx *graphExchange, status int, props map[string]any
 		selected = selectedFor(q.selected, props)
 	}
 	ent := marshalEntity(s.decorate(gx.exchange, props, s.faultSnapshot().ExtraProperties), selected)
+	s.writeEntityBody(gx, status, s.contextURL(gx, q, true), ent)
+}
+
+// writeEntityBody writes a marshalled entity with its @odata.context first.
+func (s *Server) writeEntityBody(gx *graphExchange, status int, context string, ent []byte) {
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, `{"@odata.context":%s`, jsonBytes(s.contextURL(gx, q, true)))
+	fmt.Fprintf(&buf, `{"@odata.context":%s`, jsonBytes(context))
 	if len(ent) > 2 {
 		buf.WriteByte(',')
 	}

@@ -475,8 +475,8 @@ func TestPagingAndQuery(t *testing.T) {
 	}
 
 	bad := []struct{ q, msg string }{
-		{"?$filter=isof('microsoft.graph.securityConfigurationTask')", "Invalid filter clause"},
-		{"?filter=displayName%20eq%20'x'", "Invalid filter clause"},
+		{"?$filter=isof('microsoft.graph.foo')", "Cast or IsOf Function must have a type in its arguments."},
+		{"?filter=displayName%20eq%20'x", "There is an unterminated string literal at position 17 in 'displayName eq 'x'."},
 		{"?$foo=1", "The query parameter '$foo' is not supported."},
 		{"?$top=-1", "Invalid value '-1' for $top query option"},
 		{"?$top=1&$top=2", "specified more than once"},
@@ -519,7 +519,8 @@ func TestRoutingErrors(t *testing.T) {
 	}{
 		{"GET", "/beta/foo", 404, "Resource not found for the segment 'foo'."},
 		{"GET", "/beta/deviceAppManagement/mobileApps", 404, "Resource not found for the segment 'mobileApps'."},
-		{"GET", tasksPath + "/" + id + "/managedDevices", 404, "Resource not found for the segment 'managedDevices'."},
+		{"GET", tasksPath + "/" + id + "/mobileApps", 404, "Resource not found for the segment 'mobileApps'."},
+		{"GET", tasksPath + "/" + id + "/foo", 404, "Resource not found for the segment 'foo'."},
 		{"PUT", tasksPath + "/" + id, 405, "does not support http method 'PUT'"},
 		{"DELETE", tasksPath, 405, "does not support http method 'DELETE'"},
 		{"GET", tasksPath + "/" + id + "/updateStatus", 405, "does not support http method 'GET'"},

@@ -1,7 +1,8 @@
 // Package graphsim is a hermetic emulator of Microsoft Entra ID (client
 // credentials) and of the Microsoft Graph beta collection
-// /beta/deviceAppManagement/deviceAppManagementTasks, served over TLS on
-// loopback.
+// /beta/deviceAppManagement/deviceAppManagementTasks, with a subset of $filter
+// (filter.go) and the tasks' read-only relationships managedDevices and
+// mobileApps (related.go), served over TLS on loopback.
 //
 // It exists for the provider's acceptance tests, `make demo` and benchmarks.
 // It deliberately shares no code with the provider and imports only the

@@ -13,6 +13,8 @@ const (
 	RouteTask         = "task"         // one item (GET, PATCH, DELETE)
 	RouteUpdateStatus = "updateStatus" // POST item/updateStatus
 	RouteCount        = "count"        // GET collection/$count
+	RouteRelated      = "related"      // GET item/{nav}, item/{cast}/{nav}: a task's managedDevices or mobileApps
+	RouteRelatedItem  = "relatedItem"  // GET item/{nav}/{itemId} (and with the cast): one of them
 	RouteToken        = "token"        // POST {tenant}/oauth2/v2.0/token
 	RouteDiscovery    = "discovery"    // GET {tenant}/v2.0/.well-known/openid-configuration
 	RouteKeys         = "keys"         // GET {tenant}/discovery/v2.0/keys
@@ -136,7 +138,7 @@ func (s *Server) ResetLog() {
 }
 
 // Count returns how many requests with this method (e.g. "GET") hit route
-// (RouteTasks, RouteTask, RouteUpdateStatus, RouteToken, ...). Method "" sums
+// (RouteTasks, RouteTask, RouteUpdateStatus, RouteRelated, RouteToken, ...). Method "" sums
 // all methods.
 func (s *Server) Count(method, route string) int {
 	s.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -34,7 +35,23 @@ var (
 	// updateStatusAction is the action bound to the base type
 	// (graph-behaviour.md §13).
 	updateStatusAction = edm.actions[baseTypeName+"/updateStatus"]
+	// relatedNavNames maps the lower-case name of every contained collection
+	// that some task type declares (managedDevices, mobileApps) to its CSDL
+	// spelling: the segments the router knows after a task id (related.go).
+	relatedNavNames = collectRelatedNavs(taskTypes)
 )
+
+func collectRelatedNavs(types map[string]*structuredType) map[string]string {
+	out := map[string]string{}
+	for _, t := range types {
+		for _, n := range t.navs {
+			if _, ok := t.relatedNav(n.name); ok {
+				out[strings.ToLower(n.name)] = n.name
+			}
+		}
+	}
+	return out
+}
 
 // overlayRule is a rule the CSDL cannot express, with the evidence for it.
 type overlayRule struct {
@@ -90,6 +107,18 @@ func mustLoadModel() *edmModel {
 	}
 	if a := m.actions[baseTypeName+"/updateStatus"]; a == nil {
 		panic("graphsim: the CSDL lacks the updateStatus action")
+	}
+	// The relationships the emulator serves (related.go), each a contained
+	// collection of entities.
+	for _, r := range []struct{ owner, nav, item string }{
+		{sctTypeName, "managedDevices", "microsoft.graph.vulnerableManagedDevice"},
+		{avtTypeName, "managedDevices", "microsoft.graph.appVulnerabilityManagedDevice"},
+		{avtTypeName, "mobileApps", "microsoft.graph.appVulnerabilityMobileApp"},
+	} {
+		n, ok := m.types[r.owner].relatedNav(r.nav)
+		if !ok || n.target.name != r.item {
+			panic(fmt.Sprintf("graphsim: the CSDL lacks %s.%s as a contained collection of %s", r.owner, r.nav, r.item))
+		}
 	}
 	return m
 }

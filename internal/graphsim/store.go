@@ -23,6 +23,9 @@ type task struct {
 	// ghostReads item GETs remain that still answer a deleted task, kept in
 	// s.ghosts (Faults.VisibleAfterDelete).
 	ghostReads int
+	// related holds the task's contained collections by navigation property
+	// name (related.go); nil until one is seeded.
+	related map[string]*relColl
 }
 
 // lookup finds a live task by id. Callers hold s.mu.
@@ -71,6 +74,7 @@ func snapshot(t *task) *task {
 	c := *t
 	c.props = cloneProps(t.props)
 	c.staleProps = nil
+	c.related = nil
 	return &c
 }
 
@@ -83,7 +87,7 @@ func sortBySeq(ts []*task) {
 // tasks after afterSeq, copied; total counts every task the list shows (for $count), more says
 // whether any follow the page, hidden counts the tasks lag left out and ghosts the deleted tasks
 // shown. Only the page is copied: a list of thousands of tasks stays cheap per page.
-func (s *Server) listedTasks(lag time.Duration, afterSeq int64, limit int) (page []*task, total int, more bool, hidden, ghosts int) {
+func (s *Server) listedTasks(lag time.Duration, afterSeq int64, limit int, filter *filterExpr) (page []*task, total int, more bool, hidden, ghosts int) {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -93,10 +97,12 @@ func (s *Server) listedTasks(lag time.Duration, afterSeq int64, limit int) (page
 			hidden++
 			continue
 		}
-		shown = append(shown, t)
+		if filter.matches(t) {
+			shown = append(shown, t)
+		}
 	}
 	for _, t := range s.ghosts {
-		if t.ghostReads > 0 {
+		if t.ghostReads > 0 && filter.matches(t) {
 			ghosts++
 			shown = append(shown, t)
 		}
@@ -181,7 +187,23 @@ func (s *Server) DeleteTask(id string) bool {
 // gives them (graph-behaviour.md §2.2), inside complex values too; date-time
 // strings are normalised like Graph would normalise them; everything else is
 // stored verbatim.
+//
+// The task's relationships may come with it: obj["managedDevices"] and
+// obj["mobileApps"], arrays of objects, are seeded as SeedRelated seeds them,
+// validated against the CSDL; they are relationships, never stored as
+// properties. Seed panics on an invalid one (a test's mistake); SeedTask
+// returns the error instead.
 func (s *Server) Seed(obj map[string]any) (id string) {
+	id, err := s.SeedTask(obj)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
+// SeedTask is Seed returning an error, not panicking, for invalid
+// relationships in obj. On an error nothing is stored.
+func (s *Server) SeedTask(obj map[string]any) (id string, err error) {
 	tn, _ := obj["@odata.type"].(string)
 	tn = strings.TrimPrefix(tn, "#")
 	if tn == "" {
@@ -200,9 +222,26 @@ func (s *Server) Seed(obj map[string]any) (id string) {
 	if shape == nil {
 		shape = baseType
 	}
+	obj = cloneProps(obj)
+	arrays, err := relatedArrays(obj, et, tn)
+	if err != nil {
+		return "", err
+	}
+	prepared := map[string][]*relItem{}
+	navs := map[string]navDef{}
+	for k, items := range arrays {
+		n, _ := et.relatedNav(k)
+		if prepared[n.name], err = prepareRelated(n, items, nil); err != nil {
+			return "", err
+		}
+		navs[n.name] = n
+	}
 	props := newEntity(shape, id, now)
 	props["@odata.type"] = "#" + tn
-	for k, v := range cloneProps(obj) {
+	for k, v := range obj {
+		if _, isRelated := arrays[k]; isRelated {
+			continue
+		}
 		switch k {
 		case "@odata.type", "id":
 			continue
@@ -224,8 +263,12 @@ func (s *Server) Seed(obj map[string]any) (id string) {
 	}
 	delete(s.bareGone, strings.ToLower(id))
 	s.seq++
-	s.tasks[id] = &task{seq: s.seq, typ: et, props: props, stored: now}
-	return id
+	t := &task{seq: s.seq, typ: et, props: props, stored: now}
+	s.tasks[id] = t
+	for name, items := range prepared {
+		s.storeRelated(t, navs[name], items)
+	}
+	return id, nil
 }
 
 // normaliseSeeded brings a seeded value of a known property to its stored

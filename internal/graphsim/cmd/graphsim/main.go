@@ -6,6 +6,21 @@
 //
 //	graphsim -env-file /tmp/graphsim.env & while [ ! -s /tmp/graphsim.env ]; do sleep 0.1; done
 //	. /tmp/graphsim.env
+//
+// -seed FILE loads tasks before the env file is written, so that they are
+// there once it appears. FILE is shaped like a page of the collection, each
+// task optionally with its relationships (arrays of items, validated against
+// Microsoft's metadata; an invalid file stops graphsim with an error):
+//
+//	{"value":[
+//	  {"@odata.type":"#microsoft.graph.securityConfigurationTask","displayName":"Patch",
+//	   "managedDevices":[{"displayName":"PC-1","lastSyncDateTime":"2027-01-01T08:00:00Z"}]},
+//	  {"@odata.type":"#microsoft.graph.appVulnerabilityTask","appName":"Contoso",
+//	   "mobileApps":[{"displayName":"Contoso","version":"1.2"}]}
+//	]}
+//
+// Tasks and their relationships can also be seeded while it runs, through the
+// loopback control API (POST /_graphsim/tasks, POST /_graphsim/tasks/{id}/{nav}).
 package main
 
 import (
@@ -34,6 +49,7 @@ func run() error {
 	var (
 		opts        graphsim.Options
 		envFile     string
+		seedFile    string
 		latency     time.Duration
 		writeLimit  int
 		writeWindow time.Duration
@@ -41,6 +57,7 @@ func run() error {
 	flag.StringVar(&opts.Addr, "addr", "127.0.0.1:0", "listen address")
 	flag.StringVar(&opts.CAFile, "ca-file", "", "where to write the CA certificate PEM (default: a temp file)")
 	flag.StringVar(&envFile, "env-file", "", "write shell export lines (ARM_*, SSL_CERT_FILE) here once listening")
+	flag.StringVar(&seedFile, "seed", "", `seed tasks from this JSON file at start-up: {"value":[tasks, each with optional "managedDevices"/"mobileApps" arrays]}`)
 	flag.IntVar(&opts.PageSize, "page-size", 100, "collection page size")
 	flag.StringVar(&opts.TenantID, "tenant-id", graphsim.DefaultTenantID, "tenant id")
 	flag.StringVar(&opts.ClientID, "client-id", graphsim.DefaultClientID, "client (application) id")
@@ -62,6 +79,14 @@ func run() error {
 		f.WriteThrottle = &graphsim.Throttle{Limit: writeLimit, Window: writeWindow}
 	}
 	srv.SetFaults(f)
+
+	if seedFile != "" {
+		ids, err := srv.SeedFile(seedFile)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "graphsim: seeded %d tasks from %s\n", len(ids), seedFile)
+	}
 
 	if envFile != "" {
 		if err := writeEnvFile(envFile, srv); err != nil {
