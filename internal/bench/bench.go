@@ -50,6 +50,10 @@ type Config struct {
 	QueryNs         []int
 	TerraformLatest string
 
+	// RelatedNs are the device counts of the relationship runs: one security configuration task
+	// with N devices, read through intune_security_configuration_task_managed_devices.
+	RelatedNs []int
+
 	// SchemaRuns is how many times each startup timing is repeated (the median is reported).
 	SchemaRuns int
 	// GoBench runs the Go benchmarks of the mapping and error paths.
@@ -103,7 +107,7 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		}
 	}
 	runQuery := len(cfg.QueryNs) > 0 && res.QuerySkipped == ""
-	needProvider := len(cfg.Ns) > 0 || cfg.ThrottledN > 0 || cfg.SchemaRuns > 0 || runQuery
+	needProvider := len(cfg.Ns) > 0 || cfg.ThrottledN > 0 || cfg.SchemaRuns > 0 || runQuery || len(cfg.RelatedNs) > 0
 	var bin string
 	if needProvider {
 		logf(cfg, "building the provider as the release build does: %s", releaseBuildCmd)
@@ -173,6 +177,14 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 						fail(fmt.Sprintf("terraform query N=%d (%s)", n, q.ListBlock()), err)
 					}
 				}
+			}
+			r.sim.Reset()
+		}
+		for _, n := range cfg.RelatedNs {
+			rr, err := r.related(ctx, n)
+			res.Related = append(res.Related, rr)
+			if err != nil {
+				fail(fmt.Sprintf("relationship read N=%d", n), err)
 			}
 			r.sim.Reset()
 		}

@@ -33,6 +33,7 @@ type Results struct {
 	Query          []QueryResult
 	QueryTerraform string // first line of TF_LATEST's `terraform version`
 	QuerySkipped   string // why the query phase did not run
+	Related        []RelatedResult
 	GoBench        []GoBenchmark
 	Cold           *ColdBuildResult
 	// Earlier holds figures an earlier run measured and this one did not (the cold build, minutes
@@ -69,6 +70,11 @@ func (r *Results) makeCmd() string {
 		qns[i] = strconv.Itoa(n)
 	}
 	parts = append(parts, fmt.Sprintf("BENCH_QUERY_N=%q", strings.Join(qns, " ")))
+	rns := make([]string, len(c.RelatedNs))
+	for i, n := range c.RelatedNs {
+		rns[i] = strconv.Itoa(n)
+	}
+	parts = append(parts, fmt.Sprintf("BENCH_RELATED_N=%q", strings.Join(rns, " ")))
 	if c.ColdBuild {
 		parts = append(parts, "COLD_BUILD=1")
 	}
@@ -131,6 +137,9 @@ func markdown(r *Results) string {
 	startupSection(&b, r)
 	if len(c.QueryNs) > 0 {
 		querySection(&b, r)
+	}
+	if len(r.Related) > 0 {
+		relatedSection(&b, r)
 	}
 	if len(r.GoBench) > 0 {
 		p("## Go benchmarks: mapping and error paths\n\n")
@@ -216,6 +225,10 @@ func goals(b *strings.Builder, r *Results) {
 		p("| throttled apply, N=%d (%s): no failures | exit %d, %d of %d tasks | %s |\n", t.N, label, t.Exit, t.Tasks, t.N, yes(t.Exit == 0 && t.Tasks == t.N))
 	}
 	queryGoals(b, r)
+	for _, rr := range r.Related {
+		p("| devices of a task, N=%d: requests = 1 task read + ceil(N / %d) pages = %d | %d | %s |\n", rr.N, rr.PageSize, 1+rr.Pages,
+			rr.Calls.Refresh+rr.Calls.ReadAfter+rr.Related, yes(rr.Exit == 0 && rr.Related == rr.Pages))
+	}
 	if r.Startup.Size > 0 {
 		p("| release binary <= %d MB | %.1f MB | %s |\n", maxBinaryMB, mb(r.Startup.Size), yes(mb(r.Startup.Size) <= maxBinaryMB))
 	}
@@ -410,6 +423,29 @@ func querySection(b *strings.Builder, r *Results) {
 		p("| %d | %s | %.2f ms |\n", q.N, q.ListBlock(), float64(q.Wall-q.Floor)/float64(time.Millisecond)/float64(max(q.N, 1)))
 	}
 	p("\n")
+}
+
+func relatedSection(b *strings.Builder, r *Results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	c := r.Config
+	p("## 5. The devices of a task: N devices, %s added Graph latency, %d devices per page\n\n", c.Latency, graphPageSize)
+	p("One security configuration task with N devices (Defender lists up to 10,000 per task), seeded through `graphsim.SeedRelated`, is " +
+		"read by `terraform plan` of a configuration holding only `data.intune_security_configuration_task_managed_devices` and an output " +
+		"of the devices' count. The data source reads the task, then every page of `managedDevices`, following `@odata.nextLink`: the " +
+		"floor is those requests one after another at the added latency. The emulator's page size is an assumption (Graph documents none).\n\n")
+	p("| N | wall | floor ((1 + pages) x latency) | x floor | pages | relationship requests | first / last page at | other Graph calls | token requests | provider peak RSS | reproduce |\n")
+	p("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	for _, rr := range r.Related {
+		exit := ""
+		if rr.Exit != 0 {
+			exit = fmt.Sprintf(" (exit %d)", rr.Exit)
+		}
+		p("| %d%s | %s | %s | %.2f | %d | %d | %s / %s | %d | %d | %.0f MB | `make bench BENCH_N= BENCH_THROTTLED_N=0 BENCH_SCHEMA_RUNS=0 BENCH_GO=0 BENCH_QUERY_N= BENCH_RELATED_N=%d`: `%s` |\n",
+			rr.N, exit, secs(rr.Wall), secs(rr.Floor), rr.Ratio(), rr.Pages, rr.Related, secs(rr.FirstPage), secs(rr.LastPage),
+			rr.Calls.Graph()-rr.Related, rr.Calls.Token, float64(rr.PeakRSS)/1024, rr.N, rr.Command)
+	}
+	p("\nBefore the first page terraform starts, configures the provider and reads the task; after the last page the %d devices go to "+
+		"terraform in the data source's state. The peak RSS is the largest of the provider processes terraform started.\n\n", r.Related[0].N)
 }
 
 // earlierSection shows the figures of earlier runs apart from this run's, each with the date of

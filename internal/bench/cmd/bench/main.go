@@ -28,7 +28,7 @@ func main() {
 
 func run() error {
 	cfg := bench.Config{Log: os.Stderr}
-	var ns, qns string
+	var ns, qns, rns string
 	flag.StringVar(&cfg.Root, "root", ".", "repository root (where main.go is)")
 	flag.StringVar(&cfg.OutDir, "out", "bench", "directory for RESULTS.md and apply-time.svg")
 	flag.StringVar(&cfg.Terraform, "terraform", "terraform", "terraform binary")
@@ -41,6 +41,7 @@ func run() error {
 	flag.StringVar(&qns, "query-n", "1000 5000", "security configuration task counts of the terraform query runs; empty or 0 skips them")
 	flag.StringVar(&cfg.TerraformLatest, "terraform-latest", ".cache/bin/terraform-1.15.9",
 		"Terraform >= 1.14 for the terraform query runs (a relative path is under -root); without one they are skipped")
+	flag.StringVar(&rns, "related-n", "10000", "device counts of the relationship-read runs (one task with N devices); empty or 0 skips them")
 	flag.IntVar(&cfg.SchemaRuns, "schema-runs", 15, "repetitions of each start-up timing; 0 skips them")
 	flag.BoolVar(&cfg.GoBench, "go-bench", true, "run the Go benchmarks")
 	flag.BoolVar(&cfg.ColdBuild, "cold-build", false, "also time a build from an empty build cache (minutes, ~10 GB)")
@@ -60,6 +61,15 @@ func run() error {
 		}
 		if n > 0 {
 			cfg.QueryNs = append(cfg.QueryNs, n)
+		}
+	}
+	for _, f := range strings.FieldsFunc(rns, func(r rune) bool { return r == ' ' || r == ',' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 0 {
+			return fmt.Errorf("-related-n: %q is not a device count", f)
+		}
+		if n > 0 {
+			cfg.RelatedNs = append(cfg.RelatedNs, n)
 		}
 	}
 	if cfg.Parallelism <= 0 || cfg.WriteLimit <= 0 || cfg.WriteWindow <= 0 {
