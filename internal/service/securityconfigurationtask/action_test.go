@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -185,5 +186,50 @@ action "intune_security_task_update_status" "bad" {
 		if r.Route == graphsim.RouteUpdateStatus && strings.Contains(r.Body, "berpr") {
 			t.Fatal("a note outside ASCII reached Graph")
 		}
+	}
+}
+
+// The action's timeouts block bounds an invocation: a Graph slower than timeouts.invoke fails it,
+// saying the timeout passed; a timeout of zero is refused at plan time, before Graph is called.
+func TestAccSecurityTaskUpdateStatus_timeouts(t *testing.T) {
+	acctest.SkipUnlessTerraform(t, "1.14.0", "actions (terraform apply -invoke)")
+	sim, provider := acctest.NewSim(t, graphsim.Options{})
+	task := sim.Seed(defenderTask(acctest.RandomName()+"-slow", nil))
+	h := acctest.NewHarness(t)
+	config := func(invoke string) string {
+		return provider + fmt.Sprintf(`
+action "intune_security_task_update_status" "accept" {
+  config {
+    task_id = %q
+    status  = "active"
+
+    timeouts {
+      invoke = %q
+    }
+  }
+}
+`, task, invoke)
+	}
+	sim.SetFaults(graphsim.Faults{Rules: []graphsim.Rule{{Method: "POST", Route: graphsim.RouteUpdateStatus, Delay: time.Hour}}})
+	dir := h.Dir(t, map[string]string{"main.tf": config("3s")})
+	start := time.Now()
+	out, err := h.Run(t, dir, "apply", "-no-color", "-input=false", "-auto-approve", "-invoke=action.intune_security_task_update_status.accept")
+	if err == nil || !regexp.MustCompile(`changing an Intune task's status(.|\n)*timeout\s+passed`).MatchString(out) {
+		t.Fatalf("a Graph slower than timeouts.invoke: err=%v\n%s", err, out)
+	}
+	// An hour's delay against a 3 s timeout: anything near the default of 10 minutes would be the
+	// block ignored.
+	if took := time.Since(start); took > 5*time.Minute {
+		t.Fatalf("the invocation took %v: timeouts.invoke was not applied", took)
+	}
+	sim.SetFaults(graphsim.Faults{})
+	sim.ResetLog()
+	zero := h.Dir(t, map[string]string{"main.tf": config("0s")})
+	out, err = h.Run(t, zero, "plan", "-no-color", "-input=false", "-invoke=action.intune_security_task_update_status.accept")
+	if err == nil || !regexp.MustCompile(`timeouts.invoke must be a positive duration`).MatchString(out) {
+		t.Fatalf("timeouts.invoke = 0s: err=%v\n%s", err, out)
+	}
+	if n := sim.Count("POST", graphsim.RouteUpdateStatus); n != 0 {
+		t.Fatalf("%d updateStatus calls for an invocation refused at plan time", n)
 	}
 }
