@@ -442,9 +442,15 @@ func (c *Client) readPage(ctx context.Context, coll *Collection, info *abs.Reque
 	if !ok {
 		deadline = time.Now().Add(c.retry.NoDeadlineBudget)
 	}
+	var notAPage *Error // the last answer that was not a page
 	for attempt := 1; ; attempt++ {
 		resp, err := c.sendTo(ctx, coll, info)
 		if err != nil {
+			if notAPage != nil && ctx.Err() != nil {
+				// The deadline passed while the page was asked again: what Graph kept answering says
+				// more than the timeout of the last request.
+				return nil, notAPage
+			}
 			return nil, err
 		}
 		p, bad := decodePage(resp.body)
@@ -458,6 +464,7 @@ func (c *Client) readPage(ctx context.Context, coll *Collection, info *abs.Reque
 		}
 		e := graphhttp.NewHTTPError(http.MethodGet, path, resp.status, resp.header, resp.body, "")
 		e.Err = fmt.Errorf("page %d of the list is not a page: %w (asked %d times)", page, bad, attempt)
+		notAPage = e
 		// Not a throttle: asking again soon costs one read, so the wait stays short.
 		wait := min(c.retry.backoff(attempt), maxPageRetryWait)
 		if time.Now().Add(wait).After(deadline) {

@@ -25,6 +25,7 @@ func TestListPageWithoutValue(t *testing.T) {
 		"truncated":          `{"value":[{"@odata.type":"#microsoft.graph.secu`,
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			t.Run("then a page", func(t *testing.T) {
 				f := newFakeGraph(t, func(n int, w http.ResponseWriter, _ *http.Request) {
 					if n <= 2 {
@@ -43,7 +44,9 @@ func TestListPageWithoutValue(t *testing.T) {
 			})
 			t.Run("never a page", func(t *testing.T) {
 				f := newFakeGraph(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, body) })
-				ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+				// However the deadline falls (between two requests, or while one is on the wire), the
+				// error says what Graph kept answering; the first answer only has to come within it.
+				ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 				defer cancel()
 				list, err := f.client(t, ClientConfig{}).List(ctx, testTasks)
 				var ge *Error
@@ -59,6 +62,23 @@ func TestListPageWithoutValue(t *testing.T) {
 				}
 				if n := f.calls.Load(); n < 2 {
 					t.Fatalf("%d requests: the page was not asked again", n)
+				}
+			})
+			t.Run("deadline while asked again", func(t *testing.T) {
+				// The second request is held until the deadline passes: the error still says what
+				// Graph answered, not only that the last request timed out.
+				f := newFakeGraph(t, func(n int, w http.ResponseWriter, r *http.Request) {
+					if n == 1 {
+						writeJSON(w, http.StatusOK, body)
+						return
+					}
+					<-r.Context().Done()
+				})
+				ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+				defer cancel()
+				_, err := f.client(t, ClientConfig{}).List(ctx, testTasks)
+				if d := Describe(err); !strings.Contains(d, "page 1 of the list is not a page") {
+					t.Fatalf("Describe = %s", d)
 				}
 			})
 		})
