@@ -216,7 +216,9 @@ func (c *Client) send(ctx context.Context, info *abs.RequestInformation) (*respo
 		if ctx.Err() != nil {
 			// azidentity reports a deadline as text, not as the context's error: without this, a
 			// slow Entra ID would read as a wrong credential ("retrying does not help").
-			err = fmt.Errorf("%w (%w): %v", graphhttp.ErrTokenTimeout, ctx.Err(), err)
+			// azidentity's error is quoted, not wrapped: wrapped, it would still classify as a
+			// credential to fix.
+			err = fmt.Errorf("%w (%w): %v", graphhttp.ErrTokenTimeout, ctx.Err(), err) //nolint:errorlint // see above
 		}
 		return nil, &Error{Method: method, Path: path, NotSent: true, Err: err}
 	}

@@ -482,7 +482,7 @@ func (c *Client) readPage(ctx context.Context, coll *Collection, info *abs.Reque
 func decodePage(body []byte) (*listPage, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil {
-		return nil, fmt.Errorf("the body is not a JSON object (%v)", err)
+		return nil, fmt.Errorf("the body is not a JSON object (%w)", err)
 	}
 	if fields == nil {
 		return nil, errors.New("the body is null")
