@@ -99,7 +99,9 @@ func (c Conformance) sample(name string, i int) map[string]any {
 	return out
 }
 
-func (c Conformance) required(name string) map[string]any { return map[string]any{"display_name": name} }
+func (c Conformance) required(name string) map[string]any {
+	return map[string]any{"display_name": name}
+}
 
 // config is the resource block with vals; extra goes inside it.
 func (c Conformance) config(vals map[string]any, extra string) string {
