@@ -501,8 +501,26 @@ func (c Conformance) invalid(t *testing.T) {
 					Summary: "Invalid Attribute Value Match",
 					Detail:  fmt.Sprintf("Attribute %s value must be one of: %s, got: %q", a.Name(), members, bad)})
 			}
+		case framework.KindObjects:
+			cases = append(cases, Invalid{Name: a.Name() + " null element", Attrs: a.Name() + " = [null]", Summary: "Null List Value",
+				Detail: "This attribute contains a null value."})
+			for _, ea := range a.Elem() {
+				if ea.Kind() != framework.KindDateTime {
+					continue
+				}
+				at := fmt.Sprintf("%s[0].%s", a.Name(), ea.Name())
+				cases = append(cases,
+					Invalid{Name: at + " eight digits", Attrs: fmt.Sprintf(`%s = [{ %s = "2026-11-30T00:00:00.12345678+01:00" }]`, a.Name(), ea.Name()),
+						Summary: "Date-time more precise than Graph stores", Detail: at + " has 8 fractional-second digits"},
+					Invalid{Name: at + " unset value", Attrs: fmt.Sprintf(`%s = [{ %s = "0001-01-01T00:00:00Z" }]`, a.Name(), ea.Name()),
+						Summary: `Date-time means "no date" in Graph`, Detail: at + ` = "0001-01-01T00:00:00Z" is 0001-01-01T00:00:00Z`})
+			}
 		case framework.KindDateTime:
 			cases = append(cases,
+				Invalid{Name: a.Name() + " not a date", Attrs: a.Name() + ` = "next friday"`, Summary: "Invalid RFC3339 String Value",
+					Detail: "Given Value: next friday"},
+				Invalid{Name: a.Name() + " without a zone", Attrs: a.Name() + ` = "2027-01-01T00:00:00"`, Summary: "Invalid RFC3339 String Value",
+					Detail: "Given Value: 2027-01-01T00:00:00"},
 				Invalid{Name: a.Name() + " eight digits", Attrs: a.Name() + ` = "2027-01-01T00:00:00.12345678Z"`,
 					Summary: "Date-time more precise than Graph stores",
 					Detail:  a.Name() + ` has 8 fractional-second digits in "2027-01-01T00:00:00.12345678Z"; Microsoft Graph keeps 7 (100 ns)`},
