@@ -2,6 +2,8 @@ package framework
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -58,4 +60,24 @@ func (t Table) DataSourceAttributes() map[string]dsschema.Attribute {
 		out[t[i].name] = t[i].kind.dataSourceAttribute(&t[i])
 	}
 	return out
+}
+
+// RemovalTable is the docs' table of what removing each optional attribute does, one line per
+// kind of removal, in the table's order: generated from the kinds (Removal), so the docs cannot
+// drift from what Expand sends.
+func (t Table) RemovalTable() string {
+	var b strings.Builder
+	b.WriteString("| attributes | when removed from the configuration |\n|---|---|\n")
+	for _, r := range []Removal{RemovalSendsNull, RemovalWritesUnset, RemovalSendsEmptyList, RemovalKeeps} {
+		var names []string
+		for i := range t {
+			if a := &t[i]; !a.computed && !a.required && a.Removal() == r {
+				names = append(names, "`"+a.name+"`")
+			}
+		}
+		if len(names) > 0 {
+			fmt.Fprintf(&b, "| %s | %s |\n", strings.Join(names, ", "), r.Markdown())
+		}
+	}
+	return b.String()
 }

@@ -1,7 +1,11 @@
 package service_test
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"regexp"
+	"strconv"
 	"reflect"
 	"slices"
 	"strings"
@@ -144,4 +148,23 @@ func jsonNames(t framework.Table) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// The README's example of a task type names its entity file with its length: the length is true.
+func TestReadmeEntityLineCount(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("`(internal/service/[a-z]+/entity\\.go)` \\((\\d+) lines\\)").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("the README names no entity file with its line count")
+	}
+	src, err := os.ReadFile("../../" + string(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strconv.Itoa(bytes.Count(src, []byte("\n"))); got != string(m[2]) {
+		t.Errorf("the README says %s has %s lines; it has %s", m[1], m[2], got)
+	}
 }

@@ -202,10 +202,6 @@ func wantFull(name string, v task) func(map[string]any) error {
 	}
 }
 
-func configBasic(name string) string {
-	return configAttrs(name, "")
-}
-
 func configAttrs(name, attrs string) string {
 	return fmt.Sprintf(`
 resource %q "test" {
