@@ -3,8 +3,8 @@ package framework
 import (
 	"context"
 	"fmt"
-	"strings"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
