@@ -52,7 +52,8 @@ func (c Conformance) Run(t *testing.T) {
 		"basic": c.basic, "full": c.full, "update": c.update, "removeOptional": c.removeOptional,
 		"disappears": c.disappears, "invalid": c.invalid, "identity": c.identity, "importOtherType": c.importOtherType,
 		"dataSource": c.dataSource, "dataSourceOtherType": c.dataSourceOtherType, "listQuery": c.listQuery,
-		"generateConfig": c.generateConfig,
+		"generateConfig": c.generateConfig, "statusNote": c.statusNote, "statusNoteAtCreateWarns": c.statusNoteAtCreateWarns,
+		"statusNoteASCII": c.statusNoteASCII,
 	} {
 		t.Run(name, f)
 	}
@@ -694,4 +695,84 @@ func (c Conformance) generateConfig(t *testing.T) {
 		names[id] = name
 	}
 	GenerateConfigRoundTrip(t, sim, provider, c.Type.Resource, names)
+}
+
+// statusNote: a status change with status_note goes through updateStatus, which records the note;
+// every other change goes through one PATCH, which carries each changed row and never the status;
+// Graph does not return the note, and nothing is planned after.
+func (c Conformance) statusNote(t *testing.T) {
+	sim := RequireEmulator(t)
+	name := RandomName()
+	a, b := c.sample(name, 0), c.sample(name, 1)
+	const note = "Accepted by the conformance suite"
+	withNote := c.config(b, fmt.Sprintf("  status_note = %q\n", note))
+	var id string
+	c.testCase(t,
+		resource.TestStep{Config: c.config(a, ""), Check: SaveID(c.Type.Address(), &id)},
+		resource.TestStep{
+			Config: withNote,
+			ConfigStateChecks: append(c.stateChecks(b, unsetInState),
+				statecheck.ExpectKnownValue(c.Type.Address(), tfjsonpath.New("status_note"), knownvalue.StringExact(note))),
+			Check: resource.ComposeTestCheckFunc(c.remoteHolds(t, b),
+				CheckStatusNote(sim, &id, b["status"].(string), note, func(body string) error {
+					var sent map[string]any
+					if err := json.Unmarshal([]byte(body), &sent); err != nil {
+						return err
+					}
+					for _, r := range c.configurable() {
+						if _, ok := sent[r.JSON()]; !ok && r.Name() != "status" && r.Name() != "display_name" {
+							return fmt.Errorf("the PATCH does not carry %s: %s", r.JSON(), body)
+						}
+					}
+					return nil
+				})),
+		},
+		resource.TestStep{Config: withNote, ConfigPlanChecks: emptyPlan()},
+	)
+}
+
+// statusNoteAtCreateWarns: a create carries the status in its own request, which has no note: a
+// plan that creates a task with status_note warns, on that attribute, that the note is not
+// recorded; a plan without the note does not. terraform-plugin-testing does not show warnings, so
+// the CLI is driven directly.
+func (c Conformance) statusNoteAtCreateWarns(t *testing.T) {
+	_, provider := NewSim(t, graphsim.Options{})
+	h := NewHarness(t)
+	const summary = "status_note is not recorded when the task is created"
+	for _, tc := range []struct {
+		extra string
+		want  int
+	}{{"  status_note = \"raised for the rollout\"\n", 1}, {"", 0}} {
+		dir := h.Dir(t, map[string]string{"main.tf": provider + c.config(map[string]any{"display_name": RandomName(), "status": "active"}, tc.extra)})
+		out, err := h.Run(t, dir, "plan", "-input=false", "-json")
+		if err != nil {
+			t.Fatalf("terraform plan: %v\n%s", err, out)
+		}
+		if got := Warnings(out, summary); len(got) != tc.want {
+			t.Fatalf("with %q: %d warnings %q, want %d\n%s", tc.extra, len(got), summary, tc.want, out)
+		}
+	}
+}
+
+// statusNoteASCII: Graph's metadata declares updateStatus's note non-Unicode: a status_note
+// outside ASCII fails at plan time, before anything reaches Graph.
+func (c Conformance) statusNoteASCII(t *testing.T) {
+	name := RandomName()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { PreCheck(t) },
+		ProtoV6ProviderFactories: ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      c.config(map[string]any{"display_name": name, "status": "active"}, "  status_note = \"Überprüft ✓\"\n"),
+			PlanOnly:    true,
+			ExpectError: Diagnostic("Invalid Attribute Value Match", "Attribute status_note must contain only ASCII characters"),
+		}},
+	})
+	if Sim == nil {
+		return // against a real tenant there is no request log to read
+	}
+	for _, r := range Sim.Requests() {
+		if strings.Contains(r.Body, name) {
+			t.Fatalf("the task reached Graph: %s %s", r.Method, r.Path)
+		}
+	}
 }
