@@ -113,8 +113,8 @@ func ManagedBy(odataType string) *Entity {
 }
 
 // importElsewhere names the resource to import a task of type odataType into, when a registered
-// type other than the one asked for manages it: " It is an app vulnerability task: import it into
-// intune_app_vulnerability_task instead."
+// type other than the one asked for manages it (" It is an app vulnerability task: import it into
+// intune_app_vulnerability_task instead.").
 func importElsewhere(odataType string) string {
 	return managedElsewhere(odataType, "import it into %s instead")
 }
