@@ -13,4 +13,7 @@ package tools
 // configuration, so generation needs no network and no terraform init.
 //go:generate ../scripts/providers-schema.sh ../.cache/providers-schema.json
 
+// Each resource template's table of what removing an attribute does comes from its attribute table.
+//go:generate sh -c "cd .. && go run ./internal/cmd/removaltables templates/resources"
+
 //go:generate go tool tfplugindocs generate --provider-dir .. --provider-name intune --rendered-provider-name "Microsoft Intune" --providers-schema ../.cache/providers-schema.json

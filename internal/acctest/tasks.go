@@ -262,8 +262,8 @@ list %q "all" {
 	if strings.Contains(generated, "-other-") {
 		t.Fatalf("the generated configuration holds a task of another type:\n%s", generated)
 	}
-	for _, other := range []string{"intune_security_configuration_task", "intune_app_vulnerability_task", "intune_unmanaged_device_discovery_task"} {
-		if other != resourceType && strings.Contains(generated, other) {
+	for _, other := range TaskTypes {
+		if other.Resource != resourceType && strings.Contains(generated, other.Resource) {
 			t.Fatalf("the generated configuration holds a task of another type:\n%s", generated)
 		}
 	}

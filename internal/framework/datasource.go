@@ -55,7 +55,7 @@ func (d *DataSource) Metadata(_ context.Context, req datasource.MetadataRequest,
 func (d *DataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := d.entity.Table.DataSourceAttributes()
 	attrs["id"] = schema.StringAttribute{
-		MarkdownDescription: d.entity.Table.Row("id").Doc + " The task to read.",
+		MarkdownDescription: d.entity.Table.Row("id").Doc() + " The task to read.",
 		Required:            true,
 		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
@@ -98,9 +98,9 @@ func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		return
 	}
 	if !coll.Owns(task) {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Not "+d.entity.aNoun(),
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Not "+d.entity.withArticle(),
 			fmt.Sprintf("Graph returned a task of type %q, not %q. This data source reads only %ss.%s", task.OdataType, d.entity.ODataType,
-				d.entity.Noun, elsewhere(task.OdataType, "read it with data.%s instead")))
+				d.entity.Noun, readElsewhere(task.OdataType)))
 		return
 	}
 	out, diags := d.entity.Table.Flatten(task, nil)

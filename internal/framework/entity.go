@@ -76,9 +76,9 @@ func ShortTypeName(odataType string) string {
 // plural is Noun in the plural, for messages about a list.
 func (e *Entity) plural() string { return e.Noun + "s" }
 
-// aNoun is Noun with its indefinite article, for messages about one entity: "a security
+// withArticle is Noun with its indefinite article, for messages about one entity: "a security
 // configuration task", "an app vulnerability task".
-func (e *Entity) aNoun() string {
+func (e *Entity) withArticle() string {
 	if e.Noun != "" && strings.ContainsRune("aeiou", rune(e.Noun[0])) {
 		return "an " + e.Noun
 	}
@@ -97,6 +97,7 @@ func Register(entities ...*Entity) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	for _, e := range entities {
+		e.Table.check(e.ResourceType())
 		registry[e.ODataType] = e
 	}
 	// The view's collection is described from the registry when first used: one described before
@@ -111,15 +112,24 @@ func ManagedBy(odataType string) *Entity {
 	return registry[odataType]
 }
 
-// elsewhere tells what to use for a task of type odataType, when a resource manages that type:
-// " It is an app vulnerability task: import it into intune_app_vulnerability_task instead." (how is a
-// format with the resource type).
-func elsewhere(odataType, how string) string {
+// importElsewhere names the resource to import a task of type odataType into, when a registered
+// type other than the one asked for manages it (" It is an app vulnerability task: import it into
+// intune_app_vulnerability_task instead.").
+func importElsewhere(odataType string) string {
+	return managedElsewhere(odataType, "import it into %s instead")
+}
+
+// readElsewhere names the data source to read a task of type odataType with.
+func readElsewhere(odataType string) string {
+	return managedElsewhere(odataType, "read it with data.%s instead")
+}
+
+func managedElsewhere(odataType, how string) string {
 	e := ManagedBy(odataType)
 	if e == nil {
 		return ""
 	}
-	return " It is " + e.aNoun() + ": " + fmt.Sprintf(how, e.ResourceType()) + "."
+	return " It is " + e.withArticle() + ": " + fmt.Sprintf(how, e.ResourceType()) + "."
 }
 
 // TaskBase is the table of the properties every task type has (deviceAppManagementTask), in the
@@ -144,7 +154,7 @@ func TaskBase() Table {
 // Row returns the table's row named name, or nil.
 func (t Table) Row(name string) *Attr {
 	for i := range t {
-		if t[i].Name == name {
+		if t[i].name == name {
 			return &t[i]
 		}
 	}

@@ -10,7 +10,7 @@ func TestEntityANoun(t *testing.T) {
 		"app vulnerability task":          "an app vulnerability task",
 		"unmanaged device discovery task": "an unmanaged device discovery task",
 	} {
-		if got := (&Entity{Noun: noun}).aNoun(); got != want {
+		if got := (&Entity{Noun: noun}).withArticle(); got != want {
 			t.Errorf("aNoun(%q) = %q, want %q", noun, got, want)
 		}
 	}

@@ -7,9 +7,9 @@ import (
 	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
 )
 
-// Enum is one Graph enumeration: its documented members, defined once, and the SDK's parser. The
-// validators, the docs and expand/flatten all read these lists; each package's enum test proves a list is
-// exactly what the SDK's Parse… accepts and String() prints, so an SDK upgrade cannot drift silently.
+// Enum is one Graph enumeration: its members, read from the SDK once (NewEnum), and the SDK's
+// parser. The validators, the docs and expand/flatten all read Values; the enum tests prove every
+// member parses back to itself, so an SDK upgrade that adds a member adds it everywhere at once.
 type Enum struct {
 	// JSON is the Graph property name.
 	JSON   string
@@ -17,14 +17,37 @@ type Enum struct {
 	Parse  func(string) (any, error)
 }
 
+// NewEnum is the enum of property json whose SDK type is E: its members are what E's String()
+// prints for 0, 1, 2, ... until it runs off the end of the SDK's table (where it panics:
+// graph-behaviour.md §4), in the SDK's order, so member 0, Graph's unset value, comes first.
+func NewEnum[E interface {
+	~int
+	fmt.Stringer
+}](json string, parse func(string) (any, error)) *Enum {
+	e := &Enum{JSON: json, Parse: parse}
+	for i := 0; ; i++ {
+		s, ok := member(E(i))
+		if !ok {
+			return e
+		}
+		e.Values = append(e.Values, s)
+	}
+}
+
+func member(v fmt.Stringer) (s string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return v.String(), true
+}
+
 // Base task enums: the properties every task type has (deviceAppManagementTask).
 var (
-	CategoryEnum = &Enum{JSON: "category", Parse: models.ParseDeviceAppManagementTaskCategory,
-		Values: []string{"unknown", "advancedThreatProtection"}}
-	PriorityEnum = &Enum{JSON: "priority", Parse: models.ParseDeviceAppManagementTaskPriority,
-		Values: []string{"none", "high", "low"}}
-	StatusEnum = &Enum{JSON: "status", Parse: models.ParseDeviceAppManagementTaskStatus,
-		Values: []string{"unknown", "pending", "active", "completed", "rejected"}}
+	CategoryEnum = NewEnum[models.DeviceAppManagementTaskCategory]("category", models.ParseDeviceAppManagementTaskCategory)
+	PriorityEnum = NewEnum[models.DeviceAppManagementTaskPriority]("priority", models.ParseDeviceAppManagementTaskPriority)
+	StatusEnum   = NewEnum[models.DeviceAppManagementTaskStatus]("status", models.ParseDeviceAppManagementTaskStatus)
 )
 
 // Unset is the member Graph holds when nobody set the property: the enums are non-nullable, and an

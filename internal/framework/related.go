@@ -169,9 +169,9 @@ func (d *relatedDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	if task.OdataType != r.Owner.ODataType {
-		resp.Diagnostics.AddAttributeError(path.Root("task_id"), "Not "+r.Owner.aNoun(),
+		resp.Diagnostics.AddAttributeError(path.Root("task_id"), "Not "+r.Owner.withArticle(),
 			fmt.Sprintf("Task %q is of type %q, not %q, so this data source cannot read its %ss.%s", id, task.OdataType,
-				r.Owner.ODataType, r.Noun, r.elsewhere(task.OdataType)))
+				r.Owner.ODataType, r.Noun, r.readRelatedElsewhere(task.OdataType)))
 		return
 	}
 
@@ -208,14 +208,14 @@ func (d *relatedDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 }
 
-// elsewhere tells what to use for the same relationship of a task of type odataType: the data
+// readRelatedElsewhere tells what to use for the same relationship of a task of type odataType: the data
 // source that reads it, or that the type has no such relationship.
-func (r *Related) elsewhere(odataType string) string {
+func (r *Related) readRelatedElsewhere(odataType string) string {
 	if other := relatedOf(odataType, r.Nav); other != nil {
-		return fmt.Sprintf(" It is %s: read its %ss with data.%s instead.", other.Owner.aNoun(), other.Noun, other.DataSourceType())
+		return fmt.Sprintf(" It is %s: read its %ss with data.%s instead.", other.Owner.withArticle(), other.Noun, other.DataSourceType())
 	}
 	if e := ManagedBy(odataType); e != nil {
-		return fmt.Sprintf(" It is %s, and %ss have no %s relationship in Graph.", e.aNoun(), e.Noun, r.Nav)
+		return fmt.Sprintf(" It is %s, and %ss have no %s relationship in Graph.", e.withArticle(), e.Noun, r.Nav)
 	}
 	return fmt.Sprintf(" Graph's %s type has no %s relationship this provider knows of.", strings.TrimPrefix(odataType, "#"), r.Nav)
 }

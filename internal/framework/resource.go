@@ -83,7 +83,7 @@ func (r *Resource) load(ctx context.Context, from stateGetter, diags *diag.Diagn
 	return s
 }
 
-// stateSetter is what writeState writes to: the response's state.
+// stateSetter is what the store functions write to: the response's state.
 type stateSetter interface {
 	Set(context.Context, any) diag.Diagnostics
 }
@@ -158,8 +158,9 @@ func WithTimeout(ctx context.Context, timeout func(context.Context, time.Duratio
 	return ctx, cancel, true
 }
 
-// what names the entity in a diagnostic's summary: "creating Intune security configuration task".
-func (r *Resource) what(doing string) string {
+// summary is a diagnostic's summary for doing something to the entity: "creating Intune security
+// configuration task".
+func (r *Resource) summary(doing string) string {
 	return doing + " Intune " + r.entity.Noun
 }
 
@@ -175,7 +176,7 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		return
 	}
 	resp.Diagnostics.AddAttributeWarning(path.Root("status_note"), "status_note is not recorded when the task is created",
-		"Graph records a note only with a change of status through its updateStatus action. Creating "+r.entity.aNoun()+
+		"Graph records a note only with a change of status through its updateStatus action. Creating "+r.entity.withArticle()+
 			" sets its status in the create request itself, which carries no note, so this note is kept in state but not "+
 			"sent to Graph. It is sent with the next change of status, or leave it out until then.")
 }
@@ -205,17 +206,17 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 		setIdentity(ctx, resp.Identity, task.ID, &resp.Diagnostics)
 	}
 	if err != nil {
-		resp.Diagnostics.AddError(r.what("creating"), graph.Describe(err))
+		resp.Diagnostics.AddError(r.summary("creating"), graph.Describe(err))
 		return
 	}
 	if task.Model == nil {
 		// Graph's answer named the new task but did not carry it: read it.
 		if task, err = r.find(ctx, task.ID, plan.values); err != nil {
-			resp.Diagnostics.AddError(r.what("reading")+" after create", graph.Describe(err))
+			resp.Diagnostics.AddError(r.summary("reading")+" after create", graph.Describe(err))
 			return
 		}
 	}
-	r.writeState(ctx, task, plan, &config, nil, false, &resp.State, &resp.Diagnostics)
+	r.storeCreated(ctx, task, plan, config, &resp.State, &resp.Diagnostics)
 }
 
 func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -243,10 +244,10 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError(r.what("reading"), graph.Describe(err))
+		resp.Diagnostics.AddError(r.summary("reading"), graph.Describe(err))
 		return
 	}
-	r.writeState(ctx, task, st, nil, nil, false, &resp.State, &resp.Diagnostics)
+	r.storeRead(ctx, task, st, &resp.State, &resp.Diagnostics)
 }
 
 // find reads a task, with the consistency grace for one created moments ago (findTask).
@@ -292,18 +293,18 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	if changed {
 		task, err = r.client.Update(ctx, coll, id, body)
 		if err != nil {
-			resp.Diagnostics.AddError(r.what("updating"), graph.Describe(err))
+			resp.Diagnostics.AddError(r.summary("updating"), graph.Describe(err))
 			return
 		}
 	}
 	if statusByAction {
 		status, perr := parseValue[models.DeviceAppManagementTaskStatus](StatusEnum, planStatus.ValueString())
 		if perr != nil {
-			resp.Diagnostics.AddError(r.what("updating")+" status", perr.Error())
+			resp.Diagnostics.AddError(r.summary("updating")+" status", perr.Error())
 			return
 		}
 		if err := r.client.UpdateTaskStatus(ctx, coll, id, *status, plan.statusNote.ValueStringPointer()); err != nil {
-			resp.Diagnostics.AddError(r.what("updating")+" status", graph.Describe(err))
+			resp.Diagnostics.AddError(r.summary("updating")+" status", graph.Describe(err))
 			return
 		}
 		task = nil // the PATCH answer, if any, predates the status change
@@ -318,7 +319,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 		// (graph-behaviour.md §8).
 		task, stale, err = r.waitShows(ctx, id, plan.values, written, st.values)
 		if err != nil {
-			resp.Diagnostics.AddError(r.what("reading")+" after update", graph.Describe(err))
+			resp.Diagnostics.AddError(r.summary("reading")+" after update", graph.Describe(err))
 			return
 		}
 		if stale {
@@ -327,7 +328,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 					"that were written; the next refresh shows what Graph holds by then.", id, consistencyWindow))
 		}
 	}
-	r.writeState(ctx, task, plan, &config, written, stale, &resp.State, &resp.Diagnostics)
+	r.storeUpdated(ctx, task, plan, config, written, stale, &resp.State, &resp.Diagnostics)
 }
 
 func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -347,7 +348,7 @@ func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp 
 	}
 	coll := r.entity.Collection()
 	if err := r.client.Delete(ctx, coll, id); err != nil && !graph.IsNotFound(err) {
-		resp.Diagnostics.AddError(r.what("deleting"), graph.Describe(err))
+		resp.Diagnostics.AddError(r.summary("deleting"), graph.Describe(err))
 		return
 	}
 	if err := waitDeleted(ctx, r.client, coll, id); err != nil {
@@ -363,7 +364,7 @@ func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequ
 		id = im.ID.ValueString()
 	}
 	if strings.TrimSpace(id) == "" {
-		resp.Diagnostics.AddError(r.what("importing"),
+		resp.Diagnostics.AddError(r.summary("importing"),
 			fmt.Sprintf("The task's id is empty: give its Graph id, e.g. terraform import %s.example "+
 				"5d630f12-0f12-5d63-120f-635d120f635d, or an import block with id = \"...\" or identity = { id = \"...\" }.", r.entity.ResourceType()))
 		return
@@ -373,40 +374,60 @@ func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequ
 	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 }
 
-// writeState flattens task onto prior (the plan, or the state on refresh) and stores it with the
-// Terraform-only values. After an apply (config not nil), an Optional+Computed attribute the
-// configuration leaves out keeps its planned value even if Graph now holds another (someone
-// changed status in the portal after the plan was made): Terraform requires the planned value, and
-// the next refresh shows the change. With stale, every configured attribute keeps its planned
-// value too: Graph accepted the write but a lagging replica does not show it yet. After an update
-// (written not nil: the configured values it wrote), a configured attribute it did not write keeps
-// its planned value too, with a warning, when Graph now holds another.
-func (r *Resource) writeState(ctx context.Context, task *graph.Item, prior state, config *state, written Values, stale bool,
+// storeRead stores task, read on refresh, flattened onto the state before it.
+func (r *Resource) storeRead(ctx context.Context, task *graph.Item, st state, to stateSetter, diags *diag.Diagnostics) {
+	if m, ok := r.flattenOwned(task, st, diags); ok {
+		st.values = m
+		st.store(ctx, to, diags)
+	}
+}
+
+// storeCreated stores task, read after a create, flattened onto the plan. An Optional+Computed
+// attribute the configuration leaves out keeps its planned value even if Graph now holds another
+// (someone changed status in the portal after the plan was made): Terraform requires the planned
+// value, and the next refresh shows the change.
+func (r *Resource) storeCreated(ctx context.Context, task *graph.Item, plan, config state, to stateSetter, diags *diag.Diagnostics) {
+	if m, ok := r.flattenOwned(task, plan, diags); ok {
+		r.entity.Table.KeepPlannedComputed(m, plan.values, config.values)
+		plan.values = m
+		plan.store(ctx, to, diags)
+	}
+}
+
+// storeUpdated stores task, read after an update, like storeCreated. When stale (Graph accepted
+// the write but a lagging replica does not show it yet), every configured attribute keeps its
+// planned value too. A configured attribute the update did not write (not in written) keeps its
+// planned value, with a warning, when Graph now holds another.
+func (r *Resource) storeUpdated(ctx context.Context, task *graph.Item, plan, config state, written Values, stale bool,
 	to stateSetter, diags *diag.Diagnostics) {
-	if !r.entity.Collection().Owns(task) {
-		diags.AddError("Not "+r.entity.aNoun(),
-			fmt.Sprintf("Graph returned a task of type %q, not %q. This resource manages only %ss.%s",
-				task.OdataType, r.entity.ODataType, r.entity.Noun, elsewhere(task.OdataType, "import it into %s instead")))
+	m, ok := r.flattenOwned(task, plan, diags)
+	if !ok {
 		return
+	}
+	r.entity.Table.KeepPlannedComputed(m, plan.values, config.values)
+	if stale {
+		r.entity.Table.KeepPlannedConfigured(m, plan.values, config.values)
+	}
+	if kept := r.entity.Table.KeepUnwritten(m, plan.values, config.values, written); len(kept) > 0 {
+		diags.AddWarning("Intune "+r.entity.Noun+" changed outside Terraform since the plan",
+			fmt.Sprintf("Task %s now holds other values for %s than the plan did. This apply did not change them, so someone "+
+				"did after the plan was made (in the Intune portal, or Microsoft Defender for Endpoint). State keeps the "+
+				"planned values so that the apply completes; the next plan shows the difference and writes the "+
+				"configuration back.", m.Str("id"), strings.Join(kept, ", ")))
+	}
+	plan.values = m
+	plan.store(ctx, to, diags)
+}
+
+// flattenOwned flattens task onto prior, refusing a task of another type.
+func (r *Resource) flattenOwned(task *graph.Item, prior state, diags *diag.Diagnostics) (Values, bool) {
+	if !r.entity.Collection().Owns(task) {
+		diags.AddError("Not "+r.entity.withArticle(),
+			fmt.Sprintf("Graph returned a task of type %q, not %q. This resource manages only %ss.%s",
+				task.OdataType, r.entity.ODataType, r.entity.Noun, importElsewhere(task.OdataType)))
+		return nil, false
 	}
 	m, d := r.entity.Table.Flatten(task, prior.values)
 	diags.Append(d...)
-	if d.HasError() {
-		return
-	}
-	if config != nil {
-		r.entity.Table.KeepPlanned(m, prior.values, config.values, stale)
-	}
-	if config != nil && written != nil {
-		if kept := r.entity.Table.KeepUnwritten(m, prior.values, config.values, written); len(kept) > 0 {
-			diags.AddWarning("Intune "+r.entity.Noun+" changed outside Terraform since the plan",
-				fmt.Sprintf("Task %s now holds other values for %s than the plan did. This apply did not change them, so someone "+
-					"did after the plan was made (in the Intune portal, or Microsoft Defender for Endpoint). State keeps the "+
-					"planned values so that the apply completes; the next plan shows the difference and writes the "+
-					"configuration back.", m.Str("id"), strings.Join(kept, ", ")))
-		}
-	}
-	out := prior
-	out.values = m
-	out.store(ctx, to, diags)
+	return m, !d.HasError()
 }

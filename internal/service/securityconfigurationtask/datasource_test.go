@@ -2,7 +2,6 @@ package securityconfigurationtask_test
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -15,44 +14,6 @@ import (
 	"github.com/terraform-intune/terraform-provider-intune/internal/acctest"
 	"github.com/terraform-intune/terraform-provider-intune/internal/graphsim"
 )
-
-func TestAccSecurityConfigurationTaskDataSource_basic(t *testing.T) {
-	name := acctest.RandomName()
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             taskType.CheckDestroy(t),
-		Steps: []resource.TestStep{
-			{
-				Config: configFullNoTimeouts(name, fullA) + `
-data "intune_security_configuration_task" "test" {
-  id = intune_security_configuration_task.test.id
-}
-`,
-				ConfigStateChecks: acctest.SameValues(resourceName, "data.intune_security_configuration_task.test",
-					"id", "display_name", "description", "creator", "creator_notes", "assigned_to", "insights",
-					"created_date_time", "due_date_time", "category", "priority", "status", "endpoint_security_policy",
-					"applicable_platform", "endpoint_security_policy_profile", "managed_device_count", "intended_settings",
-				),
-			},
-		},
-	})
-}
-
-func TestAccSecurityConfigurationTaskDataSource_missing(t *testing.T) {
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
-data "intune_security_configuration_task" "test" {
-  id = "00000000-0000-0000-0000-000000000000"
-}
-`,
-			ExpectError: regexp.MustCompile(`Intune security configuration task not found(.|\n)*No task with id(.|\n)*"00000000-0000-0000-0000-000000000000" exists in Graph`),
-		}},
-	})
-}
 
 // The list data source crosses pages (the emulator serves 5 per page), skips the collection's
 // other task types, and applies each filter.

@@ -18,13 +18,9 @@ const maxManagedDeviceCount = 65536
 
 // The type's own enums (the base ones are the framework's).
 var (
-	endpointSecurityPolicyEnum = &framework.Enum{JSON: "endpointSecurityPolicy", Parse: models.ParseEndpointSecurityConfigurationType,
-		Values: []string{"unknown", "antivirus", "diskEncryption", "firewall", "endpointDetectionAndResponse", "attackSurfaceReduction", "accountProtection"}}
-	applicablePlatformEnum = &framework.Enum{JSON: "applicablePlatform", Parse: models.ParseEndpointSecurityConfigurationApplicablePlatform,
-		Values: []string{"unknown", "macOS", "windows10AndLater", "windows10AndWindowsServer"}}
-	endpointSecurityPolicyProfileEnum = &framework.Enum{JSON: "endpointSecurityPolicyProfile", Parse: models.ParseEndpointSecurityConfigurationProfileType,
-		Values: []string{"unknown", "antivirus", "windowsSecurity", "bitLocker", "fileVault", "firewall", "firewallRules", "endpointDetectionAndResponse",
-			"deviceControl", "appAndBrowserIsolation", "exploitProtection", "webProtection", "applicationControl", "attackSurfaceReductionRules", "accountProtection"}}
+	endpointSecurityPolicyEnum        = framework.NewEnum[models.EndpointSecurityConfigurationType]("endpointSecurityPolicy", models.ParseEndpointSecurityConfigurationType)
+	applicablePlatformEnum            = framework.NewEnum[models.EndpointSecurityConfigurationApplicablePlatform]("applicablePlatform", models.ParseEndpointSecurityConfigurationApplicablePlatform)
+	endpointSecurityPolicyProfileEnum = framework.NewEnum[models.EndpointSecurityConfigurationProfileType]("endpointSecurityPolicyProfile", models.ParseEndpointSecurityConfigurationProfileType)
 )
 
 type task = models.SecurityConfigurationTaskable

@@ -14,12 +14,6 @@ import (
 	"github.com/terraform-intune/terraform-provider-intune/internal/provider"
 )
 
-// The resource identity is the task's id (acctest.IdentityTest), with every attribute of this type set.
-func TestAccSecurityConfigurationTask_identity(t *testing.T) {
-	name := acctest.RandomName()
-	acctest.IdentityTest(t, taskType, configFullNoTimeouts(name, fullA), configFullNoTimeouts(name+"-renamed", fullA))
-}
-
 // State written without an identity (by a provider version before identities, or by Terraform
 // before 1.12) gets one on the next read, also when the task was deleted outside Terraform and the
 // read removes it: the framework refuses a read that ends without an identity ("Missing Resource
@@ -126,11 +120,4 @@ func nullObjectWith(typ tftypes.Type, set map[string]tftypes.Value) tftypes.Valu
 		vals[name] = tftypes.NewValue(at, nil)
 	}
 	return tftypes.NewValue(typ, vals)
-}
-
-// The collection holds every task type, so an id can belong to a task of another type. Importing
-// one is an error that names both types, with terraform import and with an import block, and
-// nothing reaches state.
-func TestAccSecurityConfigurationTask_importOtherType(t *testing.T) {
-	acctest.ImportOtherTypeTest(t, taskType, configBasic("imported"))
 }

@@ -1,75 +1,12 @@
 package unmanageddevicediscoverytask_test
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/microsoft/kiota-abstractions-go/serialization"
-	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
 
-	"github.com/terraform-intune/terraform-provider-intune/internal/framework"
 	"github.com/terraform-intune/terraform-provider-intune/internal/service/unmanageddevicediscoverytask"
 )
-
-// properties are the JSON names the SDK model reads, without its @odata.type.
-func properties(p serialization.Parsable) []string {
-	var out []string
-	for name := range p.GetFieldDeserializers() {
-		if name != "@odata.type" {
-			out = append(out, name)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-func jsonNames(t []framework.Attr) []string {
-	var out []string
-	for i := range t {
-		out = append(out, t[i].JSON)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// The table has a row for every property the SDK knows of the task and of each device, and no
-// other: a new SDK version with a new property fails here instead of silently dropping it.
-func TestTableCoversSDK(t *testing.T) {
-	e := unmanageddevicediscoverytask.Entity
-	if got, want := jsonNames(e.Table), properties(models.NewUnmanagedDeviceDiscoveryTask()); !slices.Equal(got, want) {
-		t.Errorf("task rows %v, SDK properties %v", got, want)
-	}
-	devices := e.Table.Row("unmanaged_devices")
-	if devices == nil || devices.Kind != framework.KindObjects {
-		t.Fatalf("unmanaged_devices is not a list of objects: %+v", devices)
-	}
-	if got, want := jsonNames(devices.Elem), properties(models.NewUnmanagedDevice()); !slices.Equal(got, want) {
-		t.Errorf("device rows %v, SDK properties %v", got, want)
-	}
-	for _, a := range devices.Elem {
-		// lastSeenDateTime is Edm.DateTimeOffset, the rest Edm.String; none is required.
-		want := framework.KindString
-		if a.JSON == "lastSeenDateTime" {
-			want = framework.KindDateTime
-		}
-		if a.Kind != want || a.Required || a.Computed {
-			t.Errorf("device row %s: kind %v required %v computed %v", a.Name, a.Kind, a.Required, a.Computed)
-		}
-	}
-}
-
-// New makes the derived type, which names itself: Graph refuses a create typed as the base type.
-func TestNewIsTheDerivedType(t *testing.T) {
-	e := unmanageddevicediscoverytask.Entity
-	m := e.New()
-	if _, ok := m.(models.UnmanagedDeviceDiscoveryTaskable); !ok {
-		t.Fatalf("New() = %T", m)
-	}
-	if got := m.GetOdataType(); got == nil || *got != e.ODataType {
-		t.Fatalf("New().GetOdataType() = %v, want %s", got, e.ODataType)
-	}
-}
 
 // Graph's answer reads into state: a device's unset date is null, an empty device is all nulls,
 // and an empty list is no list.

@@ -138,28 +138,6 @@ func wantDevices(task map[string]any, ds ...dev) error {
 	return nil
 }
 
-// task is one complete set of configurable values.
-type task struct {
-	description, creator, creatorNotes, assignedTo string
-	due                                            string
-	category, priority, status                     string
-	devices                                        []dev
-}
-
-var fullA = task{
-	description: "Defender found devices on the corporate network that Intune does not manage", creator: "defender@contoso.com",
-	creatorNotes: "Raised by device discovery", assignedTo: "endpoint-admins@contoso.com",
-	due: "2027-01-01T08:02:18.1994089Z", category: "advancedThreatProtection", priority: "high", status: "pending",
-	devices: []dev{devLaptop, devPrinter},
-}
-
-// fullB changes every attribute; its devices reorder, change, add and drop fullA's.
-var fullB = task{
-	description: "Onboard the devices found in the east wing", creator: "secops@contoso.com", creatorNotes: "Re-raised",
-	assignedTo: "it@contoso.com", due: "2027-06-30T12:00:00-04:00", category: "unknown", priority: "low", status: "active",
-	devices: []dev{devPhone, withAttr(withAttr(devLaptop, "ip_address", "10.1.4.99"), "last_seen_date_time", "2026-12-01T09:15:00.5-05:00"), devEmpty},
-}
-
 // withAttr is a copy of d with one attribute changed.
 func withAttr(d dev, attr, value string) dev {
 	out := dev{}
@@ -168,42 +146,6 @@ func withAttr(d dev, attr, value string) dev {
 	}
 	out[attr] = value
 	return out
-}
-
-// fullChecks are the state checks of every configured attribute of v.
-func fullChecks(name string, v task) []statecheck.StateCheck {
-	s := func(attr, want string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue(resourceName, tfjsonpath.New(attr), knownvalue.StringExact(want))
-	}
-	return []statecheck.StateCheck{
-		s("display_name", name), s("description", v.description), s("creator", v.creator), s("creator_notes", v.creatorNotes),
-		s("assigned_to", v.assignedTo), s("due_date_time", v.due), s("category", v.category), s("priority", v.priority),
-		s("status", v.status), stateDevices(v.devices...),
-		statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("id"), knownvalue.NotNull()),
-		statecheck.ExpectKnownValue(resourceName, tfjsonpath.New("created_date_time"), knownvalue.NotNull()),
-	}
-}
-
-// wantFull checks that Graph holds every value of v.
-func wantFull(name string, v task) func(map[string]any) error {
-	return func(task map[string]any) error {
-		for prop, want := range map[string]string{
-			"displayName": name, "description": v.description, "creator": v.creator, "creatorNotes": v.creatorNotes,
-			"assignedTo": v.assignedTo, "category": v.category, "priority": v.priority, "status": v.status,
-		} {
-			if task[prop] != want {
-				return fmt.Errorf("%s at Graph = %v, want %q", prop, task[prop], want)
-			}
-		}
-		if err := acctest.WantInstant(task, "dueDateTime", v.due); err != nil {
-			return err
-		}
-		return wantDevices(task, v.devices...)
-	}
-}
-
-func configBasic(name string) string {
-	return configAttrs(name, "")
 }
 
 func configAttrs(name, attrs string) string {
@@ -217,44 +159,4 @@ resource %q "test" {
 
 func configDevices(name string, ds ...dev) string {
 	return configAttrs(name, "unmanaged_devices = "+devicesHCL(ds...))
-}
-
-// configFull is every attribute of v, and a timeouts block (Terraform's own: nothing of it reaches
-// Graph).
-func configFull(name string, v task) string {
-	return configFullWith(name, v, "\n  timeouts {\n    create = \"5m\"\n    update = \"5m\"\n  }\n")
-}
-
-// configFullNoTimeouts is every attribute of v without a timeouts block: an import block plans
-// against the configuration, and an imported task has no timeouts in state.
-func configFullNoTimeouts(name string, v task) string {
-	return configFullWith(name, v, "")
-}
-
-func configFullWith(name string, v task, extra string) string {
-	return fmt.Sprintf(`
-resource %q "test" {
-  display_name  = %q
-  description   = %q
-  creator       = %q
-  creator_notes = %q
-  assigned_to   = %q
-  due_date_time = %q
-  category      = %q
-  priority      = %q
-  status        = %q
-
-  unmanaged_devices = %s
-%s}
-`, resourceType, name, v.description, v.creator, v.creatorNotes, v.assignedTo, v.due, v.category, v.priority, v.status,
-		devicesHCL(v.devices...), extra)
-}
-
-// checkNoDueDate: Graph holds "no due date" as its unset value, never a date; the emulator follows
-// the metadata exactly, a real tenant may also answer null.
-func checkNoDueDate(task map[string]any) error {
-	if acctest.Sim == nil && task["dueDateTime"] == nil {
-		return nil
-	}
-	return acctest.WantInstant(task, "dueDateTime", unset)
 }
