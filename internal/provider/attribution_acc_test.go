@@ -27,24 +27,25 @@ func uaRE(pid string) *regexp.Regexp {
 	return regexp.MustCompile(`^terraform-provider-intune/test \(\+https://registry\.terraform\.io/providers/terraform-intune/intune\) Terraform/\d+\.\d+\.\d+\S*` + suffix + `$`)
 }
 
-// checkUserAgents asserts that every Graph request the emulator received since before carried
-// the User-Agent want, and that there was one.
+// checkUserAgents asserts that the latest Graph request the emulator received carried the
+// User-Agent want, and that there was one since before. Only the latest: the test framework's
+// plans after the previous step's apply ran with that step's configuration.
 func checkUserAgents(sim *graphsim.Server, before *int, want *regexp.Regexp) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		reqs := sim.Requests()[*before:]
-		*before = len(sim.Requests())
-		n := 0
+		all := sim.Requests()
+		reqs := all[*before:]
+		*before = len(all)
+		ua := ""
 		for _, r := range reqs {
-			if r.Route != graphsim.RouteTasks {
-				continue
-			}
-			n++
-			if ua := r.Header.Get("User-Agent"); !want.MatchString(ua) {
-				return fmt.Errorf("Graph received User-Agent %q, want %s", ua, want)
+			if r.Route == graphsim.RouteTasks {
+				ua = r.Header.Get("User-Agent")
 			}
 		}
-		if n == 0 {
+		if ua == "" {
 			return fmt.Errorf("no Graph request to look at")
+		}
+		if !want.MatchString(ua) {
+			return fmt.Errorf("Graph received User-Agent %q, want %s", ua, want)
 		}
 		return nil
 	}
@@ -100,7 +101,7 @@ func TestAccProvider_invalidArgumentsAtPlan(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*msi_resource_id.*client_id`),
 			},
 			{Config: cfg(`  msi_resource_id = "/subscriptions/x"`), ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Match.*userAssignedIdentities`)},
-			{Config: cfg(`  additionally_allowed_tenants = ["ok", "not a tenant"]`), ExpectError: regexp.MustCompile(`(?s)additionally_allowed_tenants.*tenant id, a tenant domain name`)},
+			{Config: cfg(`  additionally_allowed_tenants = ["ok", "not a tenant"]`), ExpectError: regexp.MustCompile(`(?s)additionally_allowed_tenants.*must be a tenant id`)},
 			{Config: cfg(`  environment = "mars"`), ExpectError: regexp.MustCompile(`(?s)Invalid environment.*gcchigh`)},
 		},
 	})

@@ -366,7 +366,8 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (settings, d
 	}
 	s.partnerID = r.matching("partner_id", cfg.PartnerID, partnerIDRE, partnerIDHint)
 	s.partnerID = strings.ToLower(strings.TrimPrefix(strings.ToLower(s.partnerID), "pid-"))
-	if s.partnerID == "" && !r.boolean("disable_terraform_partner_id", cfg.DisableTerraformPartnerID, false, env("disable_terraform_partner_id")...) {
+	disablePID := r.boolean("disable_terraform_partner_id", cfg.DisableTerraformPartnerID, false, env("disable_terraform_partner_id")...)
+	if s.partnerID == "" && !disablePID {
 		s.partnerID = terraformPartnerID
 	}
 

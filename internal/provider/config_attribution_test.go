@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
@@ -167,4 +169,21 @@ func TestUnitResolveSettings_msiResourceID(t *testing.T) {
 			t.Fatalf("method %q", m)
 		}
 	})
+}
+
+// TestProviderSchemaNamesEnvVars: every argument has environment variables, and its description
+// names the first of them, so the docs say how a pipeline sets it.
+func TestProviderSchemaNamesEnvVars(t *testing.T) {
+	var resp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	for name, a := range resp.Schema.Attributes {
+		envs, ok := envVars[name]
+		if !ok || len(envs) == 0 {
+			t.Errorf("%s has no environment variable", name)
+			continue
+		}
+		if !strings.Contains(a.GetMarkdownDescription(), "`"+envs[0]+"`") {
+			t.Errorf("the description of %s does not name %s", name, envs[0])
+		}
+	}
 }

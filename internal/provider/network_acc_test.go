@@ -54,13 +54,13 @@ data "intune_security_configuration_tasks" "all" {}
 `, graphURL, loginURL)}
 }
 
-// cliEnv is the environment of one CLI run: the emulator's tenant and app from acctest.Main, no
+// cliEnv is the environment of one CLI run: the emulator's tenant, app and secret from acctest.Main, no
 // other credentials, and the given variables.
 func cliEnv(extra ...string) []string {
 	env := []string{"ARM_USE_CLI=false", "ARM_GRAPH_ENDPOINT=", "ARM_AUTHORITY_HOST=", "AZURE_AUTHORITY_HOST=",
 		"HTTPS_PROXY=", "https_proxy=", "HTTP_PROXY=", "http_proxy=", "NO_PROXY=", "no_proxy=", "TF_LOG=", "TF_LOG_PATH="}
 	for _, k := range authVars {
-		if k != "ARM_CLIENT_ID" {
+		if k != "ARM_CLIENT_ID" && k != "ARM_CLIENT_SECRET" {
 			env = append(env, k+"=")
 		}
 	}
