@@ -24,7 +24,7 @@ func uaRE(pid string) *regexp.Regexp {
 	if pid != "" {
 		suffix = " pid-" + regexp.QuoteMeta(pid)
 	}
-	return regexp.MustCompile(`^terraform-provider-intune/test \(\+https://registry\.terraform\.io/providers/terraform-intune/intune\) Terraform/\d+\.\d+\.\d+\S*` + suffix + `$`)
+	return regexp.MustCompile(`^terraform-provider-intune/test Terraform/\d+\.\d+\.\d+\S*` + suffix + `$`)
 }
 
 // checkUserAgents asserts that the latest Graph request the emulator received carried the

@@ -60,9 +60,9 @@ func TestUnitResolveSettings_partnerID(t *testing.T) {
 
 func TestUnitUserAgent(t *testing.T) {
 	cases := []struct{ version, tf, pid, want string }{
-		{"1.2.3", "1.15.9", testPartnerID, "terraform-provider-intune/1.2.3 (+https://registry.terraform.io/providers/terraform-intune/intune) Terraform/1.15.9 pid-" + testPartnerID},
-		{"1.2.3", "1.11.0", "", "terraform-provider-intune/1.2.3 (+https://registry.terraform.io/providers/terraform-intune/intune) Terraform/1.11.0"},
-		{"dev", "", "", "terraform-provider-intune/dev (+https://registry.terraform.io/providers/terraform-intune/intune) Terraform/unknown"},
+		{"1.2.3", "1.15.9", testPartnerID, "terraform-provider-intune/1.2.3 Terraform/1.15.9 pid-" + testPartnerID},
+		{"1.2.3", "1.11.0", "", "terraform-provider-intune/1.2.3 Terraform/1.11.0"},
+		{"dev", "", "", "terraform-provider-intune/dev Terraform/unknown"},
 	}
 	for _, tc := range cases {
 		if got := userAgent(tc.version, tc.tf, tc.pid); got != tc.want {

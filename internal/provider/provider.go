@@ -302,7 +302,7 @@ func userAgent(version, terraformVersion, partnerID string) string {
 	if terraformVersion == "" {
 		terraformVersion = "unknown"
 	}
-	ua := fmt.Sprintf("terraform-provider-intune/%s (+https://registry.terraform.io/providers/terraform-intune/intune) Terraform/%s", version, terraformVersion)
+	ua := fmt.Sprintf("terraform-provider-intune/%s Terraform/%s", version, terraformVersion)
 	if partnerID != "" {
 		ua += " pid-" + partnerID
 	}
