@@ -314,6 +314,7 @@ func build(m Method, cfg AuthConfig) (azcore.TokenCredential, error) {
 	if hc == nil {
 		hc = defaultHTTPClient()
 	}
+	hc = withLogging(hc)
 	switch m {
 	case MethodClientCertificate:
 		certs, key, err := parseClientCertificate(cfg.ClientCertificate, cfg.ClientCertificatePassword)
@@ -369,7 +370,7 @@ func clientOptions(authorityHost string) azcore.ClientOptions {
 		// azcore's own logging can print token request bodies at the most verbose levels; keep
 		// what it logs to headers it already redacts.
 		Logging: policy.LogOptions{IncludeBody: false},
-		// One debug line per Entra ID request (token, discovery, managed identity), like the Graph
+		// One debug line per identity request (Entra ID token and discovery, managed identity), like the Graph
 		// requests' (retry.go): no header or body, since those carry the secret and the token.
 		PerRetryPolicies: []policy.Policy{tokenLoggingPolicy{}},
 	}

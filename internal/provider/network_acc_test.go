@@ -170,14 +170,14 @@ func assertDebugRequestLines(t *testing.T, log, graphURL, loginURL string) {
 				t.Fatalf("the Graph request line has no request id: %s", line)
 			}
 			found = true
-		case strings.Contains(line, "Entra ID request:") && strings.Contains(line, "url="+loginURL) && strings.Contains(line, "/oauth2/v2.0/token"):
+		case strings.Contains(line, "identity request:") && strings.Contains(line, "url="+loginURL) && strings.Contains(line, "/oauth2/v2.0/token"):
 			for _, w := range []string{"method=POST", "status=200", "duration_ms="} {
 				if !strings.Contains(line, w) {
-					t.Fatalf("the Entra ID request line lacks %s: %s", w, line)
+					t.Fatalf("the identity request line lacks %s: %s", w, line)
 				}
 			}
 			if !regexp.MustCompile(`request_id=[0-9a-f-]{36}`).MatchString(line) {
-				t.Fatalf("the Entra ID request line has no request id: %s", line)
+				t.Fatalf("the identity request line has no request id: %s", line)
 			}
 			foundEntra = true
 		}
