@@ -284,14 +284,14 @@ data "intune_security_configuration_tasks" "all" {}
 			}
 			var scope, graphHost string
 			for _, r := range sim.Requests()[before:] {
-				switch {
-				case r.Route == graphsim.RouteToken:
+				switch r.Route {
+				case graphsim.RouteToken:
 					if r.Host != c.login {
 						t.Fatalf("token requested from %s, want %s", r.Host, c.login)
 					}
 					form, _ := url.ParseQuery(r.Body)
 					scope = form.Get("scope")
-				case r.Route == graphsim.RouteTasks:
+				case graphsim.RouteTasks:
 					if r.Status != 200 {
 						t.Fatalf("Graph answered %d at %s", r.Status, r.Host)
 					}
