@@ -136,6 +136,20 @@ func (h *Harness) Run(t *testing.T, dir string, args ...string) (string, error) 
 // TF_REATTACH_PROVIDERS value; empty means none).
 func (h *Harness) RunAttached(t *testing.T, dir, reattach string, args ...string) (string, error) {
 	t.Helper()
+	return h.run(t, dir, reattach, nil, args...)
+}
+
+// RunEnv is Run with env ("NAME=value") added to the CLI's environment, and so to the provider
+// processes it starts: for what a process reads once (HTTPS_PROXY, SSL_CERT_FILE), which the
+// in-process provider of the other tests cannot be given per test. An entry overrides a variable
+// of the test process; "NAME=" blanks it.
+func (h *Harness) RunEnv(t *testing.T, dir string, env []string, args ...string) (string, error) {
+	t.Helper()
+	return h.run(t, dir, "", env, args...)
+}
+
+func (h *Harness) run(t *testing.T, dir, reattach string, env []string, args ...string) (string, error) {
+	t.Helper()
 	ctx := t.Context()
 	cmd := exec.CommandContext(ctx, h.Terraform, args...)
 	cmd.Dir = dir
@@ -146,6 +160,8 @@ func (h *Harness) RunAttached(t *testing.T, dir, reattach string, args ...string
 		// Reattach settings left by an acceptance test in this process must not redirect the CLI.
 		"TF_REATTACH_PROVIDERS="+reattach,
 	)
+	// exec uses the last value of a variable given twice.
+	cmd.Env = append(cmd.Env, env...)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out

@@ -23,6 +23,11 @@ type AuthConfig struct {
 	ClientID      string
 	AuthorityHost string
 
+	// AdditionallyAllowedTenants are the tenants besides TenantID that a token may be requested
+	// for (a request naming another tenant, such as a challenge from Graph); "*" allows any. It is
+	// handed to azidentity, which refuses any other tenant before sending anything.
+	AdditionallyAllowedTenants []string
+
 	// DisableInstanceDiscovery is forced on for authorities that are not Microsoft login hosts.
 	DisableInstanceDiscovery bool
 
@@ -51,6 +56,9 @@ type AuthConfig struct {
 	// MSIEndpoint, when set, is an IMDS-shaped managed identity endpoint used instead of the one
 	// azidentity detects from the host.
 	MSIEndpoint string
+	// MSIResourceID picks a user-assigned managed identity by its Azure resource id, the
+	// alternative to picking it by ClientID; setting both is refused (ChooseMethod).
+	MSIResourceID string
 
 	UseCLI bool
 
@@ -74,10 +82,10 @@ func (c AuthConfig) String() string {
 	shortURL := RedactURL
 	return fmt.Sprintf("AuthConfig{tenant_id=%q client_id=%q authority_host=%q client_secret=%s client_certificate=%s client_certificate_password=%s "+
 		"use_oidc=%t oidc_token=%s oidc_token_file_path=%q oidc_request_token=%s oidc_request_url=%q ado_pipeline_service_connection_id=%q "+
-		"use_aks_workload_identity=%t use_msi=%t msi_endpoint=%q use_cli=%t}",
+		"use_aks_workload_identity=%t use_msi=%t msi_endpoint=%q msi_resource_id=%q additionally_allowed_tenants=%q use_cli=%t}",
 		c.TenantID, c.ClientID, c.AuthorityHost, set(c.ClientSecret != ""), set(len(c.ClientCertificate) > 0), set(c.ClientCertificatePassword != ""),
 		c.UseOIDC, set(c.OIDCToken != ""), c.OIDCTokenFilePath, set(c.OIDCRequestToken != ""), shortURL(c.OIDCRequestURL), c.ADOServiceConnectionID,
-		c.UseAKSWorkloadIdentity, c.UseMSI, shortURL(c.MSIEndpoint), c.UseCLI)
+		c.UseAKSWorkloadIdentity, c.UseMSI, shortURL(c.MSIEndpoint), c.MSIResourceID, c.AdditionallyAllowedTenants, c.UseCLI)
 }
 
 // GoString keeps %#v as safe as %v.
@@ -115,8 +123,21 @@ const (
 	ArgADOConnectionID           = "ado_pipeline_service_connection_id"
 	ArgUseAKS                    = "use_aks_workload_identity"
 	ArgUseMSI                    = "use_msi"
+	ArgMSIResourceID             = "msi_resource_id"
 	ArgUseCLI                    = "use_cli"
 )
+
+// ConflictError reports two arguments that cannot both be set for the chosen method. It never
+// contains a configured value.
+type ConflictError struct {
+	Method Method
+	Args   [2]string
+	Why    string
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%s authentication takes %s or %s, not both: %s", e.Method, e.Args[0], e.Args[1], e.Why)
+}
 
 // IncompleteError reports a method that the configuration asks for but cannot use: it names the
 // arguments still missing. It never contains a configured value.
@@ -243,6 +264,10 @@ func ChooseMethod(cfg AuthConfig) (Method, error) {
 	tried = append(tried, Attempt{Method: MethodAKSWorkloadIdentity, Enable: []string{ArgUseAKS + " = true"}})
 
 	if cfg.UseMSI {
+		if cfg.ClientID != "" && cfg.MSIResourceID != "" {
+			return MethodManagedIdentity, &ConflictError{Method: MethodManagedIdentity, Args: [2]string{ArgClientID, ArgMSIResourceID},
+				Why: "each picks a user-assigned identity, so set the one you mean (neither for the system-assigned identity)"}
+		}
 		return MethodManagedIdentity, nil
 	}
 	tried = append(tried, Attempt{Method: MethodManagedIdentity, Enable: []string{ArgUseMSI + " = true"}})
@@ -278,16 +303,18 @@ func NewCredential(cfg AuthConfig) (azcore.TokenCredential, error) {
 
 func build(m Method, cfg AuthConfig) (azcore.TokenCredential, error) {
 	co := clientOptions(cfg.AuthorityHost)
+	allowed := cfg.AdditionallyAllowedTenants
 	disco := cfg.DisableInstanceDiscovery || !IsMicrosoftLoginHost(cfg.AuthorityHost)
 	assertion := func(get func(context.Context) (string, error)) (azcore.TokenCredential, error) {
 		return azidentity.NewClientAssertionCredential(cfg.TenantID, cfg.ClientID, get, &azidentity.ClientAssertionCredentialOptions{
-			ClientOptions: co, DisableInstanceDiscovery: disco,
+			ClientOptions: co, DisableInstanceDiscovery: disco, AdditionallyAllowedTenants: allowed,
 		})
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = defaultHTTPClient()
 	}
+	hc = withLogging(hc)
 	switch m {
 	case MethodClientCertificate:
 		certs, key, err := parseClientCertificate(cfg.ClientCertificate, cfg.ClientCertificatePassword)
@@ -295,11 +322,11 @@ func build(m Method, cfg AuthConfig) (azcore.TokenCredential, error) {
 			return nil, err
 		}
 		return azidentity.NewClientCertificateCredential(cfg.TenantID, cfg.ClientID, certs, key, &azidentity.ClientCertificateCredentialOptions{
-			ClientOptions: co, DisableInstanceDiscovery: disco,
+			ClientOptions: co, DisableInstanceDiscovery: disco, AdditionallyAllowedTenants: allowed,
 		})
 	case MethodClientSecret:
 		return azidentity.NewClientSecretCredential(cfg.TenantID, cfg.ClientID, cfg.ClientSecret, &azidentity.ClientSecretCredentialOptions{
-			ClientOptions: co, DisableInstanceDiscovery: disco,
+			ClientOptions: co, DisableInstanceDiscovery: disco, AdditionallyAllowedTenants: allowed,
 		})
 	case MethodOIDCToken:
 		tok := cfg.OIDCToken
@@ -315,17 +342,20 @@ func build(m Method, cfg AuthConfig) (azcore.TokenCredential, error) {
 		return assertion(azureDevOpsAssertion(hc, cfg.OIDCRequestURL, cfg.OIDCRequestToken, cfg.ADOServiceConnectionID))
 	case MethodManagedIdentity:
 		if cfg.MSIEndpoint != "" {
-			return newCachingCredential(&msiEndpointCredential{endpoint: cfg.MSIEndpoint, clientID: cfg.ClientID, http: hc}), nil
+			return newCachingCredential(&msiEndpointCredential{endpoint: cfg.MSIEndpoint, clientID: cfg.ClientID, resourceID: cfg.MSIResourceID, http: hc}), nil
 		}
 		var id azidentity.ManagedIDKind
-		if cfg.ClientID != "" {
+		switch {
+		case cfg.ClientID != "":
 			id = azidentity.ClientID(cfg.ClientID)
+		case cfg.MSIResourceID != "":
+			id = azidentity.ResourceID(cfg.MSIResourceID)
 		}
 		return azidentity.NewManagedIdentityCredential(&azidentity.ManagedIdentityCredentialOptions{ClientOptions: co, ID: id})
 	case MethodAzureCLI:
 		// The CLI credential runs `az account get-access-token --resource <graph>` for every call
 		// and keeps nothing, while the Graph client asks for a token before every request.
-		cli, err := azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: cfg.TenantID})
+		cli, err := azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: cfg.TenantID, AdditionallyAllowedTenants: allowed})
 		if err != nil {
 			return nil, err
 		}
@@ -340,5 +370,8 @@ func clientOptions(authorityHost string) azcore.ClientOptions {
 		// azcore's own logging can print token request bodies at the most verbose levels; keep
 		// what it logs to headers it already redacts.
 		Logging: policy.LogOptions{IncludeBody: false},
+		// One debug line per identity request (Entra ID token and discovery, managed identity), like the Graph
+		// requests' (retry.go): no header or body, since those carry the secret and the token.
+		PerRetryPolicies: []policy.Policy{tokenLoggingPolicy{}},
 	}
 }

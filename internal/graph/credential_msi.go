@@ -24,12 +24,14 @@ import (
 // would change them for the whole process (and every other provider configuration in it). So
 // without msi_endpoint the provider uses azidentity, and with it this small credential sends the
 // IMDS request to the given URL: GET <endpoint>?api-version=2018-02-01&resource=<graph>[&client_id=]
-// with "Metadata: true". That is the shape azurerm's msi_endpoint has always meant, and what
-// IMDS-compatible proxies (and the emulator) serve.
+// with "Metadata: true" (&msi_res_id= for an identity picked by resource id). That is the shape
+// azurerm's msi_endpoint has always meant, and what IMDS-compatible proxies (and the emulator) serve.
 type msiEndpointCredential struct {
 	endpoint string
-	clientID string // user-assigned identity; empty for system-assigned
-	http     *http.Client
+	clientID string // user-assigned identity by client id; empty for system-assigned
+	// resourceID is a user-assigned identity by Azure resource id, sent as IMDS's msi_res_id.
+	resourceID string
+	http       *http.Client
 }
 
 func (c *msiEndpointCredential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
@@ -46,6 +48,9 @@ func (c *msiEndpointCredential) GetToken(ctx context.Context, opts policy.TokenR
 	q.Set("resource", strings.TrimSuffix(opts.Scopes[0], "/.default"))
 	if c.clientID != "" {
 		q.Set("client_id", c.clientID)
+	}
+	if c.resourceID != "" {
+		q.Set("msi_res_id", c.resourceID)
 	}
 	u.RawQuery = q.Encode()
 	secrets = append(secrets, u.RawQuery)

@@ -22,11 +22,42 @@ var environments = map[string]Environment{
 	"china":        {Name: "china", GraphEndpoint: "https://microsoftgraph.chinacloudapi.cn", AuthorityHost: "https://login.chinacloudapi.cn/"},
 }
 
-// environmentAliases are the names azurerm/azuread users already type for the same clouds.
+// environmentAliases are the other names users type for the same clouds: azurerm/azuread's
+// (global, usgovernmentl4/l5), the Azure SDKs' cloud names, and the names of the Microsoft 365
+// government offerings. A GCC tenant lives in the public cloud (its Graph is graph.microsoft.com);
+// GCC High in the US Government cloud; DoD in its own Graph deployment with the US Government
+// login host. Names are compared without case, spaces, '-' or '_', so "GCC-High" is gcchigh.
 var environmentAliases = map[string]string{
-	"global":         "public",
-	"usgovernmentl4": "usgovernment",
-	"usgovernmentl5": "dod",
+	"global":                 "public",
+	"azurecloud":             "public",
+	"azurepubliccloud":       "public",
+	"gcc":                    "public",
+	"usgovernmentl4":         "usgovernment",
+	"gcchigh":                "usgovernment",
+	"azureusgovernment":      "usgovernment",
+	"azureusgovernmentcloud": "usgovernment",
+	"usgovernmentl5":         "dod",
+	"usgovernmentdod":        "dod",
+	"gccdod":                 "dod",
+	"azurechinacloud":        "china",
+}
+
+// canonicalEnvironment folds a name as users write it ("GCC-High", "AzureUSGovernment") to a
+// key of the tables above.
+func canonicalEnvironment(name string) string {
+	return strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(strings.TrimSpace(name)))
+}
+
+// EnvironmentAliases returns the aliases of the canonical environment name, sorted.
+func EnvironmentAliases(canonical string) []string {
+	var out []string
+	for a, n := range environmentAliases {
+		if n == canonical {
+			out = append(out, a)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // EnvironmentNames lists every accepted value of the provider's environment argument, aliases included.
@@ -44,7 +75,7 @@ func EnvironmentNames() []string {
 
 // LookupEnvironment resolves a cloud name (case-insensitive, aliases allowed).
 func LookupEnvironment(name string) (Environment, error) {
-	n := strings.ToLower(strings.TrimSpace(name))
+	n := canonicalEnvironment(name)
 	if n == "" {
 		n = "public"
 	}

@@ -252,19 +252,20 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// loggingMiddleware writes one debug line per attempt: method, path, status, request-id and
-// duration. It never logs headers or bodies, so no token or secret can reach the log.
+// loggingMiddleware writes one debug line per attempt: method, URL (RedactURL: no userinfo, no
+// query), path, status, request-id and duration. It never logs headers or bodies, so no token or
+// secret can reach the log; a transport error is logged without the URL it wraps.
 type loggingMiddleware struct{}
 
 func (loggingMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	resp, err := p.Next(req, i)
 	fields := map[string]any{
-		"method": req.Method, "path": pathOf(req.URL), "duration_ms": time.Since(start).Milliseconds(),
-		"client_request_id": req.Header.Get("client-request-id"),
+		"method": req.Method, "url": RedactURL(req.URL.String()), "path": pathOf(req.URL),
+		"duration_ms": time.Since(start).Milliseconds(), "client_request_id": req.Header.Get("client-request-id"),
 	}
 	if err != nil {
-		fields["error"] = err.Error()
+		fields["error"] = redactURLError(err).Error()
 	} else {
 		fields["status"] = resp.StatusCode
 		fields["request_id"] = resp.Header.Get("request-id")

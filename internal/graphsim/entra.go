@@ -57,7 +57,9 @@ func (s *Server) serveEntra(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleEntra(ex *exchange, tenant string) {
 	r := ex.r
-	if !strings.EqualFold(tenant, s.opts.TenantID) {
+	// Entra stamps every answer with a request id; an error's is its Trace ID (writeEntraError).
+	ex.w.Header().Set("x-ms-request-id", newGUID())
+	if !s.knownTenant(tenant) {
 		code := "invalid_tenant"
 		if ex.route == RouteToken {
 			code = "invalid_request"
@@ -72,7 +74,7 @@ func (s *Server) handleEntra(ex *exchange, tenant string) {
 			http.Error(ex.w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		s.writeDiscovery(ex)
+		s.writeDiscovery(ex, tenant)
 	case RouteKeys:
 		writeJSON(ex.w, http.StatusOK, map[string]any{"keys": []any{}})
 	case RouteToken:
@@ -85,8 +87,8 @@ func (s *Server) handleEntra(ex *exchange, tenant string) {
 	}
 }
 
-func (s *Server) writeDiscovery(ex *exchange) {
-	base := "https://" + ex.r.Host + "/" + s.opts.TenantID
+func (s *Server) writeDiscovery(ex *exchange, tenant string) {
+	base := "https://" + ex.r.Host + "/" + tenant
 	doc := map[string]any{
 		"token_endpoint":                        base + "/oauth2/v2.0/token",
 		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
@@ -139,14 +141,17 @@ func (s *Server) issueToken(ex *exchange) {
 		s.writeEntraError(ex, eerr)
 		return
 	}
-	if eerr := s.checkScope(ex.r, form.Get("scope")); eerr != nil {
+	resource, eerr := s.checkScope(ex.r, form.Get("scope"))
+	if eerr != nil {
 		s.writeEntraError(ex, eerr)
 		return
 	}
 
 	now := time.Now()
 	exp := now.Add(s.opts.TokenLifetime)
-	tok := s.mintToken(ex.r.Host, clientID, now, exp)
+	// The audience is the resource asked for, as Entra sets it: a token for one cloud's Graph is
+	// refused by another's (checkAuth).
+	tok := s.mintToken(resource, clientID, now, exp)
 	s.mu.Lock()
 	s.tokens[tok] = exp
 	s.tokenList = append(s.tokenList, tok)
@@ -225,7 +230,7 @@ func (s *Server) authenticateSecret(r *http.Request, form url.Values) (string, *
 // checkScope requires exactly one resource scope, "<graph root>/.default".
 // MSAL always appends openid, offline_access and profile; Entra ignores those
 // for the client credentials grant, and so do we.
-func (s *Server) checkScope(r *http.Request, scope string) *entraError {
+func (s *Server) checkScope(r *http.Request, scope string) (string, *entraError) {
 	var resScopes []string
 	for _, sc := range strings.Fields(scope) {
 		switch sc {
@@ -235,24 +240,60 @@ func (s *Server) checkScope(r *http.Request, scope string) *entraError {
 		resScopes = append(resScopes, sc)
 	}
 	if len(resScopes) == 0 {
-		return missingParam("scope")
+		return "", missingParam("scope")
 	}
 	if len(resScopes) > 1 {
-		return &entraError{http.StatusBadRequest, "invalid_scope", 70011, fmt.Sprintf(
+		return "", &entraError{http.StatusBadRequest, "invalid_scope", 70011, fmt.Sprintf(
 			"The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope %s is not valid.", scope)}
 	}
 	sc := resScopes[0]
 	resource, ok := strings.CutSuffix(sc, "/.default")
 	if !ok {
-		return &entraError{http.StatusBadRequest, "invalid_scope", 1002012, fmt.Sprintf(
+		return "", &entraError{http.StatusBadRequest, "invalid_scope", 1002012, fmt.Sprintf(
 			"The provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).", sc)}
 	}
 	if !s.isGraphResource(r, resource) {
-		return &entraError{http.StatusBadRequest, "invalid_resource", 500011, fmt.Sprintf(
+		return "", &entraError{http.StatusBadRequest, "invalid_resource", 500011, fmt.Sprintf(
 			"The resource principal named %s was not found in the tenant named %s. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.",
 			resource, s.opts.TenantID)}
 	}
-	return nil
+	return strings.TrimSuffix(resource, "/"), nil
+}
+
+// knownTenant reports whether tenant is the emulator's tenant or one of its guest tenants.
+func (s *Server) knownTenant(tenant string) bool {
+	if strings.EqualFold(tenant, s.opts.TenantID) {
+		return true
+	}
+	for _, g := range s.opts.GuestTenantIDs {
+		if strings.EqualFold(tenant, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// audienceFits reports whether a token with audience aud may be used at the host a Graph request
+// was sent to: the same host (the loopback names of the emulator's port count as one).
+func (s *Server) audienceFits(r *http.Request, aud string) bool {
+	h, ok := strings.CutPrefix(strings.TrimSuffix(aud, "/"), "https://")
+	if !ok {
+		return false
+	}
+	if strings.EqualFold(h, r.Host) {
+		return true
+	}
+	return s.isLoopbackName(h) && s.isLoopbackName(r.Host)
+}
+
+func (s *Server) isLoopbackName(hostport string) bool {
+	_, port, _ := net.SplitHostPort(s.opts.Addr)
+	for _, h := range []string{"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port, s.opts.Addr} {
+		if strings.EqualFold(hostport, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // isGraphResource accepts the emulator root as reached by any of its
@@ -262,6 +303,11 @@ func (s *Server) isGraphResource(r *http.Request, resource string) bool {
 	_, port, _ := net.SplitHostPort(s.opts.Addr)
 	for _, h := range []string{r.Host, "127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port} {
 		if strings.EqualFold(resource, "https://"+h) {
+			return true
+		}
+	}
+	for _, h := range s.opts.Hostnames {
+		if strings.EqualFold(resource, "https://"+h) || strings.EqualFold(resource, "https://"+h+":"+port) {
 			return true
 		}
 	}
@@ -293,13 +339,14 @@ func (s *Server) writeEntraError(ex *exchange, e *entraError) {
 	})
 }
 
-// mintToken builds a JWT-shaped opaque token. The signature is random bytes:
-// the emulator recognises its tokens by remembering them, not by verifying.
-func (s *Server) mintToken(host, clientID string, now, exp time.Time) string {
+// mintToken builds a JWT-shaped opaque token for the resource (the Graph root
+// it was asked for, "https://host"). The signature is random bytes: the
+// emulator recognises its tokens by remembering them, not by verifying.
+func (s *Server) mintToken(resource, clientID string, now, exp time.Time) string {
 	enc := base64.RawURLEncoding
 	hdr, _ := json.Marshal(map[string]any{"typ": "JWT", "alg": "RS256", "kid": "graphsim"})
 	payload, _ := json.Marshal(map[string]any{
-		"aud":   "https://" + host,
+		"aud":   resource,
 		"iss":   "https://sts.windows.net/" + s.opts.TenantID + "/",
 		"iat":   now.Unix(),
 		"nbf":   now.Unix(),
@@ -320,6 +367,23 @@ func (s *Server) IssuedTokens() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.tokenList...)
+}
+
+// tokenAudience is the aud claim of a token the emulator minted.
+func tokenAudience(tok string) string {
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return ""
+	}
+	var c struct {
+		Aud string `json:"aud"`
+	}
+	_ = json.Unmarshal(b, &c)
+	return c.Aud
 }
 
 // tokenState reports whether tok was issued by us and whether it expired.

@@ -61,6 +61,7 @@ type federation struct {
 	github      map[string]string              // request token -> subject
 	ado         map[string]string              // service connection id -> system access token
 	msiClients  []string                       // client ids of the managed identities, first is system-assigned
+	msiResIDs   map[string]string              // resource id (lower case) -> client id of a user-assigned identity
 	idTokenList []string
 }
 
@@ -74,7 +75,7 @@ var federations sync.Map // *Server -> *federation
 func (s *Server) fed() *federation {
 	f, _ := federations.LoadOrStore(s, &federation{
 		certs: map[string][]*x509.Certificate{}, issuers: map[string]*issuer{},
-		github: map[string]string{}, ado: map[string]string{},
+		github: map[string]string{}, ado: map[string]string{}, msiResIDs: map[string]string{},
 	})
 	return f.(*federation)
 }
@@ -162,17 +163,33 @@ func (s *Server) EnableManagedIdentity(clientID string) string {
 	return s.url + "/metadata/identity/oauth2/token"
 }
 
+// EnableUserAssignedIdentity adds a user-assigned managed identity that can be
+// asked for by its client id or, as IMDS's msi_res_id, by its Azure resource
+// id. It returns the endpoint URL.
+func (s *Server) EnableUserAssignedIdentity(clientID, resourceID string) string {
+	f := s.fed()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.msiClients) == 0 {
+		// The host's system-assigned identity comes first; this one is not it.
+		f.msiClients = append(f.msiClients, "")
+	}
+	f.msiClients = append(f.msiClients, clientID)
+	f.msiResIDs[strings.ToLower(resourceID)] = clientID
+	return s.url + "/metadata/identity/oauth2/token"
+}
+
 // MintToken issues an access token for clientID without a token request, as
 // a tool holding a signed-in session (az) would have one. Graph accepts it.
 func (s *Server) MintToken(clientID string) (string, time.Time) {
-	return s.grant(strings.TrimPrefix(s.url, "https://"), clientID)
+	return s.grant(s.url, clientID)
 }
 
-// grant mints and remembers an access token.
-func (s *Server) grant(host, clientID string) (string, time.Time) {
+// grant mints and remembers an access token for resource.
+func (s *Server) grant(resource, clientID string) (string, time.Time) {
 	now := time.Now()
 	exp := now.Add(s.opts.TokenLifetime)
-	tok := s.mintToken(host, clientID, now, exp)
+	tok := s.mintToken(strings.TrimSuffix(resource, "/"), clientID, now, exp)
 	s.mu.Lock()
 	s.tokens[tok] = exp
 	s.tokenList = append(s.tokenList, tok)
@@ -304,9 +321,16 @@ func (s *Server) serveManagedIdentity(ex *exchange) {
 	f := s.fed()
 	f.mu.Lock()
 	clients := append([]string(nil), f.msiClients...)
+	byResID := f.msiResIDs[strings.ToLower(q.Get("msi_res_id"))]
 	f.mu.Unlock()
 	clientID := ""
-	if want := q.Get("client_id"); want != "" {
+	if q.Get("client_id") != "" && q.Get("msi_res_id") != "" {
+		imdsErr("invalid_request", "Only one of client_id and msi_res_id may be given")
+		return
+	}
+	if q.Has("msi_res_id") {
+		clientID = byResID
+	} else if want := q.Get("client_id"); want != "" {
 		for _, c := range clients {
 			if strings.EqualFold(c, want) {
 				clientID = c
@@ -319,7 +343,7 @@ func (s *Server) serveManagedIdentity(ex *exchange) {
 		imdsErr("invalid_request", "Identity not found")
 		return
 	}
-	tok, exp := s.grant(ex.r.Host, clientID)
+	tok, exp := s.grant(q.Get("resource"), clientID)
 	secs := int(time.Until(exp) / time.Second)
 	writeJSON(ex.w, http.StatusOK, map[string]any{
 		"access_token": tok, "client_id": clientID, "expires_in": fmt.Sprint(secs), "expires_on": fmt.Sprint(exp.Unix()),

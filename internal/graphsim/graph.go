@@ -177,7 +177,7 @@ func (s *Server) checkAuth(gx *graphExchange) bool {
 		switch {
 		case !known && strings.Count(tok, ".") != 2:
 			msg = "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format. (JWS): 'EncodedHeader.EndcodedPayload.EncodedSignature'. (JWE): 'EncodedProtectedHeader.EncodedEncryptedKey.EncodedInitializationVector.EncodedCiphertext.EncodedAuthenticationTag'."
-		case !known:
+		case !known, !s.audienceFits(gx.r, tokenAudience(tok)):
 			msg = "Access token validation failure. Invalid audience."
 		case expired:
 			msg = "Lifetime validation failed, the token is expired."

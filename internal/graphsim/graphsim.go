@@ -55,6 +55,16 @@ type Options struct {
 	PageSize int
 	// TokenLifetime is the lifetime of issued access tokens; default 1h.
 	TokenLifetime time.Duration
+	// Hostnames are names the emulator also answers to, as a client reaches it through a proxy
+	// that maps them to Addr (graph.microsoft.us, login.microsoftonline.us, a *.test name): its
+	// certificate covers them, and https://<name> (with or without the port) is accepted as the
+	// Graph resource of a token request. Graph requests still need a token whose audience is the
+	// host they are sent to, as Graph's own front doors do.
+	Hostnames []string
+	// GuestTenantIDs are tenants besides TenantID that the app is consented in: their token
+	// endpoints issue tokens too (for a multi-tenant app, or azidentity's additionally allowed
+	// tenants).
+	GuestTenantIDs []string
 }
 
 // Server is a running emulator. All methods are safe for concurrent use.
@@ -120,7 +130,7 @@ func Start(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("graphsim: tls: %w", err)
 		}
 	}
-	leaf, err := opts.CA.issueLeaf(host)
+	leaf, err := opts.CA.issueLeaf(host, opts.Hostnames...)
 	if err != nil {
 		return nil, fmt.Errorf("graphsim: tls: %w", err)
 	}

@@ -27,6 +27,7 @@ const (
 type LoggedRequest struct {
 	Time     time.Time   `json:"time"`
 	Method   string      `json:"method"`
+	Host     string      `json:"host"` // the Host the client sent (the name it reached the emulator by)
 	Path     string      `json:"path"`
 	RawQuery string      `json:"rawQuery"`
 	Route    string      `json:"route"`
@@ -87,6 +88,7 @@ func (s *Server) record(ex *exchange) {
 	entry := LoggedRequest{
 		Time:     ex.start,
 		Method:   ex.r.Method,
+		Host:     ex.r.Host,
 		Path:     ex.r.URL.Path,
 		RawQuery: ex.r.URL.RawQuery,
 		Route:    ex.route,

@@ -60,12 +60,20 @@ func NewCA() (*CA, error) {
 	return &CA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}, nil
 }
 
+// IssueFor makes a certificate for the DNS names, chained to the CA, for a
+// test server other than the emulator (a TLS-inspecting proxy's forged
+// certificates).
+func (c *CA) IssueFor(names ...string) (tls.Certificate, error) {
+	return c.issueLeaf("localhost", names...)
+}
+
 // PEM returns the CA certificate in PEM form.
 func (c *CA) PEM() []byte { return append([]byte(nil), c.pem...) }
 
 // issueLeaf makes a server certificate for the loopback names, plus
-// extraHost (the host part of Options.Addr) when it is not one of them.
-func (c *CA) issueLeaf(extraHost string) (tls.Certificate, error) {
+// extraHost (the host part of Options.Addr) when it is not one of them, plus
+// names (Options.Hostnames).
+func (c *CA) issueLeaf(extraHost string, names ...string) (tls.Certificate, error) {
 	leafKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return tls.Certificate{}, err
@@ -94,6 +102,7 @@ func (c *CA) issueLeaf(extraHost string) (tls.Certificate, error) {
 			leafTmpl.DNSNames = append(leafTmpl.DNSNames, extraHost)
 		}
 	}
+	leafTmpl.DNSNames = append(leafTmpl.DNSNames, names...)
 	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, c.cert, &leafKey.PublicKey, c.key)
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("create leaf: %w", err)

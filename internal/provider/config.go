@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,8 @@ import (
 type settings struct {
 	graphEndpoint string
 	auth          graph.AuthConfig
+	// partnerID is the GUID sent as pid-<GUID> in the User-Agent; empty sends none.
+	partnerID string
 	// writeRateLimit is the most writes per writeRateWindow the provider sends; 0 means no pacing.
 	writeRateLimit int
 }
@@ -51,6 +54,10 @@ var envVars = map[string][]string{
 	"use_aks_workload_identity":          {"ARM_USE_AKS_WORKLOAD_IDENTITY"},
 	"use_msi":                            {"ARM_USE_MSI"},
 	"msi_endpoint":                       {"ARM_MSI_ENDPOINT"},
+	"msi_resource_id":                    {"ARM_MSI_RESOURCE_ID"},
+	"additionally_allowed_tenants":       {"ARM_ADDITIONALLY_ALLOWED_TENANTS", "AZURE_ADDITIONALLY_ALLOWED_TENANTS"},
+	"partner_id":                         {"ARM_PARTNER_ID"},
+	"disable_terraform_partner_id":       {"ARM_DISABLE_TERRAFORM_PARTNER_ID"},
 	"use_cli":                            {"ARM_USE_CLI"},
 	"disable_instance_discovery":         {"ARM_DISABLE_INSTANCE_DISCOVERY"},
 	"environment":                        {"ARM_ENVIRONMENT"},
@@ -58,6 +65,27 @@ var envVars = map[string][]string{
 	"authority_host":                     {"ARM_AUTHORITY_HOST", "AZURE_AUTHORITY_HOST"},
 	"write_rate_limit":                   {"INTUNE_WRITE_RATE_LIMIT"},
 }
+
+// terraformPartnerID is the partner id azurerm and azuread send for Terraform unless a partner_id
+// is set or disable_terraform_partner_id is true; Microsoft counts Terraform's usage by it.
+const terraformPartnerID = "222c6c49-1b0a-5959-a213-6608f9eb8820"
+
+// The patterns of the validated string arguments: shared by the schema validators (a value in the
+// configuration) and the resolver (a value from an environment variable).
+var (
+	guidPattern   = `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`
+	partnerIDRE   = regexp.MustCompile(`^(?i:pid-)?` + guidPattern + `$`)
+	partnerIDHint = "a partner id is a GUID such as 00000000-0000-0000-0000-000000000000, optionally written with the pid- prefix. " +
+		"It can also be set with ARM_PARTNER_ID."
+	msiResourceIDRE = regexp.MustCompile(`^(?i)/subscriptions/` + guidPattern +
+		`/resourceGroups/[^/]+/providers/Microsoft\.ManagedIdentity/userAssignedIdentities/[^/]+$`)
+	msiResourceIDHint = "the Azure resource id of a user-assigned managed identity is " +
+		"/subscriptions/<subscription id>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>. " +
+		"It can also be set with ARM_MSI_RESOURCE_ID."
+	// tenantRE is what azidentity accepts as a tenant: an id or a domain name, or "*" for any.
+	tenantRE    = regexp.MustCompile(`^(\*|[0-9A-Za-z][0-9A-Za-z.-]*)$`)
+	tenantsHint = "It can also be set with ARM_ADDITIONALLY_ALLOWED_TENANTS or AZURE_ADDITIONALLY_ALLOWED_TENANTS, separated by ';' or ','."
+)
 
 // Fallbacks that apply only with another argument.
 var (
@@ -158,6 +186,41 @@ func (r *resolver) integer(attr string, v types.Int64, lo, hi int64, envs ...str
 	return int(n)
 }
 
+// list resolves a list of strings; the environment variables hold it separated by ";" or ","
+// (azidentity's AZURE_ADDITIONALLY_ALLOWED_TENANTS uses ";").
+func (r *resolver) list(attr string, v types.List, envs ...string) (vals []string, source string) {
+	if v.IsUnknown() {
+		r.unknown(attr, envs)
+		return nil, attr
+	}
+	if !v.IsNull() {
+		for _, e := range v.Elements() {
+			s, ok := e.(types.String)
+			if !ok || s.IsUnknown() {
+				r.unknown(attr, envs)
+				return nil, attr
+			}
+			if !s.IsNull() && strings.TrimSpace(s.ValueString()) != "" {
+				vals = append(vals, strings.TrimSpace(s.ValueString()))
+			}
+		}
+		return vals, attr
+	}
+	for _, e := range envs {
+		raw := strings.TrimSpace(r.getenv(e))
+		if raw == "" {
+			continue
+		}
+		for _, part := range strings.FieldsFunc(raw, func(c rune) bool { return c == ';' || c == ',' }) {
+			if p := strings.TrimSpace(part); p != "" {
+				vals = append(vals, p)
+			}
+		}
+		return vals, "The environment variable " + e
+	}
+	return nil, attr
+}
+
 func (r *resolver) unknown(attr string, envs []string) {
 	r.diags.AddAttributeError(path.Root(attr), "Unknown provider argument",
 		fmt.Sprintf("%s depends on a value that is only known after apply. Provider configuration must be known at plan time: "+
@@ -213,6 +276,21 @@ func (r *resolver) pair(attr string, v types.String, fileAttr string, fv types.S
 		return fromInline
 	}
 	return fromFile
+}
+
+// matching resolves a string argument that must match re, from the configuration (where its
+// schema validator has already checked it) or its environment variables (checked here).
+func (r *resolver) matching(attr string, v types.String, re *regexp.Regexp, hint string) string {
+	val, fromCfg := r.str(attr, v, envVars[attr]...)
+	if val == "" || re.MatchString(val) {
+		return val
+	}
+	source := attr
+	if !fromCfg {
+		source = "The environment variable " + firstSet(r.getenv, envVars[attr])
+	}
+	r.diags.AddAttributeError(path.Root(attr), "Invalid "+attr, fmt.Sprintf("%s is %q: %s", source, val, hint))
+	return ""
 }
 
 func firstSet(getenv func(string) string, envs []string) string {
@@ -275,6 +353,23 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (settings, d
 	a.OIDCRequestToken, _ = r.str("oidc_request_token", cfg.OIDCRequestToken, reqEnv("oidc_request_token")...)
 	a.OIDCRequestURL, _ = r.str("oidc_request_url", cfg.OIDCRequestURL, reqEnv("oidc_request_url")...)
 	a.MSIEndpoint, _ = r.str("msi_endpoint", cfg.MSIEndpoint, env("msi_endpoint")...)
+	a.MSIResourceID = r.matching("msi_resource_id", cfg.MSIResourceID, msiResourceIDRE, msiResourceIDHint)
+	var tenantsFrom string
+	a.AdditionallyAllowedTenants, tenantsFrom = r.list("additionally_allowed_tenants", cfg.AdditionallyAllowedTenants, env("additionally_allowed_tenants")...)
+	for _, t := range a.AdditionallyAllowedTenants {
+		if !tenantRE.MatchString(t) {
+			r.diags.AddAttributeError(path.Root("additionally_allowed_tenants"), "Invalid additionally_allowed_tenants",
+				fmt.Sprintf("%s holds %q, which is not a tenant id, a tenant domain name or \"*\". %s", tenantsFrom, t, tenantsHint))
+			a.AdditionallyAllowedTenants = nil
+			break
+		}
+	}
+	s.partnerID = r.matching("partner_id", cfg.PartnerID, partnerIDRE, partnerIDHint)
+	s.partnerID = strings.ToLower(strings.TrimPrefix(strings.ToLower(s.partnerID), "pid-"))
+	disablePID := r.boolean("disable_terraform_partner_id", cfg.DisableTerraformPartnerID, false, env("disable_terraform_partner_id")...)
+	if s.partnerID == "" && !disablePID {
+		s.partnerID = terraformPartnerID
+	}
 
 	envName, _ := r.str("environment", cfg.Environment, env("environment")...)
 	endpoint, _ := r.str("graph_endpoint", cfg.GraphEndpoint, env("graph_endpoint")...)
@@ -327,7 +422,19 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (settings, d
 func addMethodError(diags *diag.Diagnostics, err error, aks bool) {
 	var inc *graph.IncompleteError
 	var none *graph.NoMethodError
+	var conflict *graph.ConflictError
 	switch {
+	case errors.As(err, &conflict):
+		names := make([]string, 0, 2)
+		for _, arg := range conflict.Args {
+			envs := envVars[arg]
+			if aks && aksEnv[arg] != "" {
+				envs = append(append([]string(nil), envs...), aksEnv[arg])
+			}
+			names = append(names, fmt.Sprintf("%s (%s)", arg, strings.Join(envs, " or ")))
+		}
+		diags.AddAttributeError(path.Root(conflict.Args[1]), "Conflicting "+conflict.Args[0]+" and "+conflict.Args[1],
+			fmt.Sprintf("%s authentication takes %s or %s, not both: %s.", conflict.Method, names[0], names[1], conflict.Why))
 	case errors.As(err, &inc):
 		for _, arg := range inc.Missing {
 			envs := envVars[arg]

@@ -333,6 +333,15 @@ func TestUnitResolveSettings_nationalClouds(t *testing.T) {
 		{"dod", "https://dod-graph.microsoft.us", "https://login.microsoftonline.us/"},
 		{"USGovernmentL5", "https://dod-graph.microsoft.us", "https://login.microsoftonline.us/"},
 		{"china", "https://microsoftgraph.chinacloudapi.cn", "https://login.chinacloudapi.cn/"},
+		// The Microsoft 365 government names: GCC is the public cloud, GCC High the US Government one.
+		{"gcc", "https://graph.microsoft.com", "https://login.microsoftonline.com/"},
+		{"GCC", "https://graph.microsoft.com", "https://login.microsoftonline.com/"},
+		{"gcchigh", "https://graph.microsoft.us", "https://login.microsoftonline.us/"},
+		{"GCC-High", "https://graph.microsoft.us", "https://login.microsoftonline.us/"},
+		{"gcc_high", "https://graph.microsoft.us", "https://login.microsoftonline.us/"},
+		{"AzureUSGovernment", "https://graph.microsoft.us", "https://login.microsoftonline.us/"},
+		{"gccdod", "https://dod-graph.microsoft.us", "https://login.microsoftonline.us/"},
+		{"AzureChinaCloud", "https://microsoftgraph.chinacloudapi.cn", "https://login.chinacloudapi.cn/"},
 	}
 	for _, tc := range cases {
 		t.Run("environment="+tc.env, func(t *testing.T) {

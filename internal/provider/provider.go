@@ -6,13 +6,18 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -68,6 +73,10 @@ type providerModel struct {
 	UseAKSWorkloadIdentity         types.Bool   `tfsdk:"use_aks_workload_identity"`
 	UseMSI                         types.Bool   `tfsdk:"use_msi"`
 	MSIEndpoint                    types.String `tfsdk:"msi_endpoint"`
+	MSIResourceID                  types.String `tfsdk:"msi_resource_id"`
+	AdditionallyAllowedTenants     types.List   `tfsdk:"additionally_allowed_tenants"`
+	PartnerID                      types.String `tfsdk:"partner_id"`
+	DisableTerraformPartnerID      types.Bool   `tfsdk:"disable_terraform_partner_id"`
 	UseCLI                         types.Bool   `tfsdk:"use_cli"`
 	DisableInstanceDiscovery       types.Bool   `tfsdk:"disable_instance_discovery"`
 	WriteRateLimit                 types.Int64  `tfsdk:"write_rate_limit"`
@@ -98,8 +107,10 @@ func (p *intuneProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Sensitive: true,
 			},
 			"environment": schema.StringAttribute{
-				MarkdownDescription: "The Microsoft cloud: `public` (default, alias `global`), `usgovernment` (alias `usgovernmentl4`), " +
-					"`dod` (alias `usgovernmentl5`) or `china`. Sets both the Graph host and the Entra login host. Falls back to `ARM_ENVIRONMENT`.",
+				MarkdownDescription: "The Microsoft cloud: `public` (the default; also for GCC tenants; aliases " + aliases("public") + "), " +
+					"`usgovernment` (GCC High; aliases " + aliases("usgovernment") + "), `dod` (DoD; aliases " + aliases("dod") + ") or " +
+					"`china` (operated by 21Vianet; alias " + aliases("china") + "). Case, `-`, `_` and spaces are ignored, so `GCC-High` is `gcchigh`. " +
+					"Sets both the Graph host and the Entra login host. Falls back to `ARM_ENVIRONMENT`.",
 				Optional: true,
 			},
 			"graph_endpoint": schema.StringAttribute{
@@ -182,8 +193,42 @@ func (p *intuneProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional: true,
 			},
 			"use_msi": schema.BoolAttribute{
-				MarkdownDescription: "Authenticate with the host's managed identity (tried after AKS workload identity); `client_id` selects a " +
-					"user-assigned identity. Falls back to `ARM_USE_MSI`.",
+				MarkdownDescription: "Authenticate with the host's managed identity (tried after AKS workload identity); `client_id` or " +
+					"`msi_resource_id` selects a user-assigned identity, neither the system-assigned one. Falls back to `ARM_USE_MSI`.",
+				Optional: true,
+			},
+			"msi_resource_id": schema.StringAttribute{
+				MarkdownDescription: "With `use_msi`, the Azure resource id of the user-assigned managed identity to use " +
+					"(`/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`), " +
+					"for hosts with several identities whose client ids are not known in advance. Conflicts with `client_id`, " +
+					"which picks an identity by its client id. Falls back to `ARM_MSI_RESOURCE_ID` (this provider's own; azuread has no such argument).",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(msiResourceIDRE, msiResourceIDHint),
+					stringvalidator.ConflictsWith(path.MatchRoot("client_id"), path.MatchRoot("client_id_file_path")),
+				},
+			},
+			"additionally_allowed_tenants": schema.ListAttribute{
+				MarkdownDescription: "Tenants besides `tenant_id` that the credential may get tokens for when a request names another " +
+					"tenant; `[\"*\"]` allows any. Each is a tenant id or domain name. Passed to azidentity's `AdditionallyAllowedTenants` " +
+					"(not used by managed identity). Falls back to `ARM_ADDITIONALLY_ALLOWED_TENANTS`, then `AZURE_ADDITIONALLY_ALLOWED_TENANTS`, " +
+					"either holding the tenants separated by `;` or `,`.",
+				Optional:    true,
+				ElementType: types.StringType,
+				Validators: []validator.List{
+					listvalidator.ValueStringsAre(stringvalidator.RegexMatches(tenantRE, "must be a tenant id, a tenant domain name or \"*\"")),
+				},
+			},
+			"partner_id": schema.StringAttribute{
+				MarkdownDescription: "A Microsoft partner id (a GUID, optionally written `pid-<GUID>`) for customer usage attribution: " +
+					"it is sent as `pid-<GUID>` in the User-Agent of every Graph request, as azuread does. Falls back to `ARM_PARTNER_ID`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(partnerIDRE, partnerIDHint)},
+			},
+			"disable_terraform_partner_id": schema.BoolAttribute{
+				MarkdownDescription: "Without a `partner_id`, the User-Agent carries Terraform's partner id " +
+					"(`pid-" + terraformPartnerID + "`, the one azurerm and azuread send) so that Microsoft can count Terraform's use; " +
+					"`true` sends none. It gives no one access to the tenant or its data. Falls back to `ARM_DISABLE_TERRAFORM_PARTNER_ID`.",
 				Optional: true,
 			},
 			"msi_endpoint": schema.StringAttribute{
@@ -233,7 +278,7 @@ func (p *intuneProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	client, err := graph.NewClient(graph.ClientConfig{
 		GraphEndpoint: settings.graphEndpoint,
 		Credential:    cred,
-		UserAgent:     fmt.Sprintf("terraform-provider-intune/%s Terraform/%s", p.version, req.TerraformVersion),
+		UserAgent:     userAgent(p.version, req.TerraformVersion, settings.partnerID),
 		WritePacer:    pacer(settings.writeRateLimit),
 		Claims:        p.claims,
 	})
@@ -243,11 +288,34 @@ func (p *intuneProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	tflog.Info(ctx, "configured Microsoft Graph client", map[string]any{
 		"graph_endpoint": settings.graphEndpoint, "authority_host": settings.auth.AuthorityHost, "tenant_id": settings.auth.TenantID,
+		"auth_method": string(graph.CredentialMethod(cred)), "partner_id": settings.partnerID,
 	})
 	resp.ResourceData = client
 	resp.DataSourceData = client
 	resp.ListResourceData = client
 	resp.ActionData = client
+}
+
+// userAgent names the provider, its version and the Terraform version (as azuread's does), then the
+// partner id in the pid-<GUID> form Microsoft's usage attribution reads.
+func userAgent(version, terraformVersion, partnerID string) string {
+	if terraformVersion == "" {
+		terraformVersion = "unknown"
+	}
+	ua := fmt.Sprintf("terraform-provider-intune/%s Terraform/%s", version, terraformVersion)
+	if partnerID != "" {
+		ua += " pid-" + partnerID
+	}
+	return ua
+}
+
+// aliases lists an environment's aliases for its description.
+func aliases(canonical string) string {
+	as := graph.EnvironmentAliases(canonical)
+	for i, a := range as {
+		as[i] = "`" + a + "`"
+	}
+	return strings.Join(as, ", ")
 }
 
 // pacer spaces writes when the user asked for a write rate limit.
