@@ -2,73 +2,317 @@ package graph
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
 
-// pacerMargin widens the pacer's window a little: Graph counts a write when it arrives, the pacer
-// when it leaves, and a write admitted exactly as the window frees would otherwise arrive a moment
-// too early and be throttled (and a 429's whole-second Retry-After then stalls every writer).
-const pacerMargin = 500 * time.Millisecond
-
-// Pacer spaces out writes so a large apply stays under Intune's write throttle (100 writes per 20 s
-// per app per tenant) instead of bouncing off it. It admits at most Limit writes in any Window
-// (a sliding window of start times), and after a 429 holds every writer until the Retry-After has
-// passed, so parallel resources do not all hammer a throttled tenant.
+// Intune's write quota is a sliding window per tenant and app (graph-behaviour.md §7.1): so many
+// writes in any so many seconds, 429s included, shared by every process that writes with the same
+// app. The pacer learns that window from Graph's own answers instead of trusting a number that is
+// "subject to change", and that other processes may be spending at the same time:
+//
+//   - Until the first 429 it sends as fast as Terraform asks.
+//   - The first 429 tells the share: the writes this process got in before it (limit), and with its
+//     Retry-After, when the window frees: window = first write to the moment Retry-After names.
+//     Every writer holds until then.
+//   - From then on the pacer replays what was admitted: a write may start when fewer than limit of
+//     this process's writes (429s included, as Graph counts them) started in the last window. The
+//     writes admitted in one window are repeated one window later, so several processes that each
+//     replay their own admitted writes together fill the quota without colliding, though none of
+//     them knows the others.
+//   - Retry-After is whole seconds, so the learned window can be up to a second long. While the
+//     gap between the longest distance proven too short and the shortest proven enough is wide, one
+//     write at a time tries the middle (a window probe): admitted, the window shrinks to it;
+//     throttled, the lower bound rises. It converges in a handful of probes.
+//   - A 429 outside a probe means another process took part of the share: limit drops to the
+//     writes this one had in the window. When writers wait on the limit, one write at a time tries
+//     one more (a share probe), at most once per window; a failed one doubles the windows to the
+//     next try (the sharing backoff, so that processes that share the quota do not keep spending
+//     it on 429s), and a successful one keeps the extra write. A process whose neighbours finished
+//     so grows into the quota they left.
+//   - A 429 without a usable Retry-After (none, or 0) says nothing about the window: until a write
+//     is admitted again, one write at a time goes, a second apart (the retry policy's own wait),
+//     and the first admitted one measures the window.
+//
+// write_rate_limit (the ceiling) stays a hard limit on top: at most ceiling writes start in any
+// ceilingWindow, whatever was learned. Reads never pass through the pacer.
 type Pacer struct {
-	Limit  int
-	Window time.Duration
+	ceiling       int
+	ceilingWindow time.Duration
 
-	mu      sync.Mutex
-	starts  []time.Time
-	blocked time.Time
+	mu    sync.Mutex
+	sends []time.Time // start of every write attempt still inside the longest window kept, oldest first
+
+	limit  int           // writes per window this process may start; 0 until the first 429
+	window time.Duration // the learned window, an upper bound of Graph's; 0 until measured
+	lo     time.Duration // the longest spacing proven too short (a throttled window probe)
+
+	blocked time.Time // no write starts before this (a Retry-After everyone honours)
+	probing bool      // a window or share probe is in flight: no second one
+	// recovering: throttled without a usable Retry-After and no write admitted since; one write
+	// at a time, and the first admitted one measures the window from firstSend.
+	recovering  bool
+	lastRefused time.Time // the last recovery write throttled
+	inFlight    int
+
+	nextShare    time.Time // no share probe before this
+	shareBackoff int       // windows to wait after a failed share probe
+
+	firstSend time.Time // the first write of the current run of writes
 }
 
-// NewPacer returns a pacer admitting limit writes per window.
-func NewPacer(limit int, window time.Duration) *Pacer {
-	return &Pacer{Limit: limit, Window: window}
+// Write is one write attempt the pacer let start; the caller reports its answer with Answered.
+type Write struct {
+	at   time.Time
+	kind writeKind
+	ref  time.Time // window probe: the earlier write whose spacing it tests
+}
+
+type writeKind int
+
+const (
+	writeNormal writeKind = iota
+	writeWindowProbe
+	writeShareProbe
+	writeRecovery
+)
+
+const (
+	// replayMargin is added to the learned window: Graph counts a write when it arrives, the pacer
+	// when it leaves, and the two delays differ from write to write.
+	replayMargin = 100 * time.Millisecond
+	// windowPrecision is where window probes stop: closer than this, a probe costs more than it
+	// can win.
+	windowPrecision = 60 * time.Millisecond
+	// maxWindow bounds what the pacer learns and keeps: Graph's write windows are 20 s.
+	maxWindow = 2 * time.Minute
+	// maxShareBackoff caps the windows between share probes after failures: a process must notice,
+	// within a few windows, that a neighbour finished and left its share.
+	maxShareBackoff = 4
+	// pollWait is how long a writer waits for a probe's answer before asking again.
+	pollWait = 10 * time.Millisecond
+	// pacerMargin widens the ceiling's window the same way (write_rate_limit is a promise).
+	pacerMargin = 500 * time.Millisecond
+)
+
+// NewPacer returns a pacer that learns Graph's write window; ceiling > 0 also admits at most ceiling
+// writes per ceilingWindow.
+func NewPacer(ceiling int, ceilingWindow time.Duration) *Pacer {
+	return &Pacer{ceiling: ceiling, ceilingWindow: ceilingWindow, shareBackoff: 1}
 }
 
 // Wait blocks until one more write may start, or ctx ends.
-func (p *Pacer) Wait(ctx context.Context) error {
+func (p *Pacer) Wait(ctx context.Context) (Write, error) {
 	for {
-		wait := p.reserve(time.Now())
+		w, wait := p.reserve(time.Now())
 		if wait <= 0 {
-			return nil
+			return w, nil
 		}
 		if err := Sleep(ctx, wait); err != nil {
-			return err
+			return Write{}, err
 		}
 	}
 }
 
-// reserve records a start at now and returns 0, or returns how long to wait before asking again.
-func (p *Pacer) reserve(now time.Time) time.Duration {
+// Answered tells the pacer how Graph answered w: status 429 with the raw Retry-After header, any
+// other status, or 0 when no answer came.
+func (p *Pacer) Answered(w Write, status int, retryAfter string) {
+	p.answered(w, time.Now(), status, retryAfter)
+}
+
+// reserve records a write starting at now and returns it, or returns how long to wait before
+// asking again.
+func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if now.Before(p.blocked) {
-		return p.blocked.Sub(now)
+		return Write{}, p.blocked.Sub(now)
 	}
-	cutoff := now.Add(-p.Window - pacerMargin)
-	keep := p.starts[:0]
-	for _, s := range p.starts {
-		if s.After(cutoff) {
-			keep = append(keep, s)
+	p.prune(now)
+	if p.ceiling > 0 {
+		if in := p.since(now.Add(-p.ceilingWindow - pacerMargin)); len(in) >= p.ceiling {
+			return Write{}, in[len(in)-p.ceiling].Add(p.ceilingWindow + pacerMargin).Sub(now) + time.Millisecond
 		}
 	}
-	p.starts = keep
-	if p.Limit > 0 && len(p.starts) >= p.Limit {
-		return p.starts[0].Add(p.Window+pacerMargin).Sub(now) + time.Millisecond
+	w := Write{at: now, kind: writeNormal}
+	switch {
+	case p.recovering:
+		if p.inFlight > 0 {
+			return Write{}, pollWait
+		}
+		w.kind = writeRecovery
+	case p.limit > 0 && p.window > 0:
+		in := p.since(now.Add(-p.window - replayMargin))
+		if len(in) < p.limit {
+			// The write that last left the window made room for this one.
+			if i := len(p.sends) - len(in); len(in) == p.limit-1 && i > 0 {
+				w.ref = p.sends[i-1]
+			}
+			break
+		}
+		ref := in[len(in)-p.limit] // the write that must leave the window for one more to start
+		free := ref.Add(p.window + replayMargin).Sub(now) + time.Millisecond
+		if p.probing {
+			return Write{}, min(free, pollWait)
+		}
+		if p.window-p.lo > windowPrecision {
+			mid := p.lo + (p.window-p.lo)/2
+			if at := ref.Add(mid); now.Before(at) {
+				return Write{}, min(free, at.Sub(now))
+			}
+			w.kind, w.ref = writeWindowProbe, ref
+			break
+		}
+		if !now.Before(p.nextShare) {
+			w.kind = writeShareProbe
+			break
+		}
+		return Write{}, free
 	}
-	p.starts = append(p.starts, now)
-	return 0
+	if w.kind == writeWindowProbe || w.kind == writeShareProbe {
+		p.probing = true
+	}
+	if len(p.sends) == 0 {
+		p.firstSend = now
+	}
+	p.sends = append(p.sends, now)
+	p.inFlight++
+	return w, 0
 }
 
-// Throttled tells the pacer Graph answered 429 and asked for wait.
-func (p *Pacer) Throttled(wait time.Duration) {
+func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if until := time.Now().Add(wait); until.After(p.blocked) {
-		p.blocked = until
+	p.inFlight--
+	if w.kind == writeWindowProbe || w.kind == writeShareProbe {
+		p.probing = false
+	}
+	if status == 0 {
+		return // no answer: nothing learned
+	}
+	if status != 429 {
+		switch w.kind {
+		case writeRecovery:
+			// The first write admitted after a 429 that named no wait: the window is at most
+			// the time since the first write, and longer than when the last probe was refused.
+			p.recovering = false
+			if p.window == 0 {
+				p.window = min(max(w.at.Sub(p.firstSend), time.Second), maxWindow)
+				if !p.lastRefused.IsZero() {
+					p.lo = min(p.lastRefused.Sub(p.firstSend), p.window)
+				}
+			}
+		case writeWindowProbe:
+			p.window = max(min(w.at.Sub(w.ref), p.window), p.lo)
+		case writeShareProbe:
+			p.limit++
+			p.shareBackoff = 1
+			p.nextShare = now.Add(p.window)
+		}
+		return
+	}
+
+	if w.kind == writeRecovery {
+		p.lastRefused = w.at
+	}
+	secs, informative := retryAfterSeconds(retryAfter)
+	before := p.countBefore(w.at)
+	switch w.kind {
+	case writeWindowProbe:
+		// Expected now and then, and nobody else is held for it: only this write waits for its
+		// Retry-After (the retry policy), the others keep to the schedule.
+		p.lo = min(max(p.lo, w.at.Sub(w.ref)), p.window)
+		return
+	case writeShareProbe:
+		p.nextShare = now.Add(time.Duration(p.shareBackoff) * p.window)
+		p.shareBackoff = min(2*p.shareBackoff, maxShareBackoff)
+		return
+	}
+	// A write the pacer expected to pass was throttled: another process took part of the share,
+	// or the window is longer than learned. The share drops to what this process had in the
+	// window; the window grows to what Retry-After says of the write that made room for this one.
+	if p.limit == 0 || before < p.limit {
+		p.limit = max(before, 1)
+	}
+	p.nextShare = maxTime(p.nextShare, now.Add(p.window))
+	if !informative {
+		if p.window == 0 {
+			p.recovering = true
+		}
+		p.blocked = maxTime(p.blocked, now.Add(minRetryAfter))
+		return
+	}
+	free := now.Add(secs)
+	switch {
+	case p.window == 0:
+		// The first 429: the window opened with this run's first write (or before it, if another
+		// process wrote first: the window is then overestimated, never under). Retry-After is
+		// rounded up to whole seconds, so the window is at most a second shorter.
+		p.window = min(max(free.Sub(p.firstSend), time.Second), maxWindow)
+		p.lo = max(p.window-time.Second, 0)
+		p.recovering = false
+	case !w.ref.IsZero():
+		p.window = min(max(p.window, free.Sub(w.ref)), maxWindow)
+		p.lo = min(max(p.lo, w.at.Sub(w.ref)), p.window)
+	}
+	p.blocked = maxTime(p.blocked, free)
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// retryAfterSeconds reads a Retry-After of whole or fractional seconds or an HTTP date as a wait;
+// 0, a negative or an unreadable value tells nothing.
+func retryAfterSeconds(v string) (time.Duration, bool) {
+	d, ok := ParseRetryAfter(v, time.Now())
+	if !ok {
+		return 0, false
+	}
+	if raw, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && raw <= 0 {
+		return 0, false
+	}
+	return d, true
+}
+
+// countBefore is how many writes of this process started in the window before at (all of them
+// before the window is known).
+func (p *Pacer) countBefore(at time.Time) int {
+	from := p.firstSend
+	if p.window > 0 {
+		from = at.Add(-p.window)
+	}
+	n := 0
+	for _, s := range p.sends {
+		if !s.Before(from) && s.Before(at) {
+			n++
+		}
+	}
+	return n
+}
+
+// since returns the writes that started after t (the slice aliases p.sends).
+func (p *Pacer) since(t time.Time) []time.Time {
+	i := len(p.sends)
+	for i > 0 && p.sends[i-1].After(t) {
+		i--
+	}
+	return p.sends[i:]
+}
+
+// prune forgets writes older than any window the pacer uses.
+func (p *Pacer) prune(now time.Time) {
+	keep := max(maxWindow, p.ceilingWindow+pacerMargin)
+	i := 0
+	for i < len(p.sends) && now.Sub(p.sends[i]) > keep {
+		i++
+	}
+	if i > 0 {
+		p.sends = append(p.sends[:0], p.sends[i:]...)
 	}
 }

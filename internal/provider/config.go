@@ -23,7 +23,8 @@ import (
 type settings struct {
 	graphEndpoint string
 	auth          graph.AuthConfig
-	// writeRateLimit is the most writes per writeRateWindow the provider sends; 0 means no pacing.
+	// writeRateLimit is the most writes per writeRateWindow the provider sends; 0 means no ceiling
+	// (the learned pacing applies either way).
 	writeRateLimit int
 }
 
