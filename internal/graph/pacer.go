@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,7 +44,8 @@ type Pacer struct {
 	ceilingWindow time.Duration
 
 	mu    sync.Mutex
-	sends []time.Time // start of every write attempt still inside the longest window kept, oldest first
+	sends []sent // every write attempt still inside the longest window kept, oldest first
+	seq   uint64
 
 	limit  int           // writes per window this process may start; 0 until the first 429
 	window time.Duration // the learned window, an upper bound of Graph's; 0 until measured
@@ -63,11 +65,27 @@ type Pacer struct {
 	firstSend time.Time // the first write of the current run of writes
 }
 
+// sent is one write attempt as the pacer keeps it.
+type sent struct {
+	at    time.Time
+	seq   uint64
+	state sentState
+}
+
+type sentState int8
+
+const (
+	sentPending sentState = iota
+	sentAdmitted
+	sentThrottled
+)
+
 // Write is one write attempt the pacer let start; the caller reports its answer with Answered.
 type Write struct {
 	at   time.Time
+	seq  uint64
 	kind writeKind
-	ref  time.Time // window probe: the earlier write whose spacing it tests
+	ref  time.Time // the earlier write whose leaving the window let this one start (if known)
 }
 
 type writeKind int
@@ -133,7 +151,7 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 	p.prune(now)
 	if p.ceiling > 0 {
 		if in := p.since(now.Add(-p.ceilingWindow - pacerMargin)); len(in) >= p.ceiling {
-			return Write{}, in[len(in)-p.ceiling].Add(p.ceilingWindow + pacerMargin).Sub(now) + time.Millisecond
+			return Write{}, in[len(in)-p.ceiling].at.Add(p.ceilingWindow + pacerMargin).Sub(now) + time.Millisecond
 		}
 	}
 	w := Write{at: now, kind: writeNormal}
@@ -148,24 +166,32 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		if len(in) < p.limit {
 			// The write that last left the window made room for this one.
 			if i := len(p.sends) - len(in); len(in) == p.limit-1 && i > 0 {
-				w.ref = p.sends[i-1]
+				w.ref = p.sends[i-1].at
 			}
 			break
 		}
-		ref := in[len(in)-p.limit] // the write that must leave the window for one more to start
+		ref := in[len(in)-p.limit].at // the write that must leave the window for one more to start
 		free := ref.Add(p.window + replayMargin).Sub(now) + time.Millisecond
 		if p.probing {
 			return Write{}, min(free, pollWait)
 		}
 		if p.window-p.lo > windowPrecision {
+			// A window probe tests the middle of what is not known yet, and only there: later
+			// than the learned window it would tell nothing.
 			mid := p.lo + (p.window-p.lo)/2
 			if at := ref.Add(mid); now.Before(at) {
 				return Write{}, min(free, at.Sub(now))
+			} else if now.Sub(ref) < p.window {
+				w.kind, w.ref = writeWindowProbe, ref
+				break
 			}
-			w.kind, w.ref = writeWindowProbe, ref
-			break
+			return Write{}, free
 		}
-		if !now.Before(p.nextShare) {
+		// A share probe is one write more than the share. It proves room only while Graph still
+		// counts all of this process's last limit writes, that is while they are younger than the
+		// shortest the window can be (lo): in the gap between lo and the learned window, Graph may
+		// already have let some go and admit a write that the next window has no room for.
+		if !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo {
 			w.kind = writeShareProbe
 			break
 		}
@@ -177,14 +203,24 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 	if len(p.sends) == 0 {
 		p.firstSend = now
 	}
-	p.sends = append(p.sends, now)
+	p.seq++
+	w.seq = p.seq
+	p.sends = append(p.sends, sent{at: now, seq: p.seq})
 	p.inFlight++
 	return w, 0
 }
 
+var pacerDebug func(format string, args ...any)
+
 func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if pacerDebug != nil && (status == 429 || w.kind != writeNormal) {
+		defer func() {
+			pacerDebug("%v kind=%d status=%d ra=%q ref=%v -> limit=%d window=%v lo=%v blocked=%v nextShare=%v", now.Format("04:05.000"), w.kind, status, retryAfter,
+				w.at.Sub(w.ref), p.limit, p.window, p.lo, p.blocked.Format("04:05.000"), p.nextShare.Format("04:05.000"))
+		}()
+	}
 	p.inFlight--
 	if w.kind == writeWindowProbe || w.kind == writeShareProbe {
 		p.probing = false
@@ -192,7 +228,11 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	if status == 0 {
 		return // no answer: nothing learned
 	}
+	rec := p.find(w.seq)
 	if status != 429 {
+		if rec != nil {
+			rec.state = sentAdmitted
+		}
 		switch w.kind {
 		case writeRecovery:
 			// The first write admitted after a 429 that named no wait: the window is at most
@@ -207,18 +247,20 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		case writeWindowProbe:
 			p.window = max(min(w.at.Sub(w.ref), p.window), p.lo)
 		case writeShareProbe:
+			// Room for one more: keep it, and look for more at once (a neighbour may have
+			// finished and left its whole share).
 			p.limit++
 			p.shareBackoff = 1
-			p.nextShare = now.Add(p.window)
 		}
 		return
 	}
-
+	if rec != nil {
+		rec.state = sentThrottled
+	}
 	if w.kind == writeRecovery {
 		p.lastRefused = w.at
 	}
 	secs, informative := retryAfterSeconds(retryAfter)
-	before := p.countBefore(w.at)
 	switch w.kind {
 	case writeWindowProbe:
 		// Expected now and then, and nobody else is held for it: only this write waits for its
@@ -231,17 +273,18 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		return
 	}
 	// A write the pacer expected to pass was throttled: another process took part of the share,
-	// or the window is longer than learned. The share drops to what this process had in the
-	// window; the window grows to what Retry-After says of the write that made room for this one.
-	if p.limit == 0 || before < p.limit {
-		p.limit = max(before, 1)
+	// or the window is longer than learned. The share becomes what this process holds in the
+	// window: its writes admitted or still unanswered, not the throttled ones.
+	held := p.held(w.at, now)
+	if p.limit == 0 || held < p.limit {
+		p.limit = max(held, 1)
 	}
-	p.nextShare = maxTime(p.nextShare, now.Add(p.window))
 	if !informative {
 		if p.window == 0 {
 			p.recovering = true
 		}
 		p.blocked = maxTime(p.blocked, now.Add(minRetryAfter))
+		p.nextShare = maxTime(p.nextShare, now.Add(p.window))
 		return
 	}
 	free := now.Add(secs)
@@ -249,15 +292,23 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	case p.window == 0:
 		// The first 429: the window opened with this run's first write (or before it, if another
 		// process wrote first: the window is then overestimated, never under). Retry-After is
-		// rounded up to whole seconds, so the window is at most a second shorter.
+		// rounded up to whole seconds, so the window is at most a second shorter. Every writer
+		// holds until then.
 		p.window = min(max(free.Sub(p.firstSend), time.Second), maxWindow)
 		p.lo = max(p.window-time.Second, 0)
 		p.recovering = false
-	case !w.ref.IsZero():
-		p.window = min(max(p.window, free.Sub(w.ref)), maxWindow)
+		p.blocked = maxTime(p.blocked, free)
+	case secs <= minRetryAfter && !w.ref.IsZero() && free.Sub(w.ref) > p.window:
+		// Room opens within the second: the write that made room for this one had not left
+		// Graph's window yet, which is longer than learned.
+		p.window = min(free.Sub(w.ref), maxWindow)
 		p.lo = min(max(p.lo, w.at.Sub(w.ref)), p.window)
 	}
-	p.blocked = maxTime(p.blocked, free)
+	if secs > minRetryAfter {
+		// Graph is full for longer than the schedule can tell: everyone holds.
+		p.blocked = maxTime(p.blocked, free)
+	}
+	p.nextShare = maxTime(p.nextShare, now.Add(p.window))
 }
 
 func maxTime(a, b time.Time) time.Time {
@@ -280,26 +331,36 @@ func retryAfterSeconds(v string) (time.Duration, bool) {
 	return d, true
 }
 
-// countBefore is how many writes of this process started in the window before at (all of them
-// before the window is known).
-func (p *Pacer) countBefore(at time.Time) int {
+// held is how many writes of this process Graph holds in the window around a throttled write
+// sent at at and answered at now: those admitted or unanswered that started in the window before
+// now (before the window is known: since the first write). Writes still out may yet be throttled,
+// so each 429 that follows counts again and the share only comes down.
+func (p *Pacer) held(at, now time.Time) int {
 	from := p.firstSend
 	if p.window > 0 {
 		from = at.Add(-p.window)
 	}
 	n := 0
 	for _, s := range p.sends {
-		if !s.Before(from) && s.Before(at) {
+		if !s.at.Before(from) && !s.at.After(now) && s.state != sentThrottled {
 			n++
 		}
 	}
 	return n
 }
 
+func (p *Pacer) find(seq uint64) *sent {
+	i := sort.Search(len(p.sends), func(i int) bool { return p.sends[i].seq >= seq })
+	if i < len(p.sends) && p.sends[i].seq == seq {
+		return &p.sends[i]
+	}
+	return nil
+}
+
 // since returns the writes that started after t (the slice aliases p.sends).
-func (p *Pacer) since(t time.Time) []time.Time {
+func (p *Pacer) since(t time.Time) []sent {
 	i := len(p.sends)
-	for i > 0 && p.sends[i-1].After(t) {
+	for i > 0 && p.sends[i-1].at.After(t) {
 		i--
 	}
 	return p.sends[i:]
@@ -309,7 +370,7 @@ func (p *Pacer) since(t time.Time) []time.Time {
 func (p *Pacer) prune(now time.Time) {
 	keep := max(maxWindow, p.ceilingWindow+pacerMargin)
 	i := 0
-	for i < len(p.sends) && now.Sub(p.sends[i]) > keep {
+	for i < len(p.sends) && now.Sub(p.sends[i].at) > keep {
 		i++
 	}
 	if i > 0 {

@@ -241,3 +241,10 @@ func TestPacerSimReport(t *testing.T) {
 		}
 	}
 }
+
+func TestPacerSimTrace(t *testing.T) {
+	pacerDebug = func(f string, a ...any) { fmt.Printf(f+"\n", a...) }
+	defer func() { pacerDebug = nil }()
+	r := simulate(t, 50, 10*time.Second, "ceil", []int{300}, []time.Duration{0}, 2)
+	fmt.Println(r)
+}
