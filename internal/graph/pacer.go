@@ -50,6 +50,8 @@ type Pacer struct {
 	limit  int           // writes per window this process may start; 0 until the first 429
 	window time.Duration // the learned window, an upper bound of Graph's; 0 until measured
 	lo     time.Duration // the longest spacing proven too short (a throttled window probe)
+	// triedWhole: the whole-second spacing has been probed.
+	triedWhole bool
 
 	blocked time.Time // no write starts before this (a Retry-After everyone honours)
 	probing bool      // a window or share probe is in flight: no second one
@@ -61,6 +63,11 @@ type Pacer struct {
 
 	nextShare    time.Time // no share probe before this
 	shareBackoff int       // windows to wait after a failed share probe
+	// shared: a write the schedule expected to pass was throttled after the first windows, so
+	// another process writes with the same app. Until then share probes are rare
+	// (nextInsurance): alone, each costs Graph a slot for a window.
+	shared        bool
+	nextInsurance time.Time
 
 	firstSend time.Time // the first write of the current run of writes
 }
@@ -109,6 +116,12 @@ const (
 	// maxShareBackoff caps the windows between share probes after failures: a process must notice,
 	// within a few windows, that a neighbour finished and left its share.
 	maxShareBackoff = 4
+	// aloneShareEvery is the windows between share probes of a process that has not seen another
+	// one write: a neighbour that started after it may finish after it too.
+	aloneShareEvery = 8
+	// probeSlack is added to a whole-second window probe: the write's way to Graph differs from
+	// the one it is spaced from by a few milliseconds.
+	probeSlack = 20 * time.Millisecond
 	// pollWait is how long a writer waits for a probe's answer before asking again.
 	pollWait = 10 * time.Millisecond
 	// pacerMargin widens the ceiling's window the same way (write_rate_limit is a promise).
@@ -178,7 +191,7 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		if p.window-p.lo > windowPrecision {
 			// A window probe tests the middle of what is not known yet, and only there: later
 			// than the learned window it would tell nothing.
-			mid := p.lo + (p.window-p.lo)/2
+			mid := p.probeSpacing()
 			if at := ref.Add(mid); now.Before(at) {
 				return Write{}, min(free, at.Sub(now))
 			} else if now.Sub(ref) < p.window {
@@ -191,7 +204,7 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		// counts all of this process's last limit writes, that is while they are younger than the
 		// shortest the window can be (lo): in the gap between lo and the learned window, Graph may
 		// already have let some go and admit a write that the next window has no room for.
-		if !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo {
+		if !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && (p.shared || !now.Before(p.nextInsurance)) {
 			w.kind = writeShareProbe
 			break
 		}
@@ -245,6 +258,11 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 				}
 			}
 		case writeWindowProbe:
+			if !p.triedWhole && w.at.Sub(w.ref) < p.window {
+				// Graph's window is the whole seconds it was set to: nothing more to look for.
+				p.lo = max(p.lo, w.at.Sub(w.ref)-windowPrecision)
+			}
+			p.triedWhole = true
 			p.window = max(min(w.at.Sub(w.ref), p.window), p.lo)
 		case writeShareProbe:
 			// Room for one more: keep it, and look for more at once (a neighbour may have
@@ -263,6 +281,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	secs, informative := retryAfterSeconds(retryAfter)
 	switch w.kind {
 	case writeWindowProbe:
+		p.triedWhole = true
 		// Expected now and then, and nobody else is held for it: only this write waits for its
 		// Retry-After (the retry policy), the others keep to the schedule.
 		p.lo = min(max(p.lo, w.at.Sub(w.ref)), p.window)
@@ -270,7 +289,13 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	case writeShareProbe:
 		p.nextShare = now.Add(time.Duration(p.shareBackoff) * p.window)
 		p.shareBackoff = min(2*p.shareBackoff, maxShareBackoff)
+		p.nextInsurance = now.Add(aloneShareEvery * p.window)
 		return
+	}
+	if p.window > 0 && now.Sub(p.firstSend) > 2*p.window {
+		// Throttled where the schedule expected room, after the first windows: another process
+		// is writing with the same app.
+		p.shared = true
 	}
 	// A write the pacer expected to pass was throttled: another process took part of the share,
 	// or the window is longer than learned. The share becomes what this process holds in the
@@ -290,6 +315,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	free := now.Add(secs)
 	switch {
 	case p.window == 0:
+		p.nextInsurance = now.Add(aloneShareEvery * (free.Sub(p.firstSend)))
 		// The first 429: the window opened with this run's first write (or before it, if another
 		// process wrote first: the window is then overestimated, never under). Retry-After is
 		// rounded up to whole seconds, so the window is at most a second shorter. Every writer
@@ -309,6 +335,16 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		p.blocked = maxTime(p.blocked, free)
 	}
 	p.nextShare = maxTime(p.nextShare, now.Add(p.window))
+}
+
+// probeSpacing is the spacing the next window probe tests: Graph's windows are whole seconds, so
+// first the whole second below the learned window (a little after it, for the write's way to
+// Graph), then the middle of what is not known.
+func (p *Pacer) probeSpacing() time.Duration {
+	if whole := p.window.Truncate(time.Second) + probeSlack; whole > p.lo && whole < p.window && !p.triedWhole {
+		return whole
+	}
+	return p.lo + (p.window-p.lo)/2
 }
 
 func maxTime(a, b time.Time) time.Time {
