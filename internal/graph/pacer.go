@@ -115,7 +115,7 @@ const (
 	maxWindow = 2 * time.Minute
 	// maxShareBackoff caps the windows between share probes after failures: a process must notice,
 	// within a few windows, that a neighbour finished and left its share.
-	maxShareBackoff = 4
+	maxShareBackoff = 2
 	// aloneShareEvery is the windows between share probes of a process that has not seen another
 	// one write: a neighbour that started after it may finish after it too.
 	aloneShareEvery = 8
@@ -188,7 +188,8 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		if p.probing {
 			return Write{}, min(free, pollWait)
 		}
-		if p.window-p.lo > windowPrecision {
+		shareProbe := !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && (p.shared || !now.Before(p.nextInsurance))
+		if p.window-p.lo > windowPrecision && !(p.shared && shareProbe) {
 			// A window probe tests the middle of what is not known yet, and only there: later
 			// than the learned window it would tell nothing.
 			mid := p.probeSpacing()
@@ -204,7 +205,7 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		// counts all of this process's last limit writes, that is while they are younger than the
 		// shortest the window can be (lo): in the gap between lo and the learned window, Graph may
 		// already have let some go and admit a write that the next window has no room for.
-		if !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && (p.shared || !now.Before(p.nextInsurance)) {
+		if shareProbe {
 			w.kind = writeShareProbe
 			break
 		}

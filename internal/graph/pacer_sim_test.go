@@ -170,6 +170,8 @@ func (p RetryPolicy) decideWith(attempt, status int, retryAfter string, rng *ran
 
 type simResult struct {
 	wall      time.Duration // first start to last create admitted
+	finishes  []time.Duration
+	limits    []int
 	floor     time.Duration
 	throttled int
 	late      int // 429s after the first window
@@ -198,6 +200,8 @@ func simulate(t *testing.T, limit int, window time.Duration, retryAfter string, 
 			t.Fatalf("a process created %d of %d", p.done, p.n)
 		}
 		res.wall = max(res.wall, p.finish)
+		res.finishes = append(res.finishes, p.finish)
+		res.limits = append(res.limits, p.pacer.limit)
 		res.throttled += len(p.throttled)
 		for _, at := range p.throttled {
 			if at > window {
@@ -245,6 +249,6 @@ func TestPacerSimReport(t *testing.T) {
 func TestPacerSimTrace(t *testing.T) {
 	pacerDebug = func(f string, a ...any) { fmt.Printf(f+"\n", a...) }
 	defer func() { pacerDebug = nil }()
-	r := simulate(t, 50, 10*time.Second, "ceil", []int{300}, []time.Duration{0}, 2)
-	fmt.Println(r)
+	r := simulate(t, 50, 10*time.Second, "ceil", []int{300, 300}, []time.Duration{0, 150 * time.Millisecond}, 1)
+	fmt.Println(r.wall, r.throttled, r.late, r.finishes, r.limits)
 }
