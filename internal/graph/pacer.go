@@ -68,6 +68,7 @@ type Pacer struct {
 	// (nextInsurance): alone, each costs Graph a slot for a window.
 	shared        bool
 	nextInsurance time.Time
+	yielded       time.Time // no second yield before this
 
 	firstSend time.Time // the first write of the current run of writes
 }
@@ -116,6 +117,8 @@ const (
 	// maxShareBackoff caps the windows between share probes after failures: a process must notice,
 	// within a few windows, that a neighbour finished and left its share.
 	maxShareBackoff = 2
+	// shareYield: a process that learns another one writes gives up 1/shareYield of its share.
+	shareYield = 8
 	// aloneShareEvery is the windows between share probes of a process that has not seen another
 	// one write: a neighbour that started after it may finish after it too.
 	aloneShareEvery = 8
@@ -189,7 +192,7 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 			return Write{}, min(free, pollWait)
 		}
 		shareProbe := !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && (p.shared || !now.Before(p.nextInsurance))
-		if p.window-p.lo > windowPrecision && !(p.shared && shareProbe) {
+		if p.window-p.lo > windowPrecision && !p.shared {
 			// A window probe tests the middle of what is not known yet, and only there: later
 			// than the learned window it would tell nothing.
 			mid := p.probeSpacing()
@@ -289,11 +292,14 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		return
 	case writeShareProbe:
 		p.nextShare = now.Add(time.Duration(p.shareBackoff) * p.window)
-		p.shareBackoff = min(2*p.shareBackoff, maxShareBackoff)
+		if !p.shared {
+			p.shareBackoff = min(2*p.shareBackoff, maxShareBackoff)
+		}
 		p.nextInsurance = now.Add(aloneShareEvery * p.window)
 		return
 	}
-	if p.window > 0 && now.Sub(p.firstSend) > 2*p.window {
+	sharing := p.window > 0 && now.Sub(p.firstSend) > 2*p.window
+	if sharing {
 		// Throttled where the schedule expected room, after the first windows: another process
 		// is writing with the same app.
 		p.shared = true
@@ -304,6 +310,14 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	held := p.held(w.at, now)
 	if p.limit == 0 || held < p.limit {
 		p.limit = max(held, 1)
+	}
+	if sharing && now.After(p.yielded) {
+		// Another process wants a share: yield an eighth of this one's (once per window), which
+		// its share probes pick up. The larger share yields more, so the shares even out.
+		p.limit = max(p.limit-p.limit/shareYield, 1)
+		p.yielded = now.Add(p.window)
+		// and leave it to the others for a while.
+		p.nextShare = maxTime(p.nextShare, now.Add(2*p.window))
 	}
 	if !informative {
 		if p.window == 0 {

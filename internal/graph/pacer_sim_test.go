@@ -56,6 +56,7 @@ type simProcess struct {
 	done      int
 	finish    time.Duration
 	throttled []time.Duration // when each 429 arrived
+	admitted  []time.Duration
 }
 
 type simEvent struct {
@@ -131,6 +132,7 @@ func (w *simWorld) writer(p *simProcess) {
 				}
 				p.done++
 				p.finish = w.now
+				p.admitted = append(p.admitted, w.now)
 				// Terraform's own work between two creates of one writer (state, read-back).
 				w.at(w.now+2*time.Millisecond, func() { w.writer(p) })
 			})
@@ -172,6 +174,7 @@ type simResult struct {
 	wall      time.Duration // first start to last create admitted
 	finishes  []time.Duration
 	limits    []int
+	timeline  [][]int
 	floor     time.Duration
 	throttled int
 	late      int // 429s after the first window
@@ -202,6 +205,15 @@ func simulate(t *testing.T, limit int, window time.Duration, retryAfter string, 
 		res.wall = max(res.wall, p.finish)
 		res.finishes = append(res.finishes, p.finish)
 		res.limits = append(res.limits, p.pacer.limit)
+		var tl []int
+		for _, at := range p.admitted {
+			i := int(at / window)
+			for len(tl) <= i {
+				tl = append(tl, 0)
+			}
+			tl[i]++
+		}
+		res.timeline = append(res.timeline, tl)
 		res.throttled += len(p.throttled)
 		for _, at := range p.throttled {
 			if at > window {
@@ -251,4 +263,7 @@ func TestPacerSimTrace(t *testing.T) {
 	defer func() { pacerDebug = nil }()
 	r := simulate(t, 50, 10*time.Second, "ceil", []int{300, 300}, []time.Duration{0, 150 * time.Millisecond}, 1)
 	fmt.Println(r.wall, r.throttled, r.late, r.finishes, r.limits)
+	for _, tl := range r.timeline {
+		fmt.Println(tl)
+	}
 }
