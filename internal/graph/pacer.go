@@ -63,6 +63,8 @@ type Pacer struct {
 
 	nextShare    time.Time // no share probe before this
 	shareBackoff int       // windows to wait after a failed share probe
+	growStep     int       // share probes in a row allowed in one window
+	growLeft     int       // of which left
 	// shared: a write the schedule expected to pass was throttled after the first windows, so
 	// another process writes with the same app. Until then share probes are rare
 	// (nextInsurance): alone, each costs Graph a slot for a window.
@@ -119,6 +121,10 @@ const (
 	maxShareBackoff = 2
 	// shareYield: a process that learns another one writes gives up 1/shareYield of its share.
 	shareYield = 8
+	// rampSpacing separates share probes after one got in: room that lasts (a neighbour that
+	// finished) is taken at this pace, while room that a neighbour's schedule is about to
+	// take again (its writes replay a little after Graph let the old ones go) is left to it.
+	rampSpacing = 500 * time.Millisecond
 	// aloneShareEvery is the windows between share probes of a process that has not seen another
 	// one write: a neighbour that started after it may finish after it too.
 	aloneShareEvery = 8
@@ -134,7 +140,7 @@ const (
 // NewPacer returns a pacer that learns Graph's write window; ceiling > 0 also admits at most ceiling
 // writes per ceilingWindow.
 func NewPacer(ceiling int, ceilingWindow time.Duration) *Pacer {
-	return &Pacer{ceiling: ceiling, ceilingWindow: ceilingWindow, shareBackoff: 1}
+	return &Pacer{ceiling: ceiling, ceilingWindow: ceilingWindow, shareBackoff: 1, growStep: 1, growLeft: 1}
 }
 
 // Wait blocks until one more write may start, or ctx ends.
@@ -212,6 +218,10 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 			w.kind = writeShareProbe
 			break
 		}
+		if p.shared && p.lo > 0 && p.nextShare.After(now) && p.nextShare.Before(ref.Add(p.lo)) {
+			// Come back for the next share probe rather than sleep through it.
+			return Write{}, min(free, p.nextShare.Sub(now)+time.Millisecond)
+		}
 		return Write{}, free
 	}
 	if w.kind == writeWindowProbe || w.kind == writeShareProbe {
@@ -227,15 +237,15 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 	return w, 0
 }
 
-var pacerDebug func(format string, args ...any)
+var pacerDebug func(p *Pacer, format string, args ...any)
 
 func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if pacerDebug != nil && (status == 429 || w.kind != writeNormal) {
+	if pacerDebug != nil {
 		defer func() {
-			pacerDebug("%v kind=%d status=%d ra=%q ref=%v -> limit=%d window=%v lo=%v blocked=%v nextShare=%v", now.Format("04:05.000"), w.kind, status, retryAfter,
-				w.at.Sub(w.ref), p.limit, p.window, p.lo, p.blocked.Format("04:05.000"), p.nextShare.Format("04:05.000"))
+			pacerDebug(p, "%v kind=%d status=%d ra=%q ref=%v -> limit=%d window=%v lo=%v blocked=%v nextShare=%v shared=%v", now.Format("04:05.000"), w.kind, status, retryAfter,
+				w.at.Sub(w.ref), p.limit, p.window, p.lo, p.blocked.Format("04:05.000"), p.nextShare.Format("04:05.000"), p.shared)
 		}()
 	}
 	p.inFlight--
@@ -269,10 +279,12 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 			p.triedWhole = true
 			p.window = max(min(w.at.Sub(w.ref), p.window), p.lo)
 		case writeShareProbe:
-			// Room for one more: keep it, and look for more at once (a neighbour may have
-			// finished and left its whole share).
+			// Room for one more: keep it. Up to growStep probes follow at once, and the step
+			// doubles with every window whose probes all got in, so that a neighbour's share
+			// left behind is taken within a few windows, while a 429 ends the growth at once.
 			p.limit++
 			p.shareBackoff = 1
+			p.nextShare = now.Add(rampSpacing)
 		}
 		return
 	}
@@ -286,6 +298,13 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	switch w.kind {
 	case writeWindowProbe:
 		p.triedWhole = true
+		if informative && secs > minRetryAfter {
+			// Alone, this process's own write that the probe tests leaves Graph's window
+			// within the second. Graph full for longer means others write: the probe says
+			// nothing of the window.
+			p.shared = true
+			return
+		}
 		// Expected now and then, and nobody else is held for it: only this write waits for its
 		// Retry-After (the retry policy), the others keep to the schedule.
 		p.lo = min(max(p.lo, w.at.Sub(w.ref)), p.window)
@@ -298,7 +317,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		p.nextInsurance = now.Add(aloneShareEvery * p.window)
 		return
 	}
-	sharing := p.window > 0 && now.Sub(p.firstSend) > 2*p.window
+	sharing := p.window > 0 && now.Sub(p.firstSend) > p.window
 	if sharing {
 		// Throttled where the schedule expected room, after the first windows: another process
 		// is writing with the same app.
@@ -308,15 +327,19 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	// or the window is longer than learned. The share becomes what this process holds in the
 	// window: its writes admitted or still unanswered, not the throttled ones.
 	held := p.held(w.at, now)
+	if p.limit == 0 && held == 0 {
+		// Throttled before a single write got in: another process holds the quota.
+		p.shared = true
+	}
 	if p.limit == 0 || held < p.limit {
 		p.limit = max(held, 1)
 	}
-	if sharing && now.After(p.yielded) {
-		// Another process wants a share: yield an eighth of this one's (once per window), which
-		// its share probes pick up. The larger share yields more, so the shares even out.
-		p.limit = max(p.limit-p.limit/shareYield, 1)
+	if give := p.limit / shareYield; sharing && give > 0 && now.After(p.yielded) {
+		// Another process wants a share: yield an eighth of this one's (once per window), and
+		// leave it to the others' share probes for a while. The larger share yields more, so
+		// the shares even out.
+		p.limit -= give
 		p.yielded = now.Add(p.window)
-		// and leave it to the others for a while.
 		p.nextShare = maxTime(p.nextShare, now.Add(2*p.window))
 	}
 	if !informative {
@@ -341,9 +364,11 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		p.blocked = maxTime(p.blocked, free)
 	case secs <= minRetryAfter && !w.ref.IsZero() && free.Sub(w.ref) > p.window:
 		// Room opens within the second: the write that made room for this one had not left
-		// Graph's window yet, which is longer than learned.
-		p.window = min(free.Sub(w.ref), maxWindow)
-		p.lo = min(max(p.lo, w.at.Sub(w.ref)), p.window)
+		// Graph's window yet, which is longer than learned: by a little, most likely (the
+		// Retry-After, in whole seconds, bounds it from above).
+		p.lo = max(p.lo, w.at.Sub(w.ref))
+		p.window = min(max(p.window, p.lo)+replayMargin, free.Sub(w.ref), maxWindow)
+		p.lo = min(p.lo, p.window)
 	}
 	if secs > minRetryAfter {
 		// Graph is full for longer than the schedule can tell: everyone holds.
