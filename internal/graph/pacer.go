@@ -124,7 +124,7 @@ const (
 	// rampSpacing separates share probes after one got in: room that lasts (a neighbour that
 	// finished) is taken at this pace, while room that a neighbour's schedule is about to
 	// take again (its writes replay a little after Graph let the old ones go) is left to it.
-	rampSpacing = 500 * time.Millisecond
+	rampSpacing = 150 * time.Millisecond
 	// aloneShareEvery is the windows between share probes of a process that has not seen another
 	// one write: a neighbour that started after it may finish after it too.
 	aloneShareEvery = 8
@@ -197,7 +197,9 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		if p.probing {
 			return Write{}, min(free, pollWait)
 		}
-		shareProbe := !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && (p.shared || !now.Before(p.nextInsurance))
+		// (and only with no other write on its way: one sent before it could arrive after it.)
+		shareProbe := !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && p.inFlight == 0 &&
+			(p.shared || !now.Before(p.nextInsurance))
 		if p.window-p.lo > windowPrecision && !p.shared {
 			// A window probe tests the middle of what is not known yet, and only there: later
 			// than the learned window it would tell nothing.

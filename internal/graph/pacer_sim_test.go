@@ -261,7 +261,7 @@ func TestPacerSimReport(t *testing.T) {
 func TestPacerSimTrace(t *testing.T) {
 	pacerDebug = func(p *Pacer, f string, a ...any) { fmt.Printf("%p "+f+"\n", append([]any{p}, a...)...) }
 	defer func() { pacerDebug = nil }()
-	r := simulate(t, 50, 10*time.Second, "ceil", []int{300, 300}, []time.Duration{0, 150 * time.Millisecond}, 3)
+	r := simulate(t, 50, 10*time.Second, "ceil", []int{1000}, []time.Duration{0}, 1)
 	fmt.Println(r.wall, r.throttled, r.late, r.finishes, r.limits)
 	for _, tl := range r.timeline {
 		fmt.Println(tl)
