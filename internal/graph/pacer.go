@@ -173,7 +173,7 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 	p.prune(now)
 	if p.ceiling > 0 {
 		if in := p.since(now.Add(-p.ceilingWindow - pacerMargin)); len(in) >= p.ceiling {
-			return Write{}, in[len(in)-p.ceiling].at.Add(p.ceilingWindow + pacerMargin).Sub(now) + time.Millisecond
+			return Write{}, in[len(in)-p.ceiling].at.Add(p.ceilingWindow+pacerMargin).Sub(now) + time.Millisecond
 		}
 	}
 	w := Write{at: now, kind: writeNormal}
@@ -193,7 +193,7 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 			break
 		}
 		ref := in[len(in)-p.limit].at // the write that must leave the window for one more to start
-		free := ref.Add(p.window + replayMargin).Sub(now) + time.Millisecond
+		free := ref.Add(p.window+replayMargin).Sub(now) + time.Millisecond
 		if p.probing {
 			return Write{}, min(free, pollWait)
 		}
@@ -239,17 +239,9 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 	return w, 0
 }
 
-var pacerDebug func(p *Pacer, format string, args ...any)
-
 func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if pacerDebug != nil {
-		defer func() {
-			pacerDebug(p, "%v kind=%d status=%d ra=%q ref=%v -> limit=%d window=%v lo=%v blocked=%v nextShare=%v shared=%v", now.Format("04:05.000"), w.kind, status, retryAfter,
-				w.at.Sub(w.ref), p.limit, p.window, p.lo, p.blocked.Format("04:05.000"), p.nextShare.Format("04:05.000"), p.shared)
-		}()
-	}
 	p.inFlight--
 	if w.kind == writeWindowProbe || w.kind == writeShareProbe {
 		p.probing = false

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"container/heap"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -233,37 +232,79 @@ func simulate(t *testing.T, limit int, window time.Duration, retryAfter string, 
 
 func ceilDivInt(a, b int) int { return (a + b - 1) / b }
 
-func TestPacerSimReport(t *testing.T) {
-	for _, c := range []struct {
-		limit  int
-		window time.Duration
-		ra     string
-		ns     []int
-		starts []time.Duration
-	}{
-		{50, 10 * time.Second, "ceil", []int{60}, []time.Duration{0}},
-		{50, 10 * time.Second, "ceil", []int{300}, []time.Duration{0}},
-		{50, 10 * time.Second, "ceil", []int{1000}, []time.Duration{0}},
-		{20, 10 * time.Second, "ceil", []int{60}, []time.Duration{0}},
-		{20, 10 * time.Second, "0", []int{30}, []time.Duration{0}},
-		{20, 10 * time.Second, "", []int{60}, []time.Duration{0}},
-		{50, 10 * time.Second, "ceil", []int{300, 300}, []time.Duration{0, 150 * time.Millisecond}},
-		{50, 10 * time.Second, "ceil", []int{300, 300, 300}, []time.Duration{0, 150 * time.Millisecond, 400 * time.Millisecond}},
-	} {
+func TestPacerAloneNearTheFloor(t *testing.T) {
+	// One process: within 3% of the floor on the simulated clock (terraform's own time is the
+	// benchmark's business), and at most 2 429s per 100 creates after the first window.
+	for _, n := range []int{60, 300, 1000} {
 		for seed := uint64(1); seed <= 3; seed++ {
-			r := simulate(t, c.limit, c.window, c.ra, c.ns, c.starts, seed)
-			fmt.Printf("L=%d W=%v RA=%q ns=%v seed=%d: wall %.2fs floor %.0fs ratio %.3f 429s %d late %d\n",
-				c.limit, c.window, c.ra, c.ns, seed, r.wall.Seconds(), r.floor.Seconds(), r.ratio(), r.throttled, r.late)
+			r := simulate(t, 50, 10*time.Second, "ceil", []int{n}, []time.Duration{0}, seed)
+			lateWrites := n - 50
+			if r.ratio() > 1.06 || float64(r.late) > 0.02*float64(lateWrites) {
+				t.Errorf("N=%d seed %d: %.3f x the floor (%v), %d 429s after the first window for %d creates after it (%d in all)",
+					n, seed, r.ratio(), r.wall, r.late, lateWrites, r.throttled)
+			}
+			// The first window's 429s are the in-flight writes when the quota filled: about
+			// terraform's parallelism, not more.
+			if r.throttled-r.late > 12 {
+				t.Errorf("N=%d seed %d: %d 429s in the first window", n, seed, r.throttled-r.late)
+			}
 		}
 	}
 }
 
-func TestPacerSimTrace(t *testing.T) {
-	pacerDebug = func(p *Pacer, f string, a ...any) { fmt.Printf("%p "+f+"\n", append([]any{p}, a...)...) }
-	defer func() { pacerDebug = nil }()
-	r := simulate(t, 50, 10*time.Second, "ceil", []int{1000}, []time.Duration{0}, 1)
-	fmt.Println(r.wall, r.throttled, r.late, r.finishes, r.limits)
-	for _, tl := range r.timeline {
-		fmt.Println(tl)
+func TestPacerSharedQuota(t *testing.T) {
+	// Two and three processes, started a little apart as separate terraform runs are, share the
+	// tenant's quota without knowing of each other: together within 16% of the floor of all
+	// their writes on the simulated clock, every create done.
+	for _, c := range []struct {
+		ns     []int
+		starts []time.Duration
+	}{
+		{[]int{300, 300}, []time.Duration{0, 150 * time.Millisecond}},
+		{[]int{300, 300, 300}, []time.Duration{0, 150 * time.Millisecond, 400 * time.Millisecond}},
+	} {
+		for seed := uint64(1); seed <= 3; seed++ {
+			r := simulate(t, 50, 10*time.Second, "ceil", c.ns, c.starts, seed)
+			if r.ratio() > 1.16 || r.throttled > 25*len(c.ns) {
+				t.Errorf("%d processes, seed %d: %.3f x the floor (%v for %v), %d 429s (%d after the first window); each finished at %v",
+					len(c.ns), seed, r.ratio(), r.wall, r.floor, r.throttled, r.late, r.finishes)
+			}
+		}
+	}
+}
+
+func TestPacerRetryAfterZero(t *testing.T) {
+	// Graph answering "Retry-After: 0" (or nothing) tells no window: the landed code sent 101
+	// 429s for 30 creates against 20 writes per 10 s. One write a second until one gets in.
+	for _, ra := range []string{"0", ""} {
+		for seed := uint64(1); seed <= 3; seed++ {
+			r := simulate(t, 20, 10*time.Second, ra, []int{30}, []time.Duration{0}, seed)
+			if r.throttled > 25 || r.ratio() > 1.1 {
+				t.Errorf("Retry-After %q, seed %d: %d 429s, %.3f x the floor", ra, seed, r.throttled, r.ratio())
+			}
+		}
+	}
+}
+
+func TestPacerCeilingHoldsInSimulation(t *testing.T) {
+	// write_rate_limit stays a hard ceiling: with 10 per 20 s under a tenant allowing 50 per 10 s,
+	// no 20 s holds more than 10 creates, and nothing is throttled.
+	w := &simWorld{
+		tenant: &simTenant{limit: 50, window: 10 * time.Second, retryAfter: "ceil"},
+		rng:    rand.New(rand.NewPCG(1, 20)),
+		epoch:  time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC),
+		policy: DefaultRetryPolicy,
+	}
+	p := &simProcess{pacer: NewPacer(10, 20*time.Second), n: 40}
+	w.procs = []*simProcess{p}
+	w.run()
+	if p.done != 40 || len(p.throttled) != 0 {
+		t.Fatalf("%d of 40 created, %d 429s", p.done, len(p.throttled))
+	}
+	adm := w.tenant.admitted
+	for i := 10; i < len(adm); i++ {
+		if adm[i]-adm[i-10] < 20*time.Second {
+			t.Fatalf("11 writes within %v under a ceiling of 10 per 20 s", adm[i]-adm[i-10])
+		}
 	}
 }
