@@ -69,6 +69,7 @@ type Pacer struct {
 	// another process writes with the same app. Until then share probes are rare
 	// (nextInsurance): alone, each costs Graph a slot for a window.
 	shared        bool
+	ramping       bool // the last share probe got in: the next follows after rampSpacing
 	nextInsurance time.Time
 	yielded       time.Time // no second yield before this
 
@@ -199,7 +200,7 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		}
 		// (and only with no other write on its way: one sent before it could arrive after it.)
 		shareProbe := !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && p.inFlight == 0 &&
-			(p.shared || !now.Before(p.nextInsurance))
+			(p.shared || p.ramping || !now.Before(p.nextInsurance))
 		if p.window-p.lo > windowPrecision && !p.shared {
 			// A window probe tests the middle of what is not known yet, and only there: later
 			// than the learned window it would tell nothing.
@@ -220,9 +221,15 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 			w.kind = writeShareProbe
 			break
 		}
-		if p.shared && p.lo > 0 && p.nextShare.After(now) && p.nextShare.Before(ref.Add(p.lo)) {
+		if (p.shared || p.ramping) && p.lo > 0 {
 			// Come back for the next share probe rather than sleep through it.
-			return Write{}, min(free, p.nextShare.Sub(now)+time.Millisecond)
+			back := p.nextShare
+			if p.inFlight > 0 {
+				back = maxTime(back, now.Add(pollWait))
+			}
+			if back.Before(ref.Add(p.lo)) {
+				return Write{}, min(free, max(back.Sub(now), 0)+time.Millisecond)
+			}
 		}
 		return Write{}, free
 	}
@@ -278,6 +285,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 			// left behind is taken within a few windows, while a 429 ends the growth at once.
 			p.limit++
 			p.shareBackoff = 1
+			p.ramping = true
 			p.nextShare = now.Add(rampSpacing)
 		}
 		return
@@ -304,6 +312,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		p.lo = min(max(p.lo, w.at.Sub(w.ref)), p.window)
 		return
 	case writeShareProbe:
+		p.ramping = false
 		p.nextShare = now.Add(time.Duration(p.shareBackoff) * p.window)
 		if !p.shared {
 			p.shareBackoff = min(2*p.shareBackoff, maxShareBackoff)
@@ -321,8 +330,8 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	// or the window is longer than learned. The share becomes what this process holds in the
 	// window: its writes admitted or still unanswered, not the throttled ones.
 	held := p.held(w.at, now)
-	if p.limit == 0 && held == 0 {
-		// Throttled before a single write got in: another process holds the quota.
+	if p.limit == 0 && !w.at.After(p.firstSend) {
+		// The very first write throttled: another process holds the quota.
 		p.shared = true
 	}
 	if p.limit == 0 || held < p.limit {
