@@ -359,12 +359,11 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		p.nextInsurance = now.Add(aloneShareEvery * (free.Sub(p.firstSend)))
 		// The first 429: the window opened with this run's first write (or before it, if another
 		// process wrote first: the window is then overestimated, never under). Retry-After is
-		// rounded up to whole seconds, so the window is at most a second shorter. Every writer
-		// holds until then.
+		// rounded up to whole seconds, so the window is at most a second shorter. The schedule
+		// then holds every writer until then.
 		p.window = min(max(free.Sub(p.firstSend), time.Second), maxWindow)
 		p.lo = max(p.window-time.Second, 0)
 		p.recovering = false
-		p.blocked = maxTime(p.blocked, free)
 	case secs <= minRetryAfter && !w.ref.IsZero() && free.Sub(w.ref) > p.window:
 		// Room opens within the second: the write that made room for this one had not left
 		// Graph's window yet, which is longer than learned: by a little, most likely (the
@@ -374,7 +373,8 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		p.lo = min(p.lo, p.window)
 	}
 	if secs > minRetryAfter {
-		// Graph is full for longer than the schedule can tell: everyone holds.
+		// Graph is full for longer than the schedule can tell (or for longer than any window
+		// the pacer learns): everyone holds.
 		p.blocked = maxTime(p.blocked, free)
 	}
 	p.nextShare = maxTime(p.nextShare, now.Add(p.window))

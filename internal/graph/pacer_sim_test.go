@@ -254,18 +254,21 @@ func TestPacerAloneNearTheFloor(t *testing.T) {
 
 func TestPacerSharedQuota(t *testing.T) {
 	// Two and three processes, started a little apart as separate terraform runs are, share the
-	// tenant's quota without knowing of each other: together within 16% of the floor of all
-	// their writes on the simulated clock, every create done.
+	// tenant's quota without knowing of each other: together within 22% of the floor of all
+	// their writes on the simulated clock (60 + 60 is the hardest: 2 windows, the second run
+	// starting with nothing), every create done.
 	for _, c := range []struct {
 		ns     []int
 		starts []time.Duration
 	}{
 		{[]int{300, 300}, []time.Duration{0, 150 * time.Millisecond}},
 		{[]int{300, 300, 300}, []time.Duration{0, 150 * time.Millisecond, 400 * time.Millisecond}},
+		// The second run's first writes all throttled: the first has the whole window.
+		{[]int{60, 60}, []time.Duration{0, 300 * time.Millisecond}},
 	} {
 		for seed := uint64(1); seed <= 3; seed++ {
 			r := simulate(t, 50, 10*time.Second, "ceil", c.ns, c.starts, seed)
-			if r.ratio() > 1.16 || r.throttled > 25*len(c.ns) {
+			if r.ratio() > 1.22 || r.throttled > 25*len(c.ns) {
 				t.Errorf("%d processes, seed %d: %.3f x the floor (%v for %v), %d 429s (%d after the first window); each finished at %v",
 					len(c.ns), seed, r.ratio(), r.wall, r.floor, r.throttled, r.late, r.finishes)
 			}

@@ -197,3 +197,18 @@ func TestPacerWithoutRetryAfterSendsOneAtATime(t *testing.T) {
 		t.Fatalf("learned window %v, share %d; want 1.001s and 1", p.window, p.limit)
 	}
 }
+
+// A Retry-After longer than any window the pacer learns (2 minutes) still holds every writer for
+// as long as Graph asked.
+func TestPacerHoldsForALongRetryAfter(t *testing.T) {
+	p := NewPacer(0, 0)
+	t0 := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	a, _ := p.reserve(t0)
+	p.answered(a, t0.Add(time.Millisecond), 429, "3600")
+	if _, wait := p.reserve(t0.Add(30 * time.Minute)); wait < 29*time.Minute {
+		t.Fatalf("half an hour into a 429's hour, a write waits only %v", wait)
+	}
+	if _, wait := p.reserve(t0.Add(time.Hour + time.Second)); wait != 0 {
+		t.Fatalf("after the hour a write waits %v", wait)
+	}
+}
