@@ -756,7 +756,7 @@ func pacingSection(b *strings.Builder, r *Results) {
 			t.Posts, joinInts(t.PerWindow), secs(t.LastWrite), joinInts(t.Exits), t.Tasks, t.Duplicates, float64(t.PeakRSS)/1024, repro, t.Limit, t.Window, cmd)
 	}
 	p("\nThe wall time above the floor is terraform's start-up, plan and state work (about a second or two per run, more when several runs share the " +
-		"machine's cores) and the pacer's margin of 100 ms per window; the 429s in the first window are how each process learns its share.\n\n")
+		"machine's cores) and the pacer's margin of a few hundred milliseconds per window; the 429s in the first window are how each process learns its share.\n\n")
 }
 
 func joinInts(xs []int) string {

@@ -72,6 +72,7 @@ type Pacer struct {
 	ramping       bool // the last share probe got in: the next follows after rampSpacing
 	nextInsurance time.Time
 	yielded       time.Time // no second yield before this
+	lastSurprise  time.Time // the last write the schedule expected to pass that was throttled
 
 	firstSend time.Time // the first write of the current run of writes
 }
@@ -111,7 +112,7 @@ const (
 const (
 	// replayMargin is added to the learned window: Graph counts a write when it arrives, the pacer
 	// when it leaves, and the two delays differ from write to write.
-	replayMargin = 100 * time.Millisecond
+	replayMargin = 300 * time.Millisecond
 	// windowPrecision is where window probes stop: closer than this, a probe costs more than it
 	// can win.
 	windowPrecision = 60 * time.Millisecond
@@ -320,10 +321,16 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		p.nextInsurance = now.Add(aloneShareEvery * p.window)
 		return
 	}
-	sharing := p.window > 0 && now.Sub(p.firstSend) > p.window
+	// Throttled where the schedule expected room, after the first window: another process is
+	// writing with the same app if Graph stays full for longer than a second, or if it happens
+	// again within the window (a single write arriving a little early, on a busy machine, is
+	// not a neighbour: the window below grows for it instead).
+	sharing := false
+	if p.window > 0 && now.Sub(p.firstSend) > p.window {
+		sharing = informative && secs > minRetryAfter || now.Sub(p.lastSurprise) < p.window
+		p.lastSurprise = now
+	}
 	if sharing {
-		// Throttled where the schedule expected room, after the first windows: another process
-		// is writing with the same app.
 		p.shared = true
 	}
 	// A write the pacer expected to pass was throttled: another process took part of the share,

@@ -88,6 +88,8 @@ type simWorld struct {
 	rng    *rand.Rand
 	epoch  time.Time
 	policy RetryPolicy
+	// busy adds 100-300 ms to one request in 25, as a loaded machine's scheduler does.
+	busy bool
 }
 
 func (w *simWorld) at(d time.Duration, f func()) {
@@ -99,7 +101,11 @@ func (w *simWorld) clock(d time.Duration) time.Time { return w.epoch.Add(d) }
 
 // latency is one way through TLS, HTTP/2 and the emulator's handler: 1-6 ms.
 func (w *simWorld) latency() time.Duration {
-	return time.Millisecond + time.Duration(w.rng.Int64N(int64(5*time.Millisecond)))
+	d := time.Millisecond + time.Duration(w.rng.Int64N(int64(5*time.Millisecond)))
+	if w.busy && w.rng.IntN(25) == 0 {
+		d += 100*time.Millisecond + time.Duration(w.rng.Int64N(int64(200*time.Millisecond)))
+	}
+	return d
 }
 
 // writer is one of terraform's parallel resource operations: it creates tasks until none are
@@ -184,7 +190,13 @@ func (r simResult) ratio() float64 { return float64(r.wall) / float64(r.floor) }
 
 func simulate(t *testing.T, limit int, window time.Duration, retryAfter string, ns []int, starts []time.Duration, seed uint64) simResult {
 	t.Helper()
+	return simulateOn(t, false, limit, window, retryAfter, ns, starts, seed)
+}
+
+func simulateOn(t *testing.T, busy bool, limit int, window time.Duration, retryAfter string, ns []int, starts []time.Duration, seed uint64) simResult {
+	t.Helper()
 	w := &simWorld{
+		busy:   busy,
 		tenant: &simTenant{limit: limit, window: window, retryAfter: retryAfter},
 		rng:    rand.New(rand.NewPCG(seed, 20)),
 		epoch:  time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC),
@@ -248,6 +260,15 @@ func TestPacerAloneNearTheFloor(t *testing.T) {
 			if r.throttled-r.late > 12 {
 				t.Errorf("N=%d seed %d: %d 429s in the first window", n, seed, r.throttled-r.late)
 			}
+		}
+	}
+	// On a busy machine some writes reach Graph a few hundred milliseconds late and the
+	// schedule's own next write then arrives early: the window grows a little for it, and a
+	// lone early write is not taken for another process (which would give up share).
+	for seed := uint64(1); seed <= 3; seed++ {
+		r := simulateOn(t, true, 50, 10*time.Second, "ceil", []int{1000}, []time.Duration{0}, seed)
+		if r.ratio() > 1.06 || float64(r.late) > 0.02*950 {
+			t.Errorf("busy, N=1000 seed %d: %.3f x the floor (%v), %d 429s after the first window", seed, r.ratio(), r.wall, r.late)
 		}
 	}
 }
