@@ -23,16 +23,22 @@ import (
 //     writes admitted in one window are repeated one window later, so several processes that each
 //     replay their own admitted writes together fill the quota without colliding, though none of
 //     them knows the others.
-//   - Retry-After is whole seconds, so the learned window can be up to a second long. While the
-//     gap between the longest distance proven too short and the shortest proven enough is wide, one
-//     write at a time tries the middle (a window probe): admitted, the window shrinks to it;
-//     throttled, the lower bound rises. It converges in a handful of probes.
-//   - A 429 outside a probe means another process took part of the share: limit drops to the
-//     writes this one had in the window. When writers wait on the limit, one write at a time tries
-//     one more (a share probe), at most once per window; a failed one doubles the windows to the
-//     next try (the sharing backoff, so that processes that share the quota do not keep spending
-//     it on 429s), and a successful one keeps the extra write. A process whose neighbours finished
-//     so grows into the quota they left.
+//   - Retry-After is whole seconds, so the learned window can be up to a second long. Window
+//     probes (one write at a time, sent earlier than the window: first at the whole second below
+//     it, then halving what is unknown) shrink it: admitted, the window becomes that spacing;
+//     throttled, the lower bound rises. Only while no other process is known to write: a
+//     neighbour's free slot would make a probe pass that proves nothing.
+//   - A 429 outside a probe means another process took part of the share (or the write arrived
+//     early): limit drops to the writes this one holds in the window, and with Retry-After: 1
+//     the window grows by the margin.
+//   - A share probe is one write beyond the share, sent only while Graph must still count all of
+//     this process's last limit writes and with no other write on its way. Admitted, the share
+//     grows by one and the next probe follows rampSpacing later, so that a share a neighbour left
+//     behind is taken within a window or two. Alone, a process probes once in aloneShareEvery
+//     windows, backing off after failures (each costs Graph a slot for a window); once it knows
+//     others write (its first write was throttled; a write the schedule expected to pass was
+//     throttled with a longer Retry-After, or twice within a window; a window probe was refused
+//     for longer than a second), once a window.
 //   - A 429 without a usable Retry-After (none, or 0) says nothing about the window: until a write
 //     is admitted again, one write at a time goes, a second apart (the retry policy's own wait),
 //     and the first admitted one measures the window.
@@ -69,9 +75,7 @@ type Pacer struct {
 	// another process writes with the same app. Until then share probes are rare
 	// (nextInsurance): alone, each costs Graph a slot for a window.
 	shared        bool
-	ramping       bool // the last share probe got in: the next follows after rampSpacing
 	nextInsurance time.Time
-	yielded       time.Time // no second yield before this
 	lastSurprise  time.Time // the last write the schedule expected to pass that was throttled
 
 	firstSend time.Time // the first write of the current run of writes
@@ -121,8 +125,6 @@ const (
 	// maxShareBackoff caps the windows between share probes after failures: a process must notice,
 	// within a few windows, that a neighbour finished and left its share.
 	maxShareBackoff = 2
-	// shareYield: a process that learns another one writes gives up 1/shareYield of its share.
-	shareYield = 8
 	// rampSpacing separates share probes after one got in: room that lasts (a neighbour that
 	// finished) is taken at this pace, while room that a neighbour's schedule is about to
 	// take again (its writes replay a little after Graph let the old ones go) is left to it.
@@ -201,7 +203,7 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		}
 		// (and only with no other write on its way: one sent before it could arrive after it.)
 		shareProbe := !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && p.inFlight == 0 &&
-			(p.shared || p.ramping || !now.Before(p.nextInsurance))
+			(p.shared || !now.Before(p.nextInsurance))
 		if p.window-p.lo > windowPrecision && !p.shared {
 			// A window probe tests the middle of what is not known yet, and only there: later
 			// than the learned window it would tell nothing.
@@ -222,7 +224,7 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 			w.kind = writeShareProbe
 			break
 		}
-		if (p.shared || p.ramping) && p.lo > 0 {
+		if p.shared && p.lo > 0 {
 			// Come back for the next share probe rather than sleep through it.
 			back := p.nextShare
 			if p.inFlight > 0 {
@@ -286,7 +288,6 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 			// left behind is taken within a few windows, while a 429 ends the growth at once.
 			p.limit++
 			p.shareBackoff = 1
-			p.ramping = true
 			p.nextShare = now.Add(rampSpacing)
 		}
 		return
@@ -313,7 +314,6 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		p.lo = min(max(p.lo, w.at.Sub(w.ref)), p.window)
 		return
 	case writeShareProbe:
-		p.ramping = false
 		p.nextShare = now.Add(time.Duration(p.shareBackoff) * p.window)
 		if !p.shared {
 			p.shareBackoff = min(2*p.shareBackoff, maxShareBackoff)
@@ -343,14 +343,6 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	}
 	if p.limit == 0 || held < p.limit {
 		p.limit = max(held, 1)
-	}
-	if give := p.limit / shareYield; sharing && give > 0 && now.After(p.yielded) {
-		// Another process wants a share: yield an eighth of this one's (once per window), and
-		// leave it to the others' share probes for a while. The larger share yields more, so
-		// the shares even out.
-		p.limit -= give
-		p.yielded = now.Add(p.window)
-		p.nextShare = maxTime(p.nextShare, now.Add(2*p.window))
 	}
 	if !informative {
 		if p.window == 0 {

@@ -212,3 +212,27 @@ func TestPacerHoldsForALongRetryAfter(t *testing.T) {
 		t.Fatalf("after the hour a write waits %v", wait)
 	}
 }
+
+// A write the schedule let go that Graph throttles with "Retry-After: 1" arrived before the write
+// it replaces left Graph's window: the window grows past that spacing. Once is a late write on a
+// busy machine, not another process writing with the same app.
+func TestPacerEarlyWriteLengthensTheWindow(t *testing.T) {
+	p := NewPacer(0, 0)
+	t0 := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	a, _ := p.reserve(t0)
+	b, _ := p.reserve(t0.Add(time.Millisecond))
+	p.answered(a, t0.Add(2*time.Millisecond), 201, "")
+	p.answered(b, t0.Add(2*time.Millisecond), 429, "10")
+	at := t0.Add(p.window + replayMargin + 10*time.Millisecond)
+	c, wait := p.reserve(at)
+	if wait != 0 || c.kind != writeNormal || !c.ref.Equal(b.at) {
+		t.Fatalf("the replay did not go at %v: wait %v kind %d", at.Sub(t0), wait, c.kind)
+	}
+	p.answered(c, at.Add(time.Millisecond), 429, "1")
+	if p.window <= at.Sub(b.at) {
+		t.Fatalf("after a replay %v after the write it replaced was throttled, the window is %v", at.Sub(b.at), p.window)
+	}
+	if p.shared {
+		t.Fatal("one early write was taken for another process")
+	}
+}
