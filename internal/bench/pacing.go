@@ -42,9 +42,12 @@ type PacingResult struct {
 	LateWrites    int
 	Posts         int // POST attempts
 	PerWindow     []int
-	LastWrite     time.Duration
-	PeakRSS       int64
-	DestroyExits  []int
+	LastWrite     time.Duration // last create accepted, from the first write attempt
+	// FirstWrite is when the first write attempt reached the emulator, from the start of the first
+	// terraform process: terraform's start-up and plan, which the floor does not count.
+	FirstWrite   time.Duration
+	PeakRSS      int64
+	DestroyExits []int
 }
 
 // Ratio is wall time over the floor.
@@ -104,6 +107,12 @@ func (r *runner) pacing(ctx context.Context, n, runs int) (PacingResult, error) 
 	res.Throttled = r.sim.Throttled()
 	res.PerWindow, res.LastWrite = writeWindows(reqs, c.PacingWindow)
 	res.LateThrottled, res.LateWrites = lateCounts(reqs, start, c.PacingWindow)
+	for _, q := range reqs {
+		if q.Method != http.MethodGet && !q.Time.Before(start) {
+			res.FirstWrite = q.Time.Sub(start)
+			break
+		}
+	}
 	res.Posts = classify(reqs).Create
 	tasks := r.sim.Tasks()
 	res.Tasks = len(tasks)

@@ -377,8 +377,11 @@ func goals(b *strings.Builder, r *Results) {
 		}
 		p("| %s: wall <= %.2f x floor of all writes | %.3f (%s / %s) | %s |\n", what, goal, t.Ratio(), secs(t.Wall), secs(t.Floor),
 			yes(t.Floor > 0 && t.Ratio() <= goal))
-		p("| %s: <= %.0f 429s per 100 creates after the first window | %.2f (%d 429s, %d creates) | %s |\n", what, maxLatePer100,
-			t.LatePer100(), t.LateThrottled, t.LateWrites, yes(t.LatePer100() <= maxLatePer100))
+		if t.Runs == 1 {
+			// The issue's goal for 429s is one run's; several runs' are in the section's table.
+			p("| %s: <= %.0f 429s per 100 creates after the first window | %.2f (%d 429s, %d creates) | %s |\n", what, maxLatePer100,
+				t.LatePer100(), t.LateThrottled, t.LateWrites, yes(t.LatePer100() <= maxLatePer100))
+		}
 		p("| %s: no failed resource, no duplicate | exits %s, %d of %d tasks, %d duplicates | %s |\n", what, joinInts(t.Exits), t.Tasks,
 			t.N*t.Runs, t.Duplicates, yes(allZero(t.Exits) && t.Tasks == t.N*t.Runs && t.Duplicates == 0))
 	}
@@ -736,8 +739,8 @@ func pacingSection(b *strings.Builder, r *Results) {
 	p("Floor: `(ceil(total creates / %d) - 1) x %s`, the first %d writes going at once (the definition of section 2). Wall: from the start of the "+
 		"first terraform process to the exit of the last, terraform's start-up and plan included. \"After the first window\": from %s after "+
 		"the first write attempt.\n\n", t0.Limit, t0.Window, t0.Limit, t0.Window)
-	p("| runs x N | wall | floor | x floor | each run's wall | 429s | 429s after the first window | creates after it | 429s per 100 of them | POST attempts | creates accepted per %s window | last create accepted at | exits | tasks | duplicates | provider peak RSS | reproduce |\n", t0.Window)
-	p("|---|--:|--:|--:|---|--:|--:|--:|--:|--:|---|--:|---|--:|--:|--:|---|\n")
+	p("| runs x N | wall | floor | x floor | each run's wall | first write at | last create accepted (from the first write) | 429s | 429s after the first window | creates after it | 429s per 100 of them | POST attempts | creates accepted per %s window | exits | tasks | duplicates | provider peak RSS | reproduce |\n", t0.Window)
+	p("|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|---|---|--:|--:|--:|---|\n")
 	for _, t := range r.Pacing {
 		walls := make([]string, len(t.RunWalls))
 		for i, w := range t.RunWalls {
@@ -751,12 +754,14 @@ func pacingSection(b *strings.Builder, r *Results) {
 		if len(t.Commands) > 0 {
 			cmd = t.Commands[0]
 		}
-		p("| %d x %d | %s | %s | %.3f | %s | %d | %d | %d | %.2f | %d | %s | %s | %s | %d | %d | %.0f MB | `make bench BENCH_N= BENCH_THROTTLED_N=0 BENCH_QUERY_N= BENCH_RELATED_N= BENCH_SCHEMA_RUNS=0 BENCH_GO=0 %s BENCH_PACING_LIMIT=%d BENCH_PACING_WINDOW=%s`: `%s` in each run's directory |\n",
-			t.Runs, t.N, secs(t.Wall), secs(t.Floor), t.Ratio(), strings.Join(walls, ", "), t.Throttled, t.LateThrottled, t.LateWrites, t.LatePer100(),
-			t.Posts, joinInts(t.PerWindow), secs(t.LastWrite), joinInts(t.Exits), t.Tasks, t.Duplicates, float64(t.PeakRSS)/1024, repro, t.Limit, t.Window, cmd)
+		p("| %d x %d | %s | %s | %.3f | %s | %s | %s | %d | %d | %d | %.2f | %d | %s | %s | %d | %d | %.0f MB | `make bench BENCH_N= BENCH_THROTTLED_N=0 BENCH_QUERY_N= BENCH_RELATED_N= BENCH_SCHEMA_RUNS=0 BENCH_GO=0 %s BENCH_PACING_LIMIT=%d BENCH_PACING_WINDOW=%s`: `%s` in each run's directory |\n",
+			t.Runs, t.N, secs(t.Wall), secs(t.Floor), t.Ratio(), strings.Join(walls, ", "), secs(t.FirstWrite), secs(t.LastWrite), t.Throttled, t.LateThrottled,
+			t.LateWrites, t.LatePer100(), t.Posts, joinInts(t.PerWindow), joinInts(t.Exits), t.Tasks, t.Duplicates, float64(t.PeakRSS)/1024, repro, t.Limit, t.Window, cmd)
 	}
-	p("\nThe wall time above the floor is terraform's start-up, plan and state work (about a second or two per run, more when several runs share the " +
-		"machine's cores) and the pacer's margin of a few hundred milliseconds per window; the 429s in the first window are how each process learns its share.\n\n")
+	p("\nThe wall time above the floor is terraform's own work before the first write (start-up, refresh and plan: the first-write column) and after " +
+		"the last (state), which grows with N and with the load on the machine's cores, and the pacing's own: the last-create column against the floor, " +
+		"the pacer's margin of a few hundred milliseconds per window and the time terraform takes to send a window's writes once they may go. " +
+		"The 429s in the first window are how each process learns its share.\n\n")
 }
 
 func joinInts(xs []int) string {
