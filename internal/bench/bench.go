@@ -45,6 +45,15 @@ type Config struct {
 	WriteLimit  int
 	WriteWindow time.Duration
 
+	// PacingNs are the task counts of the learned-pacing runs: one terraform run of N creates under
+	// a tenant-wide throttle of PacingLimit writes per PacingWindow. PacingRuns are the numbers
+	// of runs (more than one) that then write at once, PacingRunN creates each.
+	PacingNs     []int
+	PacingRuns   []int
+	PacingRunN   int
+	PacingLimit  int
+	PacingWindow time.Duration
+
 	// QueryNs are the security configuration task counts of the `terraform query` runs, which
 	// TerraformLatest (Terraform >= 1.14) makes; without one the phase is skipped, saying why.
 	QueryNs         []int
@@ -107,7 +116,7 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		}
 	}
 	runQuery := len(cfg.QueryNs) > 0 && res.QuerySkipped == ""
-	needProvider := len(cfg.Ns) > 0 || cfg.ThrottledN > 0 || cfg.SchemaRuns > 0 || runQuery || len(cfg.RelatedNs) > 0
+	needProvider := len(cfg.Ns) > 0 || cfg.ThrottledN > 0 || len(cfg.PacingNs) > 0 || len(cfg.PacingRuns) > 0 || cfg.SchemaRuns > 0 || runQuery || len(cfg.RelatedNs) > 0
 	var bin string
 	if needProvider {
 		logf(cfg, "building the provider as the release build does: %s", releaseBuildCmd)
@@ -159,6 +168,20 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 				if err != nil {
 					fail("throttled, write_rate_limit", err)
 				}
+			}
+		}
+		for _, n := range cfg.PacingNs {
+			pr, err := r.pacing(ctx, n, 1)
+			res.Pacing = append(res.Pacing, pr)
+			if err != nil {
+				fail(fmt.Sprintf("learned pacing N=%d", n), err)
+			}
+		}
+		for _, k := range cfg.PacingRuns {
+			pr, err := r.pacing(ctx, cfg.PacingRunN, k)
+			res.Pacing = append(res.Pacing, pr)
+			if err != nil {
+				fail(fmt.Sprintf("learned pacing, %d runs of N=%d at once", k, cfg.PacingRunN), err)
 			}
 		}
 		if runQuery {

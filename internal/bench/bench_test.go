@@ -206,3 +206,31 @@ func TestColdBuildMeasuredHasNoEarlierSection(t *testing.T) {
 		t.Errorf("this run's cold build is missing:\n%s", md)
 	}
 }
+
+// A run of one phase keeps the other phases' sections and goals from the previous RESULTS.md,
+// marked with that file's date, and replaces its own.
+func TestKeepUnmeasured(t *testing.T) {
+	prev := "# Benchmark results\n\nWritten by `make bench` on 2026-11-30 05:32 UTC.\n\n## Goals\n\n| goal | measured | met |\n|---|---|---|\n" +
+		"| create: 1 Graph call per resource | 1.00 (N=10) | yes |\n| learned pacing, 1 run of N=60: old | 9 | **no** |\n\n" +
+		"## 1. Scale: old\n\nscale table\n\n## 6. Learned write pacing: old\n\nold pacing\n\n## How to read and reproduce\n\n- old\n"
+	r := &Results{Date: time.Date(2026, 12, 3, 15, 0, 0, 0, time.UTC),
+		Pacing: []PacingResult{{N: 60, Runs: 1, Limit: 50, Window: 10 * time.Second, Wall: 11 * time.Second, Floor: 10 * time.Second, Tasks: 60, Exits: []int{0}}}}
+	out := keepUnmeasured(markdown(r), prev, r)
+	for _, want := range []string{
+		"## 1. Scale: old\n\n_This section was " + keptNote + "2026-11-30._\n",
+		"| create: 1 Graph call per resource (" + keptNote + "2026-11-30) | 1.00 (N=10) | yes |",
+		"| learned pacing, 1 run of N=60: wall <= 1.10 x floor of all writes | 1.100 (11.00 s / 10.00 s) | yes |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("RESULTS.md lacks %q:\n%s", want, out)
+		}
+	}
+	for _, gone := range []string{"old pacing", "N=60: old"} {
+		if strings.Contains(out, gone) {
+			t.Errorf("RESULTS.md kept %q, which this run measured again", gone)
+		}
+	}
+	if strings.Index(out, "## 1. Scale") > strings.Index(out, "## 6. Learned") {
+		t.Error("the kept section 1 comes after section 6")
+	}
+}

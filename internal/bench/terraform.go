@@ -130,7 +130,16 @@ func (r *runner) terraform(ctx context.Context, dir string, args ...string) (run
 func (r *runner) terraformWith(ctx context.Context, tf, dir string, args ...string) (run, error) {
 	r.sim.ResetLog()
 	r.seq++
-	out := filepath.Join(dir, fmt.Sprintf("%02d-%s.log", r.seq, args[0]))
+	res, err := r.command(ctx, tf, dir, fmt.Sprintf("%02d-%s", r.seq, args[0]), args...)
+	res.Requests = r.sim.Requests()
+	return res, err
+}
+
+// command runs one terraform command in dir with its output in dir/<logName>.log, sampling the
+// provider processes' peak memory. It leaves the emulator's request log alone, so that several
+// can run at once.
+func (r *runner) command(ctx context.Context, tf, dir, logName string, args ...string) (run, error) {
+	out := filepath.Join(dir, logName+".log")
 	f, err := os.Create(out)
 	if err != nil {
 		return run{}, err
@@ -150,7 +159,6 @@ func (r *runner) terraformWith(ctx context.Context, tf, dir string, args ...stri
 	err = cmd.Wait()
 	res.Wall = time.Since(res.Start)
 	res.PeakRSS, res.Plugins = sampler.stop()
-	res.Requests = r.sim.Requests()
 	var exit *exec.ExitError
 	switch {
 	case errors.As(err, &exit):

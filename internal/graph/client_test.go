@@ -433,3 +433,38 @@ func TestClaims(t *testing.T) {
 		t.Fatalf("WaitSettled with a create on the wire and a short context: %v", err)
 	}
 }
+
+// Write pacing never holds a read: after Graph answered a create with a 429 asking for an hour,
+// which holds every write, a GET of the same client goes at once and a second create is held,
+// however long the machine takes (the timeouts are far apart).
+func TestReadsAreNotHeldByWritePacing(t *testing.T) {
+	f := newFakeGraph(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("Retry-After", "3600")
+			writeJSON(w, http.StatusTooManyRequests, `{"error":{"code":"TooManyRequests","message":"throttled"}}`)
+			return
+		}
+		writeJSON(w, http.StatusOK, taskJSON)
+	})
+	c := f.client(t, ClientConfig{WritePacer: NewPacer(0, 0)})
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	if _, _, err := c.Create(ctx, testTasks, newTaskBody()); err == nil {
+		t.Fatal("the throttled create succeeded")
+	}
+	if n := f.calls.Load(); n != 1 {
+		t.Fatalf("%d requests for the throttled create, want 1 (the wait passes the deadline)", n)
+	}
+	read, cancelRead := context.WithTimeout(t.Context(), time.Minute)
+	defer cancelRead()
+	if _, err := c.Get(read, testTasks, "t1"); err != nil {
+		t.Fatalf("a read after the 429: %v", err)
+	}
+	write, cancelWrite := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancelWrite()
+	_, _, err := c.Create(write, testTasks, newTaskBody())
+	var ge *Error
+	if !errors.As(err, &ge) || !ge.NotSent || f.calls.Load() != 2 {
+		t.Fatalf("second create: err=%v NotSent=%v requests=%d; want it held, never sent", err, ge != nil && ge.NotSent, f.calls.Load())
+	}
+}

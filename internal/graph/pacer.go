@@ -2,73 +2,456 @@ package graph
 
 import (
 	"context"
+	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
 
-// pacerMargin widens the pacer's window a little: Graph counts a write when it arrives, the pacer
-// when it leaves, and a write admitted exactly as the window frees would otherwise arrive a moment
-// too early and be throttled (and a 429's whole-second Retry-After then stalls every writer).
-const pacerMargin = 500 * time.Millisecond
-
-// Pacer spaces out writes so a large apply stays under Intune's write throttle (100 writes per 20 s
-// per app per tenant) instead of bouncing off it. It admits at most Limit writes in any Window
-// (a sliding window of start times), and after a 429 holds every writer until the Retry-After has
-// passed, so parallel resources do not all hammer a throttled tenant.
+// Intune's write quota is a sliding window per tenant and app (graph-behaviour.md §7.1): so many
+// writes in any so many seconds, 429s included, shared by every process that writes with the same
+// app. The pacer learns that window from Graph's own answers instead of trusting a number that is
+// "subject to change", and that other processes may be spending at the same time:
+//
+//   - Until the first 429 it sends as fast as Terraform asks.
+//   - The first 429 tells the share: the writes this process got in before it (limit), and with its
+//     Retry-After, when the window frees: window = first write to the moment Retry-After names.
+//     Every writer holds until then.
+//   - From then on the pacer replays what was admitted: a write may start when fewer than limit of
+//     this process's writes (429s included, as Graph counts them) started in the last window. The
+//     writes admitted in one window are repeated one window later, so several processes that each
+//     replay their own admitted writes together fill the quota without colliding, though none of
+//     them knows the others.
+//   - Retry-After is whole seconds, so the learned window can be up to a second long. Window
+//     probes (one write at a time, sent earlier than the window: first at the whole second below
+//     it, then halving what is unknown) shrink it: admitted, the window becomes that spacing;
+//     throttled, the lower bound rises. Only while no other process is known to write: a
+//     neighbour's free slot would make a probe pass that proves nothing.
+//   - A 429 outside a probe means another process took part of the share (or the write arrived
+//     early): limit drops to the writes this one holds in the window, and with Retry-After: 1
+//     the window grows by the margin.
+//   - A share probe is one write beyond the share, sent only while Graph must still count all of
+//     this process's last limit writes and with no other write on its way. Admitted, the share
+//     grows by one and the next probe follows rampSpacing later, so that a share a neighbour left
+//     behind is taken within a window or two. Alone, a process probes once in aloneShareEvery
+//     windows, backing off after failures (each costs Graph a slot for a window); once it knows
+//     others write (its first write was throttled; a write the schedule expected to pass was
+//     throttled with a longer Retry-After, or twice within a window; a window probe was refused
+//     for longer than a second), once a window.
+//   - A 429 without a usable Retry-After (none, or 0) says nothing about the window: until a write
+//     is admitted again, one write at a time goes, a second apart (the retry policy's own wait),
+//     and the first admitted one measures the window.
+//
+// write_rate_limit (the ceiling) stays a hard limit on top: at most ceiling writes start in any
+// ceilingWindow, whatever was learned. Reads never pass through the pacer.
 type Pacer struct {
-	Limit  int
-	Window time.Duration
+	ceiling       int
+	ceilingWindow time.Duration
 
-	mu      sync.Mutex
-	starts  []time.Time
-	blocked time.Time
+	mu    sync.Mutex
+	sends []sent // every write attempt still inside the longest window kept, oldest first
+	seq   uint64
+
+	limit  int           // writes per window this process may start; 0 until the first 429
+	window time.Duration // the learned window, an upper bound of Graph's; 0 until measured
+	lo     time.Duration // the longest spacing proven too short (a throttled window probe)
+	// triedWhole: the whole-second spacing has been probed.
+	triedWhole bool
+
+	blocked time.Time // no write starts before this (a Retry-After everyone honours)
+	probing bool      // a window or share probe is in flight: no second one
+	// recovering: throttled without a usable Retry-After and no write admitted since; one write
+	// at a time, and the first admitted one measures the window from firstSend.
+	recovering  bool
+	lastRefused time.Time // the last recovery write throttled
+	inFlight    int
+
+	nextShare    time.Time // no share probe before this
+	shareBackoff int       // windows to wait after a failed share probe
+	growStep     int       // share probes in a row allowed in one window
+	growLeft     int       // of which left
+	// shared: a write the schedule expected to pass was throttled after the first windows, so
+	// another process writes with the same app. Until then share probes are rare
+	// (nextInsurance): alone, each costs Graph a slot for a window.
+	shared        bool
+	nextInsurance time.Time
+	lastSurprise  time.Time // the last write the schedule expected to pass that was throttled
+
+	firstSend time.Time // the first write of the current run of writes
 }
 
-// NewPacer returns a pacer admitting limit writes per window.
-func NewPacer(limit int, window time.Duration) *Pacer {
-	return &Pacer{Limit: limit, Window: window}
+// sent is one write attempt as the pacer keeps it.
+type sent struct {
+	at    time.Time
+	seq   uint64
+	state sentState
+}
+
+type sentState int8
+
+const (
+	sentPending sentState = iota
+	sentAdmitted
+	sentThrottled
+)
+
+// Write is one write attempt the pacer let start; the caller reports its answer with Answered.
+type Write struct {
+	at   time.Time
+	seq  uint64
+	kind writeKind
+	ref  time.Time // the earlier write whose leaving the window let this one start (if known)
+}
+
+type writeKind int
+
+const (
+	writeNormal writeKind = iota
+	writeWindowProbe
+	writeShareProbe
+	writeRecovery
+)
+
+const (
+	// replayMargin is added to the learned window: Graph counts a write when it arrives, the pacer
+	// when it leaves, and the two delays differ from write to write.
+	replayMargin = 300 * time.Millisecond
+	// windowPrecision is where window probes stop: closer than this, a probe costs more than it
+	// can win.
+	windowPrecision = 60 * time.Millisecond
+	// maxWindow bounds what the pacer learns and keeps: Graph's write windows are 20 s.
+	maxWindow = 2 * time.Minute
+	// maxShareBackoff caps the windows between share probes after failures: a process must notice,
+	// within a few windows, that a neighbour finished and left its share.
+	maxShareBackoff = 2
+	// rampSpacing separates share probes after one got in: room that lasts (a neighbour that
+	// finished) is taken at this pace, while room that a neighbour's schedule is about to
+	// take again (its writes replay a little after Graph let the old ones go) is left to it.
+	rampSpacing = 150 * time.Millisecond
+	// aloneShareEvery is the windows between share probes of a process that has not seen another
+	// one write: a neighbour that started after it may finish after it too.
+	aloneShareEvery = 8
+	// probeSlack is added to a whole-second window probe: the write's way to Graph differs from
+	// the one it is spaced from by a few milliseconds.
+	probeSlack = 20 * time.Millisecond
+	// pollWait is how long a writer waits for a probe's answer before asking again.
+	pollWait = 10 * time.Millisecond
+	// pacerMargin widens the ceiling's window the same way (write_rate_limit is a promise).
+	pacerMargin = 500 * time.Millisecond
+)
+
+// NewPacer returns a pacer that learns Graph's write window; ceiling > 0 also admits at most ceiling
+// writes per ceilingWindow.
+func NewPacer(ceiling int, ceilingWindow time.Duration) *Pacer {
+	return &Pacer{ceiling: ceiling, ceilingWindow: ceilingWindow, shareBackoff: 1, growStep: 1, growLeft: 1}
 }
 
 // Wait blocks until one more write may start, or ctx ends.
-func (p *Pacer) Wait(ctx context.Context) error {
+func (p *Pacer) Wait(ctx context.Context) (Write, error) {
 	for {
-		wait := p.reserve(time.Now())
+		w, wait := p.reserve(time.Now())
 		if wait <= 0 {
-			return nil
+			return w, nil
 		}
 		if err := Sleep(ctx, wait); err != nil {
-			return err
+			return Write{}, err
 		}
 	}
 }
 
-// reserve records a start at now and returns 0, or returns how long to wait before asking again.
-func (p *Pacer) reserve(now time.Time) time.Duration {
+// Answered tells the pacer how Graph answered w: status 429 with the raw Retry-After header, any
+// other status, or 0 when no answer came.
+func (p *Pacer) Answered(w Write, status int, retryAfter string) {
+	p.answered(w, time.Now(), status, retryAfter)
+}
+
+// reserve records a write starting at now and returns it, or returns how long to wait before
+// asking again.
+func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if now.Before(p.blocked) {
-		return p.blocked.Sub(now)
+		return Write{}, p.blocked.Sub(now)
 	}
-	cutoff := now.Add(-p.Window - pacerMargin)
-	keep := p.starts[:0]
-	for _, s := range p.starts {
-		if s.After(cutoff) {
-			keep = append(keep, s)
+	p.prune(now)
+	if p.ceiling > 0 {
+		if in := p.since(now.Add(-p.ceilingWindow - pacerMargin)); len(in) >= p.ceiling {
+			return Write{}, in[len(in)-p.ceiling].at.Add(p.ceilingWindow+pacerMargin).Sub(now) + time.Millisecond
 		}
 	}
-	p.starts = keep
-	if p.Limit > 0 && len(p.starts) >= p.Limit {
-		return p.starts[0].Add(p.Window+pacerMargin).Sub(now) + time.Millisecond
+	w := Write{at: now, kind: writeNormal}
+	switch {
+	case p.recovering:
+		if p.inFlight > 0 {
+			return Write{}, pollWait
+		}
+		w.kind = writeRecovery
+	case p.limit > 0 && p.window > 0:
+		in := p.since(now.Add(-p.window - replayMargin))
+		if len(in) < p.limit {
+			// The write that last left the window made room for this one.
+			if i := len(p.sends) - len(in); len(in) == p.limit-1 && i > 0 {
+				w.ref = p.sends[i-1].at
+			}
+			break
+		}
+		ref := in[len(in)-p.limit].at // the write that must leave the window for one more to start
+		free := ref.Add(p.window+replayMargin).Sub(now) + time.Millisecond
+		if p.probing {
+			return Write{}, min(free, pollWait)
+		}
+		// (and only with no other write on its way: one sent before it could arrive after it.)
+		shareProbe := !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && p.inFlight == 0 &&
+			(p.shared || !now.Before(p.nextInsurance))
+		if p.window-p.lo > windowPrecision && !p.shared {
+			// A window probe tests the middle of what is not known yet, and only there: later
+			// than the learned window it would tell nothing.
+			mid := p.probeSpacing()
+			if at := ref.Add(mid); now.Before(at) {
+				return Write{}, min(free, at.Sub(now))
+			} else if now.Sub(ref) < p.window {
+				w.kind, w.ref = writeWindowProbe, ref
+				break
+			}
+			return Write{}, free
+		}
+		// A share probe is one write more than the share. It proves room only while Graph still
+		// counts all of this process's last limit writes, that is while they are younger than the
+		// shortest the window can be (lo): in the gap between lo and the learned window, Graph may
+		// already have let some go and admit a write that the next window has no room for.
+		if shareProbe {
+			w.kind = writeShareProbe
+			break
+		}
+		if p.shared && p.lo > 0 {
+			// Come back for the next share probe rather than sleep through it.
+			back := p.nextShare
+			if p.inFlight > 0 {
+				back = maxTime(back, now.Add(pollWait))
+			}
+			if back.Before(ref.Add(p.lo)) {
+				return Write{}, min(free, max(back.Sub(now), 0)+time.Millisecond)
+			}
+		}
+		return Write{}, free
 	}
-	p.starts = append(p.starts, now)
-	return 0
+	if w.kind == writeWindowProbe || w.kind == writeShareProbe {
+		p.probing = true
+	}
+	if len(p.sends) == 0 {
+		p.firstSend = now
+	}
+	p.seq++
+	w.seq = p.seq
+	p.sends = append(p.sends, sent{at: now, seq: p.seq})
+	p.inFlight++
+	return w, 0
 }
 
-// Throttled tells the pacer Graph answered 429 and asked for wait.
-func (p *Pacer) Throttled(wait time.Duration) {
+func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if until := time.Now().Add(wait); until.After(p.blocked) {
-		p.blocked = until
+	p.inFlight--
+	if w.kind == writeWindowProbe || w.kind == writeShareProbe {
+		p.probing = false
+	}
+	if status == 0 {
+		return // no answer: nothing learned
+	}
+	rec := p.find(w.seq)
+	if status != 429 {
+		if rec != nil {
+			rec.state = sentAdmitted
+		}
+		switch w.kind {
+		case writeRecovery:
+			// The first write admitted after a 429 that named no wait: the window is at most
+			// the time since the first write, and longer than when the last probe was refused.
+			p.recovering = false
+			if p.window == 0 {
+				p.window = min(max(w.at.Sub(p.firstSend), time.Second), maxWindow)
+				if !p.lastRefused.IsZero() {
+					p.lo = min(p.lastRefused.Sub(p.firstSend), p.window)
+				}
+			}
+		case writeWindowProbe:
+			if !p.triedWhole && w.at.Sub(w.ref) < p.window {
+				// Graph's window is the whole seconds it was set to: nothing more to look for.
+				p.lo = max(p.lo, w.at.Sub(w.ref)-windowPrecision)
+			}
+			p.triedWhole = true
+			p.window = max(min(w.at.Sub(w.ref), p.window), p.lo)
+		case writeShareProbe:
+			// Room for one more: keep it. Up to growStep probes follow at once, and the step
+			// doubles with every window whose probes all got in, so that a neighbour's share
+			// left behind is taken within a few windows, while a 429 ends the growth at once.
+			p.limit++
+			p.shareBackoff = 1
+			p.nextShare = now.Add(rampSpacing)
+		}
+		return
+	}
+	if rec != nil {
+		rec.state = sentThrottled
+	}
+	if w.kind == writeRecovery {
+		p.lastRefused = w.at
+	}
+	secs, informative := retryAfterSeconds(retryAfter)
+	switch w.kind {
+	case writeWindowProbe:
+		p.triedWhole = true
+		if informative && secs > minRetryAfter {
+			// Alone, this process's own write that the probe tests leaves Graph's window
+			// within the second. Graph full for longer means others write: the probe says
+			// nothing of the window.
+			p.shared = true
+			return
+		}
+		// Expected now and then, and nobody else is held for it: only this write waits for its
+		// Retry-After (the retry policy), the others keep to the schedule.
+		p.lo = min(max(p.lo, w.at.Sub(w.ref)), p.window)
+		return
+	case writeShareProbe:
+		p.nextShare = now.Add(time.Duration(p.shareBackoff) * p.window)
+		if !p.shared {
+			p.shareBackoff = min(2*p.shareBackoff, maxShareBackoff)
+		}
+		p.nextInsurance = now.Add(aloneShareEvery * p.window)
+		return
+	}
+	// Throttled where the schedule expected room, after the first window: another process is
+	// writing with the same app if Graph stays full for longer than a second, or if it happens
+	// again within the window (a single write arriving a little early, on a busy machine, is
+	// not a neighbour: the window below grows for it instead).
+	sharing := false
+	if p.window > 0 && now.Sub(p.firstSend) > p.window {
+		sharing = informative && secs > minRetryAfter || now.Sub(p.lastSurprise) < p.window
+		p.lastSurprise = now
+	}
+	if sharing {
+		p.shared = true
+	}
+	// A write the pacer expected to pass was throttled: another process took part of the share,
+	// or the window is longer than learned. The share becomes what this process holds in the
+	// window: its writes admitted or still unanswered, not the throttled ones.
+	held := p.held(w.at, now)
+	if p.limit == 0 && !w.at.After(p.firstSend) {
+		// The very first write throttled: another process holds the quota.
+		p.shared = true
+	}
+	if p.limit == 0 || held < p.limit {
+		p.limit = max(held, 1)
+	}
+	if !informative {
+		if p.window == 0 {
+			p.recovering = true
+		}
+		p.blocked = maxTime(p.blocked, now.Add(minRetryAfter))
+		p.nextShare = maxTime(p.nextShare, now.Add(p.window))
+		return
+	}
+	free := now.Add(secs)
+	switch {
+	case p.window == 0:
+		p.nextInsurance = now.Add(aloneShareEvery * (free.Sub(p.firstSend)))
+		// The first 429: the window opened with this run's first write (or before it, if another
+		// process wrote first: the window is then overestimated, never under). Retry-After is
+		// rounded up to whole seconds, so the window is at most a second shorter. The schedule
+		// then holds every writer until then.
+		p.window = min(max(free.Sub(p.firstSend), time.Second), maxWindow)
+		p.lo = max(p.window-time.Second, 0)
+		p.recovering = false
+	case secs <= minRetryAfter && !w.ref.IsZero() && free.Sub(w.ref) > p.window:
+		// Room opens within the second: the write that made room for this one had not left
+		// Graph's window yet, which is longer than learned: by a little, most likely (the
+		// Retry-After, in whole seconds, bounds it from above).
+		p.lo = max(p.lo, w.at.Sub(w.ref))
+		p.window = min(max(p.window, p.lo)+replayMargin, free.Sub(w.ref), maxWindow)
+		p.lo = min(p.lo, p.window)
+	}
+	if secs > minRetryAfter {
+		// Graph is full for longer than the schedule can tell (or for longer than any window
+		// the pacer learns): everyone holds.
+		p.blocked = maxTime(p.blocked, free)
+	}
+	p.nextShare = maxTime(p.nextShare, now.Add(p.window))
+}
+
+// probeSpacing is the spacing the next window probe tests: Graph's windows are whole seconds, so
+// first the whole second below the learned window (a little after it, for the write's way to
+// Graph), then the middle of what is not known.
+func (p *Pacer) probeSpacing() time.Duration {
+	if whole := p.window.Truncate(time.Second) + probeSlack; whole > p.lo && whole < p.window && !p.triedWhole {
+		return whole
+	}
+	return p.lo + (p.window-p.lo)/2
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// retryAfterSeconds reads a Retry-After of whole or fractional seconds or an HTTP date as a wait;
+// 0, a negative or an unreadable value tells nothing.
+func retryAfterSeconds(v string) (time.Duration, bool) {
+	d, ok := ParseRetryAfter(v, time.Now())
+	if !ok {
+		return 0, false
+	}
+	if raw, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && raw <= 0 {
+		return 0, false
+	}
+	return d, true
+}
+
+// held is how many writes of this process Graph holds in the window around a throttled write
+// sent at at and answered at now: those admitted or unanswered that started in the window before
+// now (before the window is known: since the first write). Writes still out may yet be throttled,
+// so each 429 that follows counts again and the share only comes down.
+func (p *Pacer) held(at, now time.Time) int {
+	from := p.firstSend
+	if p.window > 0 {
+		from = at.Add(-p.window)
+	}
+	n := 0
+	for _, s := range p.sends {
+		if !s.at.Before(from) && !s.at.After(now) && s.state != sentThrottled {
+			n++
+		}
+	}
+	return n
+}
+
+func (p *Pacer) find(seq uint64) *sent {
+	i := sort.Search(len(p.sends), func(i int) bool { return p.sends[i].seq >= seq })
+	if i < len(p.sends) && p.sends[i].seq == seq {
+		return &p.sends[i]
+	}
+	return nil
+}
+
+// since returns the writes that started after t (the slice aliases p.sends).
+func (p *Pacer) since(t time.Time) []sent {
+	i := len(p.sends)
+	for i > 0 && p.sends[i-1].at.After(t) {
+		i--
+	}
+	return p.sends[i:]
+}
+
+// prune forgets writes older than any window the pacer uses.
+func (p *Pacer) prune(now time.Time) {
+	keep := max(maxWindow, p.ceilingWindow+pacerMargin)
+	i := 0
+	for i < len(p.sends) && now.Sub(p.sends[i].at) > keep {
+		i++
+	}
+	if i > 0 {
+		p.sends = append(p.sends[:0], p.sends[i:]...)
 	}
 }

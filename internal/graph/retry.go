@@ -158,12 +158,15 @@ func (m retryMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (
 	idempotent := idempotentMethod(req.Method) || repeatable(ctx)
 	create := createAttemptsFrom(ctx)
 	for attempt := 1; ; attempt++ {
+		var paced *Write
 		if write && m.pacer != nil {
-			if err := m.pacer.Wait(ctx); err != nil {
+			w, err := m.pacer.Wait(ctx)
+			if err != nil {
 				// Nothing was sent in this attempt, and any earlier attempt was one Graph did not
 				// process (that is when POSTs are retried): no write can have happened.
 				return nil, notSent{err}
 			}
+			paced = &w
 		}
 		try := req.Clone(ctx)
 		if body != nil {
@@ -178,13 +181,19 @@ func (m retryMiddleware) Intercept(p khttp.Pipeline, i int, req *http.Request) (
 			create.send()
 		}
 		resp, err := p.Next(try, i)
+		if paced != nil {
+			// Every write the pacer let go is answered, so that it learns from the 429s and
+			// never waits on a probe that will not come back.
+			status, retryAfter := 0, ""
+			if resp != nil {
+				status, retryAfter = resp.StatusCode, resp.Header.Get("Retry-After")
+			}
+			m.pacer.Answered(*paced, status, retryAfter)
+		}
 		if ctx.Err() != nil {
 			return resp, err
 		}
 		d := m.policy.Decide(idempotent, attempt, resp, err)
-		if resp != nil && resp.StatusCode == http.StatusTooManyRequests && m.pacer != nil {
-			m.pacer.Throttled(d.Wait)
-		}
 		if !d.Retry {
 			return resp, err
 		}

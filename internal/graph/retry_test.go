@@ -108,22 +108,131 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
-func TestPacerAdmitsLimitPerWindow(t *testing.T) {
+func TestPacerCeilingAdmitsLimitPerWindow(t *testing.T) {
 	p := NewPacer(3, 10*time.Second)
 	now := time.Now()
+	var ws []Write
 	for i := range 3 {
-		if w := p.reserve(now); w != 0 {
-			t.Fatalf("write %d waited %v", i, w)
+		w, wait := p.reserve(now)
+		if wait != 0 {
+			t.Fatalf("write %d waited %v", i, wait)
 		}
+		ws = append(ws, w)
 	}
-	if w := p.reserve(now.Add(time.Second)); w < 9*time.Second || w > 10*time.Second {
-		t.Fatalf("fourth write in the window waits %v, want about 9.5s", w)
+	if _, wait := p.reserve(now.Add(time.Second)); wait < 9*time.Second || wait > 10*time.Second {
+		t.Fatalf("fourth write in the window waits %v, want about 9.5s", wait)
 	}
-	if w := p.reserve(now.Add(10*time.Second + pacerMargin + 2*time.Millisecond)); w != 0 {
-		t.Fatalf("after the window a write waited %v", w)
+	for _, w := range ws {
+		p.answered(w, now, 201, "")
 	}
-	p.Throttled(time.Hour)
-	if w := p.reserve(time.Now()); w < 59*time.Minute {
-		t.Fatalf("after a 429 a write waited only %v", w)
+	if _, wait := p.reserve(now.Add(10*time.Second + pacerMargin + 2*time.Millisecond)); wait != 0 {
+		t.Fatalf("after the window a write waited %v", wait)
+	}
+}
+
+// The first 429 teaches the share and the window: the writes admitted before it, and the time from
+// the first write to the moment Retry-After names. Every writer holds until then, and from then on
+// no more than the share starts in any learned window.
+func TestPacerLearnsFromTheFirst429(t *testing.T) {
+	p := NewPacer(0, 0)
+	t0 := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	var ws []Write
+	for i := range 8 {
+		w, wait := p.reserve(t0.Add(time.Duration(i) * time.Millisecond))
+		if wait != 0 {
+			t.Fatalf("write %d waited %v before any 429", i, wait)
+		}
+		ws = append(ws, w)
+	}
+	for _, w := range ws[:5] {
+		p.answered(w, t0.Add(10*time.Millisecond), 201, "")
+	}
+	p.answered(ws[5], t0.Add(10*time.Millisecond), 429, "10")
+	for _, w := range ws[6:] {
+		p.answered(w, t0.Add(11*time.Millisecond), 429, "10")
+	}
+	if p.limit != 5 {
+		t.Fatalf("learned a share of %d writes, want the 5 admitted", p.limit)
+	}
+	if want := 10*time.Second + 10*time.Millisecond; p.window != want {
+		t.Fatalf("learned a window of %v, want %v", p.window, want)
+	}
+	if _, wait := p.reserve(t0.Add(5 * time.Second)); wait < 5*time.Second {
+		t.Fatalf("a write waited %v after a 429 asking for 10s", wait)
+	}
+	// After the hold, the 8 writes of the first window (429s count at Graph too) leave it one by
+	// one. Only a window probe may go before the fourth of them has left the learned window,
+	// and only one at a time.
+	at := t0.Add(10*time.Second + 11*time.Millisecond)
+	if w, wait := p.reserve(at); wait == 0 && w.kind != writeWindowProbe {
+		t.Fatalf("a write (kind %d) started at %v with 8 writes of this process in the learned window", w.kind, at.Sub(t0))
+	}
+	_, wait := p.reserve(at)
+	if free := t0.Add(3*time.Millisecond + p.window + replayMargin); wait == 0 || at.Add(wait).After(free.Add(2*time.Millisecond)) {
+		t.Fatalf("the next write waits %v, want until the fourth write leaves the window at %v", wait, free.Sub(t0))
+	}
+}
+
+// A 429 without a usable Retry-After ("0", or none) says nothing about the window: one write at a
+// time goes until one is admitted, which measures the window; nothing is sent while it is out.
+func TestPacerWithoutRetryAfterSendsOneAtATime(t *testing.T) {
+	p := NewPacer(0, 0)
+	t0 := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	a, _ := p.reserve(t0)
+	b, _ := p.reserve(t0)
+	p.answered(a, t0.Add(time.Millisecond), 201, "")
+	p.answered(b, t0.Add(time.Millisecond), 429, "0")
+	if _, wait := p.reserve(t0.Add(500 * time.Millisecond)); wait == 0 {
+		t.Fatal("a write went within a second of a 429 with Retry-After: 0")
+	}
+	probe, wait := p.reserve(t0.Add(time.Second + time.Millisecond))
+	if wait != 0 || probe.kind != writeRecovery {
+		t.Fatalf("no recovery write after a second: wait %v kind %v", wait, probe.kind)
+	}
+	if _, wait := p.reserve(t0.Add(time.Second + 2*time.Millisecond)); wait == 0 {
+		t.Fatal("a second write went while the recovery write was out")
+	}
+	p.answered(probe, t0.Add(time.Second+3*time.Millisecond), 201, "")
+	if p.window != time.Second+time.Millisecond || p.limit != 1 {
+		t.Fatalf("learned window %v, share %d; want 1.001s and 1", p.window, p.limit)
+	}
+}
+
+// A Retry-After longer than any window the pacer learns (2 minutes) still holds every writer for
+// as long as Graph asked.
+func TestPacerHoldsForALongRetryAfter(t *testing.T) {
+	p := NewPacer(0, 0)
+	t0 := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	a, _ := p.reserve(t0)
+	p.answered(a, t0.Add(time.Millisecond), 429, "3600")
+	if _, wait := p.reserve(t0.Add(30 * time.Minute)); wait < 29*time.Minute {
+		t.Fatalf("half an hour into a 429's hour, a write waits only %v", wait)
+	}
+	if _, wait := p.reserve(t0.Add(time.Hour + time.Second)); wait != 0 {
+		t.Fatalf("after the hour a write waits %v", wait)
+	}
+}
+
+// A write the schedule let go that Graph throttles with "Retry-After: 1" arrived before the write
+// it replaces left Graph's window: the window grows past that spacing. Once is a late write on a
+// busy machine, not another process writing with the same app.
+func TestPacerEarlyWriteLengthensTheWindow(t *testing.T) {
+	p := NewPacer(0, 0)
+	t0 := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	a, _ := p.reserve(t0)
+	b, _ := p.reserve(t0.Add(time.Millisecond))
+	p.answered(a, t0.Add(2*time.Millisecond), 201, "")
+	p.answered(b, t0.Add(2*time.Millisecond), 429, "10")
+	at := t0.Add(p.window + replayMargin + 10*time.Millisecond)
+	c, wait := p.reserve(at)
+	if wait != 0 || c.kind != writeNormal || !c.ref.Equal(b.at) {
+		t.Fatalf("the replay did not go at %v: wait %v kind %d", at.Sub(t0), wait, c.kind)
+	}
+	p.answered(c, at.Add(time.Millisecond), 429, "1")
+	if p.window <= at.Sub(b.at) {
+		t.Fatalf("after a replay %v after the write it replaced was throttled, the window is %v", at.Sub(b.at), p.window)
+	}
+	if p.shared {
+		t.Fatal("one early write was taken for another process")
 	}
 }

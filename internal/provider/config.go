@@ -26,7 +26,8 @@ type settings struct {
 	auth          graph.AuthConfig
 	// partnerID is the GUID sent as pid-<GUID> in the User-Agent; empty sends none.
 	partnerID string
-	// writeRateLimit is the most writes per writeRateWindow the provider sends; 0 means no pacing.
+	// writeRateLimit is the most writes per writeRateWindow the provider sends; 0 means no ceiling
+	// (the learned pacing applies either way).
 	writeRateLimit int
 }
 

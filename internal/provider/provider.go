@@ -250,9 +250,10 @@ func (p *intuneProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"write_rate_limit": schema.Int64Attribute{
 				MarkdownDescription: "The most writes (create, update, delete, status change) this provider sends per 20 seconds, " +
-					"0 to 1000; 0 (the default) sends them as fast as Terraform asks and relies on retrying Graph's 429 answers. " +
-					"Intune allows about 100 writes per 20 seconds per app per tenant: a value just under that keeps a large apply " +
-					"from being throttled at all. Writes still honour any 429 Graph sends. Falls back to `INTUNE_WRITE_RATE_LIMIT`.",
+					"0 to 1000: a hard ceiling. 0 (the default) sets none. Either way the provider paces its writes to the share of " +
+					"Intune's write quota (about 100 writes per 20 seconds per app per tenant, shared by every run that uses the same app) " +
+					"it learns from Graph's 429 answers, and honours every `Retry-After`; reads are never held back. Set it to leave room " +
+					"for other writers or to stay under the quota from the first write. Falls back to `INTUNE_WRITE_RATE_LIMIT`.",
 				Optional: true,
 			},
 		},
@@ -318,12 +319,10 @@ func aliases(canonical string) string {
 	return strings.Join(as, ", ")
 }
 
-// pacer spaces writes when the user asked for a write rate limit.
+// pacer paces writes to the window it learns from Graph's 429s, under write_rate_limit per
+// writeRateWindow when the user set one (0: no ceiling).
 func pacer(limit int) *graph.Pacer {
-	if limit <= 0 {
-		return nil
-	}
-	return graph.NewPacer(limit, writeRateWindow)
+	return graph.NewPacer(max(limit, 0), writeRateWindow)
 }
 
 func (p *intuneProvider) Resources(context.Context) []func() resource.Resource {

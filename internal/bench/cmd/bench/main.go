@@ -28,7 +28,7 @@ func main() {
 
 func run() error {
 	cfg := bench.Config{Log: os.Stderr}
-	var ns, qns, rns string
+	var ns, qns, rns, pns, pruns string
 	flag.StringVar(&cfg.Root, "root", ".", "repository root (where main.go is)")
 	flag.StringVar(&cfg.OutDir, "out", "bench", "directory for RESULTS.md and apply-time.svg")
 	flag.StringVar(&cfg.Terraform, "terraform", "terraform", "terraform binary")
@@ -38,6 +38,11 @@ func run() error {
 	flag.IntVar(&cfg.ThrottledN, "throttled-n", 300, "task count of the throttled run; 0 skips it")
 	flag.IntVar(&cfg.WriteLimit, "write-limit", 100, "writes allowed per -write-window in the throttled run")
 	flag.DurationVar(&cfg.WriteWindow, "write-window", 20*time.Second, "sliding window of the write throttle")
+	flag.StringVar(&pns, "pacing-n", "60 300 1000", "task counts of the learned-pacing runs (one terraform run each); empty or 0 skips them")
+	flag.StringVar(&pruns, "pacing-runs", "2 3", "numbers of terraform runs writing to the tenant at once, -pacing-run-n creates each; empty or 0 skips them")
+	flag.IntVar(&cfg.PacingRunN, "pacing-run-n", 300, "creates per run in the concurrent learned-pacing runs")
+	flag.IntVar(&cfg.PacingLimit, "pacing-limit", 50, "writes allowed per -pacing-window by the tenant-wide throttle of the learned-pacing runs")
+	flag.DurationVar(&cfg.PacingWindow, "pacing-window", 10*time.Second, "sliding window of the learned-pacing runs' throttle")
 	flag.StringVar(&qns, "query-n", "1000 5000", "security configuration task counts of the terraform query runs; empty or 0 skips them")
 	flag.StringVar(&cfg.TerraformLatest, "terraform-latest", ".cache/bin/terraform-1.15.9",
 		"Terraform >= 1.14 for the terraform query runs (a relative path is under -root); without one they are skipped")
@@ -63,6 +68,24 @@ func run() error {
 			cfg.QueryNs = append(cfg.QueryNs, n)
 		}
 	}
+	for _, f := range strings.FieldsFunc(pns, func(r rune) bool { return r == ' ' || r == ',' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 0 {
+			return fmt.Errorf("-pacing-n: %q is not a task count", f)
+		}
+		if n > 0 {
+			cfg.PacingNs = append(cfg.PacingNs, n)
+		}
+	}
+	for _, f := range strings.FieldsFunc(pruns, func(r rune) bool { return r == ' ' || r == ',' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 0 {
+			return fmt.Errorf("-pacing-runs: %q is not a number of runs", f)
+		}
+		if n > 0 {
+			cfg.PacingRuns = append(cfg.PacingRuns, n)
+		}
+	}
 	for _, f := range strings.FieldsFunc(rns, func(r rune) bool { return r == ' ' || r == ',' }) {
 		n, err := strconv.Atoi(f)
 		if err != nil || n < 0 {
@@ -72,8 +95,8 @@ func run() error {
 			cfg.RelatedNs = append(cfg.RelatedNs, n)
 		}
 	}
-	if cfg.Parallelism <= 0 || cfg.WriteLimit <= 0 || cfg.WriteWindow <= 0 {
-		return fmt.Errorf("-parallelism, -write-limit and -write-window must be positive")
+	if cfg.Parallelism <= 0 || cfg.WriteLimit <= 0 || cfg.WriteWindow <= 0 || cfg.PacingLimit <= 0 || cfg.PacingWindow <= 0 || cfg.PacingRunN <= 0 {
+		return fmt.Errorf("-parallelism, -write-limit, -write-window, -pacing-limit, -pacing-window and -pacing-run-n must be positive")
 	}
 	var err error
 	if cfg.Root, err = filepath.Abs(cfg.Root); err != nil {
