@@ -130,7 +130,7 @@ func (w *simWorld) writer(p *simProcess) {
 				p.pacer.answered(wr, w.clock(w.now), status, ra)
 				if status == 429 {
 					p.throttled = append(p.throttled, w.now)
-					d := w.policy.decideWith(attempt, status, ra, w.rng)
+					d := w.policy.decideWith(attempt, ra, w.rng)
 					attempt++
 					w.at(w.now+d, try)
 					return
@@ -164,7 +164,7 @@ func (w *simWorld) run() {
 }
 
 // decideWith is Decide's wait for a 429 with a seeded random source.
-func (p RetryPolicy) decideWith(attempt, status int, retryAfter string, rng *rand.Rand) time.Duration {
+func (p RetryPolicy) decideWith(attempt int, retryAfter string, rng *rand.Rand) time.Duration {
 	if d, ok := ParseRetryAfter(retryAfter, time.Now()); ok {
 		return d + time.Duration(rng.Int64N(int64(retryAfterJitter)))
 	}
