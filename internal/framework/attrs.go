@@ -68,10 +68,6 @@ func (a *Attr) IsComputed() bool { return a.computed }
 // Removal is what removing the attribute from the configuration does in Graph.
 func (a *Attr) Removal() Removal { return a.kind.removal() }
 
-// Value is what the row's getter reads from an SDK model, for tests that check a row reads its
-// own property.
-func (a *Attr) Value(m any) any { return a.get(m) }
-
 // OptionalComputed reports whether Graph fills the attribute in when it is not configured: the
 // non-nullable enums, numbers and booleans (graph-behaviour.md §2.5).
 func (a *Attr) OptionalComputed() bool { return !a.computed && a.kind.removal() == RemovalKeeps }

@@ -44,8 +44,13 @@ func devices(t *testing.T, elems ...[2]string) types.List {
 
 func body(t *testing.T, plan, prior Values) (map[string]any, bool) {
 	t.Helper()
-	m := models.NewUnmanagedDeviceDiscoveryTask()
-	changed, diags := deviceTable.Expand(context.Background(), m, plan, prior)
+	return expandJSON(t, deviceTable, models.NewUnmanagedDeviceDiscoveryTask(), plan, prior)
+}
+
+// expandJSON is the JSON table's Expand writes into m, and whether it reported a change.
+func expandJSON(t *testing.T, table Table, m models.DeviceAppManagementTaskable, plan, prior Values) (map[string]any, bool) {
+	t.Helper()
+	changed, diags := table.Expand(context.Background(), m, plan, prior)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

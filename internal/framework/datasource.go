@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -72,20 +73,39 @@ func (d *DataSource) Configure(_ context.Context, req datasource.ConfigureReques
 	d.client = ProviderClient(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+// readConfig is a data source's configuration, and ctx bounded by the read timeout of its
+// timeouts block; ok is false (with the diagnostics) when either is unusable.
+func readConfig(ctx context.Context, req datasource.ReadRequest, diags *diag.Diagnostics) (types.Object, context.Context, context.CancelFunc, bool) {
 	var cfg types.Object
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(req.Config.Get(ctx, &cfg)...)
+	if diags.HasError() {
+		return cfg, ctx, nil, false
 	}
-	vals := cfg.Attributes()
-	tv, _ := vals["timeouts"].(timeouts.Value)
-	ctx, cancel, ok := WithTimeout(ctx, tv.Read, DefaultDataSourceReadTimeout, &resp.Diagnostics)
+	tv, _ := cfg.Attributes()["timeouts"].(timeouts.Value)
+	ctx, cancel, ok := WithTimeout(ctx, tv.Read, DefaultDataSourceReadTimeout, diags)
+	return cfg, ctx, cancel, ok
+}
+
+// storeDataSourceState sets a data source's state to vals, with the configuration's timeouts block.
+func storeDataSourceState(ctx context.Context, cfg types.Object, vals map[string]attr.Value, resp *datasource.ReadResponse) {
+	all := map[string]attr.Value{"timeouts": cfg.Attributes()["timeouts"]}
+	for k, v := range vals {
+		all[k] = v
+	}
+	obj, diags := types.ObjectValue(cfg.AttributeTypes(ctx), all)
+	resp.Diagnostics.Append(diags...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, obj)...)
+	}
+}
+
+func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	cfg, ctx, cancel, ok := readConfig(ctx, req, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
-	id := Values(vals).Str("id")
+	id := Values(cfg.Attributes()).Str("id")
 	coll := d.entity.Collection()
 	task, err := findTask(ctx, d.client, coll, id, func() bool { return recentlyCreated(d.client, id, timetypes.NewRFC3339Null()) })
 	if graph.IsNotFound(err) {
@@ -108,15 +128,7 @@ func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	all := map[string]attr.Value{"timeouts": tv}
-	for k, v := range out {
-		all[k] = v
-	}
-	obj, diags := types.ObjectValue(cfg.AttributeTypes(ctx), all)
-	resp.Diagnostics.Append(diags...)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, obj)...)
-	}
+	storeDataSourceState(ctx, cfg, out, resp)
 }
 
 // listModel is a plural data source: optional filters and the matching tasks.

@@ -104,6 +104,13 @@ func keepsGraphValue(a *Attr, unset string) string {
 		"managed: **removing it from the configuration keeps the value Graph holds**, it does not reset it.", a.json, unset)
 }
 
+// keepsGraphsValue is what the non-nullable kinds that are Optional+Computed share: removing one
+// sends nothing, and two values are the same only when equal.
+type keepsGraphsValue struct{}
+
+func (keepsGraphsValue) removal() Removal                   { return RemovalKeeps }
+func (keepsGraphsValue) same(_ *Attr, x, y attr.Value) bool { return x.Equal(y) }
+
 // ---- string ----------------------------------------------------------------------------------
 
 type stringKind struct{}
@@ -222,16 +229,12 @@ func (dateTimeKind) dataSourceAttribute(a *Attr) dsschema.Attribute {
 
 // ---- enum ------------------------------------------------------------------------------------
 
-type enumKind struct{}
+type enumKind struct{ keepsGraphsValue }
 
 func (enumKind) id() Kind                 { return KindEnum }
-func (enumKind) removal() Removal         { return RemovalKeeps }
 func (enumKind) tfType(*Attr) attr.Type   { return types.StringType }
 func (enumKind) null(*Attr) attr.Value    { return types.StringNull() }
 func (enumKind) unset(a *Attr) attr.Value { return types.StringValue(a.enum.Unset()) }
-func (enumKind) same(_ *Attr, x, y attr.Value) bool {
-	return x.Equal(y)
-}
 
 func (enumKind) expand(_ context.Context, _ *Attr, p, _ attr.Value, _ bool) (any, bool, diag.Diagnostics) {
 	return p.(types.String).ValueString(), !p.IsNull(), nil
@@ -273,14 +276,12 @@ func (enumKind) dataSourceAttribute(a *Attr) dsschema.Attribute {
 
 // ---- numbers and booleans --------------------------------------------------------------------
 
-type int32Kind struct{}
+type int32Kind struct{ keepsGraphsValue }
 
-func (int32Kind) id() Kind                           { return KindInt32 }
-func (int32Kind) removal() Removal                   { return RemovalKeeps }
-func (int32Kind) tfType(*Attr) attr.Type             { return types.Int32Type }
-func (int32Kind) null(*Attr) attr.Value              { return types.Int32Null() }
-func (int32Kind) unset(*Attr) attr.Value             { return types.Int32Value(0) }
-func (int32Kind) same(_ *Attr, x, y attr.Value) bool { return x.Equal(y) }
+func (int32Kind) id() Kind               { return KindInt32 }
+func (int32Kind) tfType(*Attr) attr.Type { return types.Int32Type }
+func (int32Kind) null(*Attr) attr.Value  { return types.Int32Null() }
+func (int32Kind) unset(*Attr) attr.Value { return types.Int32Value(0) }
 func (int32Kind) expand(_ context.Context, _ *Attr, p, _ attr.Value, _ bool) (any, bool, diag.Diagnostics) {
 	return p.(types.Int32).ValueInt32(), !p.IsNull(), nil
 }
@@ -295,14 +296,12 @@ func (int32Kind) dataSourceAttribute(a *Attr) dsschema.Attribute {
 	return dsschema.Int32Attribute{MarkdownDescription: a.doc, Computed: true}
 }
 
-type int64Kind struct{}
+type int64Kind struct{ keepsGraphsValue }
 
-func (int64Kind) id() Kind                           { return KindInt64 }
-func (int64Kind) removal() Removal                   { return RemovalKeeps }
-func (int64Kind) tfType(*Attr) attr.Type             { return types.Int64Type }
-func (int64Kind) null(*Attr) attr.Value              { return types.Int64Null() }
-func (int64Kind) unset(*Attr) attr.Value             { return types.Int64Value(0) }
-func (int64Kind) same(_ *Attr, x, y attr.Value) bool { return x.Equal(y) }
+func (int64Kind) id() Kind               { return KindInt64 }
+func (int64Kind) tfType(*Attr) attr.Type { return types.Int64Type }
+func (int64Kind) null(*Attr) attr.Value  { return types.Int64Null() }
+func (int64Kind) unset(*Attr) attr.Value { return types.Int64Value(0) }
 func (int64Kind) expand(_ context.Context, _ *Attr, p, _ attr.Value, _ bool) (any, bool, diag.Diagnostics) {
 	return p.(types.Int64).ValueInt64(), !p.IsNull(), nil
 }
@@ -317,14 +316,12 @@ func (int64Kind) dataSourceAttribute(a *Attr) dsschema.Attribute {
 	return dsschema.Int64Attribute{MarkdownDescription: a.doc, Computed: true}
 }
 
-type boolKind struct{}
+type boolKind struct{ keepsGraphsValue }
 
-func (boolKind) id() Kind                           { return KindBool }
-func (boolKind) removal() Removal                   { return RemovalKeeps }
-func (boolKind) tfType(*Attr) attr.Type             { return types.BoolType }
-func (boolKind) null(*Attr) attr.Value              { return types.BoolNull() }
-func (boolKind) unset(*Attr) attr.Value             { return types.BoolValue(false) }
-func (boolKind) same(_ *Attr, x, y attr.Value) bool { return x.Equal(y) }
+func (boolKind) id() Kind               { return KindBool }
+func (boolKind) tfType(*Attr) attr.Type { return types.BoolType }
+func (boolKind) null(*Attr) attr.Value  { return types.BoolNull() }
+func (boolKind) unset(*Attr) attr.Value { return types.BoolValue(false) }
 func (boolKind) expand(_ context.Context, _ *Attr, p, _ attr.Value, _ bool) (any, bool, diag.Diagnostics) {
 	return p.(types.Bool).ValueBool(), !p.IsNull(), nil
 }

@@ -1,7 +1,6 @@
 package framework
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/microsoft/kiota-abstractions-go/serialization"
-	jsonser "github.com/microsoft/kiota-serialization-json-go"
 	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
 
 	"github.com/terraform-intune/terraform-provider-intune/internal/graph"
@@ -57,19 +55,7 @@ var ownerType = newKinds.Row("owner").ElemType().AttrTypes
 
 func expandNew(t *testing.T, plan, prior Values) map[string]any {
 	t.Helper()
-	m := models.NewSecurityConfigurationTask()
-	if _, diags := newKinds.Expand(context.Background(), m, plan, prior); diags.HasError() {
-		t.Fatal(diags)
-	}
-	w := jsonser.NewJsonSerializationWriter()
-	if err := w.WriteObjectValue("", m); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := w.GetSerializedContent()
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatalf("%s: %v", b, err)
-	}
+	out, _ := expandJSON(t, newKinds, models.NewSecurityConfigurationTask(), plan, prior)
 	delete(out, "@odata.type")
 	return out
 }

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -141,19 +140,12 @@ func (d *relatedDataSource) ValidateConfig(ctx context.Context, req datasource.V
 
 func (d *relatedDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	r := d.rel
-	var cfg types.Object
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	vals := cfg.Attributes()
-	tv, _ := vals["timeouts"].(timeouts.Value)
-	ctx, cancel, ok := WithTimeout(ctx, tv.Read, DefaultDataSourceReadTimeout, &resp.Diagnostics)
+	cfg, ctx, cancel, ok := readConfig(ctx, req, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
-	id := Values(vals).Str("task_id")
+	id := Values(cfg.Attributes()).Str("task_id")
 	what := fmt.Sprintf("reading the %ss of Intune %s", r.Noun, r.Owner.Noun)
 
 	// The task first: its type decides whether it has the relationship, and an unknown id is
@@ -200,12 +192,7 @@ func (d *relatedDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	list, diags := types.ListValue(types.ObjectType{AttrTypes: r.Items.AttrTypes()}, items)
 	resp.Diagnostics.Append(diags...)
-	all := map[string]attr.Value{"task_id": vals["task_id"], "timeouts": tv, r.Attribute: list}
-	obj, diags := types.ObjectValue(cfg.AttributeTypes(ctx), all)
-	resp.Diagnostics.Append(diags...)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, obj)...)
-	}
+	storeDataSourceState(ctx, cfg, map[string]attr.Value{"task_id": cfg.Attributes()["task_id"], r.Attribute: list}, resp)
 }
 
 // readRelatedElsewhere tells what to use for the same relationship of a task of type odataType: the data

@@ -23,19 +23,7 @@ type tokenLoggingPolicy struct{}
 func (tokenLoggingPolicy) Do(req *policy.Request) (*http.Response, error) {
 	start := time.Now()
 	resp, err := req.Next()
-	raw := req.Raw()
-	fields := map[string]any{
-		"method": raw.Method, "url": RedactURL(raw.URL.String()), "duration_ms": time.Since(start).Milliseconds(),
-	}
-	if err != nil {
-		// azcore's transport errors name the URL with its query, which may carry an msi_res_id
-		// or a key: only the kind of failure is logged.
-		fields["error"] = redactURLError(err).Error()
-	} else {
-		fields["status"] = resp.StatusCode
-		fields["request_id"] = resp.Header.Get("x-ms-request-id")
-	}
-	tflog.Debug(raw.Context(), identityRequest, fields)
+	logIdentityRequest(req.Raw(), start, resp, err)
 	return resp, err
 }
 
@@ -47,17 +35,24 @@ type loggingTransport struct{ inner http.RoundTripper }
 func (l loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	resp, err := l.inner.RoundTrip(req)
+	logIdentityRequest(req, start, resp, err)
+	return resp, err
+}
+
+// logIdentityRequest writes the debug line of one identity request, sent at start.
+func logIdentityRequest(req *http.Request, start time.Time, resp *http.Response, err error) {
 	fields := map[string]any{
 		"method": req.Method, "url": RedactURL(req.URL.String()), "duration_ms": time.Since(start).Milliseconds(),
 	}
 	if err != nil {
+		// Transport errors name the URL with its query, which may carry an msi_res_id or a key:
+		// only the kind of failure is logged.
 		fields["error"] = redactURLError(err).Error()
 	} else {
 		fields["status"] = resp.StatusCode
 		fields["request_id"] = resp.Header.Get("x-ms-request-id")
 	}
 	tflog.Debug(req.Context(), identityRequest, fields)
-	return resp, err
 }
 
 // withLogging is hc with every request logged by loggingTransport.
