@@ -79,6 +79,15 @@ type Pacer struct {
 	lastSurprise  time.Time // the last write the schedule expected to pass that was throttled
 
 	firstSend time.Time // the first write of the current run of writes
+	// firstAnswered: the first write's answer came. Until then it is the only write out, so
+	// that a process that finds the quota held by another one costs Graph one 429, not a 429
+	// for each of Terraform's parallel operations, each counted for a window.
+	firstAnswered bool
+	learnedAt     time.Time // when the window was learned
+	// unanchored: this process's first write was throttled, so its window was learned from
+	// another process's writes.
+	unanchored bool
+	bursting   bool // a share probe found room: writes go until one is throttled
 }
 
 // sent is one write attempt as the pacer keeps it.
@@ -102,6 +111,8 @@ type Write struct {
 	seq  uint64
 	kind writeKind
 	ref  time.Time // the earlier write whose leaving the window let this one start (if known)
+	// burst: sent while taking room a share probe found, beyond the share.
+	burst bool
 }
 
 type writeKind int
@@ -137,6 +148,12 @@ const (
 	probeSlack = 20 * time.Millisecond
 	// pollWait is how long a writer waits for a probe's answer before asking again.
 	pollWait = 10 * time.Millisecond
+	// unanchoredRetryAfter is the longest Retry-After to a scheduled write that a process whose
+	// window was learned from another process's writes takes for its own write not having left
+	// the window yet, and the most its window grows for one.
+	unanchoredRetryAfter = 2 * time.Second
+	// firstAnswerWait bounds how long the other writes wait for the first one's answer.
+	firstAnswerWait = 5 * time.Second
 	// pacerMargin widens the ceiling's window the same way (write_rate_limit is a promise).
 	pacerMargin = 500 * time.Millisecond
 )
@@ -180,6 +197,9 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 			return Write{}, in[len(in)-p.ceiling].at.Add(p.ceilingWindow+pacerMargin).Sub(now) + time.Millisecond
 		}
 	}
+	if len(p.sends) > 0 && !p.firstAnswered && now.Sub(p.firstSend) < firstAnswerWait {
+		return Write{}, pollWait
+	}
 	w := Write{at: now, kind: writeNormal}
 	switch {
 	case p.recovering:
@@ -187,6 +207,10 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 			return Write{}, pollWait
 		}
 		w.kind = writeRecovery
+	case p.bursting:
+		// A share probe found room: take it as the first window was taken, as fast as
+		// Terraform asks, until Graph refuses one.
+		w.burst = true
 	case p.limit > 0 && p.window > 0:
 		in := p.since(now.Add(-p.window - replayMargin))
 		if len(in) < p.limit {
@@ -253,6 +277,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.inFlight--
+	p.firstAnswered = true
 	if w.kind == writeWindowProbe || w.kind == writeShareProbe {
 		p.probing = false
 	}
@@ -283,9 +308,8 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 			p.triedWhole = true
 			p.window = max(min(w.at.Sub(w.ref), p.window), p.lo)
 		case writeShareProbe:
-			// Room for one more: keep it. Up to growStep probes follow at once, and the step
-			// doubles with every window whose probes all got in, so that a neighbour's share
-			// left behind is taken within a few windows, while a 429 ends the growth at once.
+			// Room for one more: keep it, and take what else there is at once, so that a
+			// share a neighbour left behind is taken in one burst; the next 429 ends it.
 			p.limit++
 			p.shareBackoff = 1
 			p.nextShare = now.Add(rampSpacing)
@@ -325,24 +349,43 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	// writing with the same app if Graph stays full for longer than a second, or if it happens
 	// again within the window (a single write arriving a little early, on a busy machine, is
 	// not a neighbour: the window below grows for it instead).
-	sharing := false
-	if p.window > 0 && now.Sub(p.firstSend) > p.window {
-		sharing = informative && secs > minRetryAfter || now.Sub(p.lastSurprise) < p.window
+	if w.burst {
+		// The burst found the end of the room: the share is what this process holds now.
+		p.bursting = false
+		if held := p.held(w.at, now); held > p.limit {
+			p.limit = held
+		}
+		p.nextShare = maxTime(p.nextShare, now.Add(p.window))
+	} else if p.window == 0 || w.at.Before(p.learnedAt) {
+		// Part of the first burst, before the window was known: the share is what this
+		// process holds of it, its writes admitted or still unanswered, not the throttled ones.
+		if p.limit == 0 && !w.at.After(p.firstSend) {
+			// The very first write throttled: another process holds the quota, and the window
+			// Retry-After tells opened with that process's writes, not this one's.
+			p.shared, p.unanchored = true, true
+		}
+		if held := p.held(w.at, now); p.limit == 0 || held < p.limit {
+			p.limit = max(held, 1)
+		}
+	} else {
+		// Throttled where the schedule expected room. Once, it is a write that reached Graph
+		// late or one displaced by another process's throttled writes, which Graph counts
+		// for a window too: it waits for its Retry-After and the share stays. Again in the
+		// next window, another process holds a place this one took for its own: one less.
+		if !informative {
+			// Without a Retry-After nothing tells a displaced write from a lost place.
+			if held := p.held(w.at, now); held < p.limit {
+				p.limit = max(held, 1)
+			}
+			p.shared = true
+		} else if since := now.Sub(p.lastSurprise); since > p.window/2 && since < p.window+p.window/2+replayMargin {
+			p.limit = max(p.limit-1, 1)
+			p.shared = true
+		}
+		if informative && secs > minRetryAfter {
+			p.shared = true
+		}
 		p.lastSurprise = now
-	}
-	if sharing {
-		p.shared = true
-	}
-	// A write the pacer expected to pass was throttled: another process took part of the share,
-	// or the window is longer than learned. The share becomes what this process holds in the
-	// window: its writes admitted or still unanswered, not the throttled ones.
-	held := p.held(w.at, now)
-	if p.limit == 0 && !w.at.After(p.firstSend) {
-		// The very first write throttled: another process holds the quota.
-		p.shared = true
-	}
-	if p.limit == 0 || held < p.limit {
-		p.limit = max(held, 1)
 	}
 	if !informative {
 		if p.window == 0 {
@@ -361,14 +404,29 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		// rounded up to whole seconds, so the window is at most a second shorter. The schedule
 		// then holds every writer until then.
 		p.window = min(max(free.Sub(p.firstSend), time.Second), maxWindow)
+		p.learnedAt = now
 		p.lo = max(p.window-time.Second, 0)
+		if whole := p.window.Truncate(time.Second); whole > 0 && p.window-whole <= probeSlack {
+			// Graph's windows are whole seconds: a learned window this close above one is
+			// that one, and probes below it could only fail, each costing a place for a window.
+			p.lo = max(p.window-windowPrecision, 0)
+			p.triedWhole = true
+		}
 		p.recovering = false
-	case secs <= minRetryAfter && !w.ref.IsZero() && free.Sub(w.ref) > p.window:
+	case !w.ref.IsZero() && free.Sub(w.ref) > p.window && (secs <= minRetryAfter || p.unanchored && secs <= unanchoredRetryAfter):
 		// Room opens within the second: the write that made room for this one had not left
 		// Graph's window yet, which is longer than learned: by a little, most likely (the
 		// Retry-After, in whole seconds, bounds it from above).
 		p.lo = max(p.lo, w.at.Sub(w.ref))
-		p.window = min(max(p.window, p.lo)+replayMargin, free.Sub(w.ref), maxWindow)
+		if p.unanchored {
+			// The window was learned from another process's writes and may be seconds short:
+			// this process's own write had not left it yet. Retry-After bounds it from above.
+			// Once: after that, a 429 like it is more likely another process's write.
+			p.window = min(max(w.at.Sub(w.ref)+secs-time.Second/2, p.window), maxWindow)
+			p.unanchored = false
+		} else {
+			p.window = min(max(p.window, p.lo)+replayMargin, free.Sub(w.ref), maxWindow)
+		}
 		p.lo = min(p.lo, p.window)
 	}
 	if secs > minRetryAfter {

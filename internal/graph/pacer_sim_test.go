@@ -49,6 +49,7 @@ func (t *simTenant) write(at time.Duration) (int, string) {
 // simProcess is one provider process: its pacer, its writes, and terraform's parallelism.
 type simProcess struct {
 	pacer     *Pacer
+	id        int
 	n         int
 	start     time.Duration
 	left      int
@@ -56,6 +57,7 @@ type simProcess struct {
 	finish    time.Duration
 	throttled []time.Duration // when each 429 arrived
 	admitted  []time.Duration
+	kinds     [4]int // 429s by write kind
 }
 
 type simEvent struct {
@@ -80,14 +82,16 @@ func (q *simQueue) Pop() any {
 }
 
 type simWorld struct {
-	tenant *simTenant
-	procs  []*simProcess
-	q      simQueue
-	seq    int
-	now    time.Duration
-	rng    *rand.Rand
-	epoch  time.Time
-	policy RetryPolicy
+	tenant     *simTenant
+	procs      []*simProcess
+	q          simQueue
+	seq        int
+	now        time.Duration
+	rng        *rand.Rand
+	epoch      time.Time
+	policy     RetryPolicy
+	trace      func(string, ...any)
+	traceUntil time.Duration
 	// busy adds 100-300 ms to one request in 25, as a loaded machine's scheduler does.
 	busy bool
 }
@@ -128,8 +132,12 @@ func (w *simWorld) writer(p *simProcess) {
 			status, ra := w.tenant.write(w.now)
 			w.at(w.now+w.latency(), func() {
 				p.pacer.answered(wr, w.clock(w.now), status, ra)
+				if w.trace != nil && w.now < w.traceUntil {
+					w.trace("%8.3f p%d kind=%d sent=%8.3f st=%d ra=%s S=%d W=%v lo=%v shared=%v", w.now.Seconds(), p.id, wr.kind, wr.at.Sub(w.epoch).Seconds(), status, ra, p.pacer.limit, p.pacer.window, p.pacer.lo, p.pacer.shared)
+				}
 				if status == 429 {
 					p.throttled = append(p.throttled, w.now)
+					p.kinds[wr.kind]++
 					d := w.policy.decideWith(attempt, ra, w.rng)
 					attempt++
 					w.at(w.now+d, try)
@@ -176,14 +184,16 @@ func (p RetryPolicy) decideWith(attempt int, retryAfter string, rng *rand.Rand) 
 }
 
 type simResult struct {
-	wall      time.Duration // first start to last create admitted
-	finishes  []time.Duration
-	limits    []int
-	timeline  [][]int
-	floor     time.Duration
-	throttled int
-	late      int // 429s after the first window
-	writes    int
+	wall        time.Duration // first start to last create admitted
+	finishes    []time.Duration
+	limits      []int
+	timeline    [][]int
+	floor       time.Duration
+	throttled   int
+	late        int // 429s after the first window
+	kinds       [][4]int
+	thrTimeline [][]int
+	writes      int
 }
 
 func (r simResult) ratio() float64 { return float64(r.wall) / float64(r.floor) }
@@ -193,6 +203,9 @@ func simulate(t *testing.T, limit int, window time.Duration, retryAfter string, 
 	return simulateOn(t, false, limit, window, retryAfter, ns, starts, seed)
 }
 
+var simTrace func(string, ...any)
+var simTraceUntil time.Duration
+
 func simulateOn(t *testing.T, busy bool, limit int, window time.Duration, retryAfter string, ns []int, starts []time.Duration, seed uint64) simResult {
 	t.Helper()
 	w := &simWorld{
@@ -201,10 +214,11 @@ func simulateOn(t *testing.T, busy bool, limit int, window time.Duration, retryA
 		rng:    rand.New(rand.NewPCG(seed, 20)),
 		epoch:  time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC),
 		policy: DefaultRetryPolicy,
+		trace:  simTrace, traceUntil: simTraceUntil,
 	}
 	total := 0
 	for i, n := range ns {
-		w.procs = append(w.procs, &simProcess{pacer: NewPacer(0, 0), n: n, start: starts[i]})
+		w.procs = append(w.procs, &simProcess{pacer: NewPacer(0, 0), n: n, start: starts[i], id: i})
 		total += n
 	}
 	w.run()
@@ -225,7 +239,17 @@ func simulateOn(t *testing.T, busy bool, limit int, window time.Duration, retryA
 			tl[i]++
 		}
 		res.timeline = append(res.timeline, tl)
+		var th []int
+		for _, at := range p.throttled {
+			i := int(at / window)
+			for len(th) <= i {
+				th = append(th, 0)
+			}
+			th[i]++
+		}
+		res.thrTimeline = append(res.thrTimeline, th)
 		res.throttled += len(p.throttled)
+		res.kinds = append(res.kinds, p.kinds)
 		for _, at := range p.throttled {
 			if at > window {
 				res.late++
