@@ -76,7 +76,15 @@ type Pacer struct {
 	// (nextInsurance): alone, each costs Graph a slot for a window.
 	shared        bool
 	nextInsurance time.Time
-	lastSurprise  time.Time // the last write the schedule expected to pass that was throttled
+	// width is the most writes this process had out at once before the first 429: Terraform's
+	// parallelism, as the provider sees it. A share below it is a sign that another process
+	// took part of the first window (Graph's write quotas are far above Terraform's default
+	// parallelism): only then does a process that has seen no other probe for more share
+	// (each refused probe costs a place for a window, which at the end of a run is a window).
+	width int
+	// ramping: the last share probe got in; the next follows rampSpacing later.
+	ramping      bool
+	lastSurprise time.Time // the last write the schedule expected to pass that was throttled
 
 	firstSend time.Time // the first write of the current run of writes
 	// firstAnswered: the first write's answer came. Until then it is the only write out, so
@@ -142,7 +150,7 @@ const (
 	rampSpacing = 150 * time.Millisecond
 	// aloneShareEvery is the windows between share probes of a process that has not seen another
 	// one write: a neighbour that started after it may finish after it too.
-	aloneShareEvery = 8
+	aloneShareEvery = 16
 	// probeSlack is added to a whole-second window probe: the write's way to Graph differs from
 	// the one it is spaced from by a few milliseconds.
 	probeSlack = 20 * time.Millisecond
@@ -227,7 +235,7 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		}
 		// (and only with no other write on its way: one sent before it could arrive after it.)
 		shareProbe := !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && p.inFlight == 0 &&
-			(p.shared || !now.Before(p.nextInsurance))
+			(p.eager() || !now.Before(p.nextInsurance))
 		if p.window-p.lo > windowPrecision && !p.shared {
 			// A window probe tests the middle of what is not known yet, and only there: later
 			// than the learned window it would tell nothing.
@@ -248,9 +256,12 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 			w.kind = writeShareProbe
 			break
 		}
-		if p.shared && p.lo > 0 {
+		if p.lo > 0 {
 			// Come back for the next share probe rather than sleep through it.
 			back := p.nextShare
+			if !p.eager() {
+				back = maxTime(back, p.nextInsurance)
+			}
 			if p.inFlight > 0 {
 				back = maxTime(back, now.Add(pollWait))
 			}
@@ -270,6 +281,9 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 	w.seq = p.seq
 	p.sends = append(p.sends, sent{at: now, seq: p.seq})
 	p.inFlight++
+	if p.window == 0 {
+		p.width = max(p.width, p.inFlight)
+	}
 	return w, 0
 }
 
@@ -311,7 +325,9 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 			// Room for one more: keep it, and take what else there is at once, so that a
 			// share a neighbour left behind is taken in one burst; the next 429 ends it.
 			p.limit++
-			p.shareBackoff = 1
+			p.ramping = true
+			// Room this process did not hold: another one wrote, and may again.
+			p.shared = true
 			p.nextShare = now.Add(rampSpacing)
 		}
 		return
@@ -338,10 +354,11 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		p.lo = min(max(p.lo, w.at.Sub(w.ref)), p.window)
 		return
 	case writeShareProbe:
-		p.nextShare = now.Add(time.Duration(p.shareBackoff) * p.window)
-		if !p.shared {
-			p.shareBackoff = min(2*p.shareBackoff, maxShareBackoff)
-		}
+		// No room: a process that knows others write tries again a window later (each
+		// refused probe costs Graph a place for a window, and it must notice soon that a
+		// neighbour finished); one that does not, only aloneShareEvery windows later.
+		p.ramping = false
+		p.nextShare = now.Add(p.window)
 		p.nextInsurance = now.Add(aloneShareEvery * p.window)
 		return
 	}
@@ -435,6 +452,13 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		p.blocked = maxTime(p.blocked, free)
 	}
 	p.nextShare = maxTime(p.nextShare, now.Add(p.window))
+}
+
+// eager says whether share probes go once a window: when this process knows others write with
+// the same app, when its share is below Terraform's parallelism (see width), or while its probes
+// get in. Otherwise once in aloneShareEvery windows.
+func (p *Pacer) eager() bool {
+	return p.shared || p.limit < p.width || p.ramping
 }
 
 // probeSpacing is the spacing the next window probe tests: Graph's windows are whole seconds, so

@@ -30,6 +30,9 @@ func TestPacerExplore(t *testing.T) {
 		{20, []int{300, 300}, []time.Duration{0, 5000 * ms}, "ceil"},
 		{20, []int{300, 300, 300}, []time.Duration{0, 150 * ms, 400 * ms}, "ceil"},
 		{20, []int{300, 300, 300}, []time.Duration{0, 1200 * ms, 2500 * ms}, "ceil"},
+		{20, []int{60, 60}, []time.Duration{0, 5 * ms}, "ceil"},
+		{20, []int{60, 60, 60}, []time.Duration{0, 5 * ms, 10 * ms}, "ceil"},
+		{20, []int{300, 300}, []time.Duration{0, 5 * ms}, "ceil"},
 		{20, []int{30}, []time.Duration{0}, "0"},
 		{20, []int{60, 60}, []time.Duration{0, 300 * ms}, "0"},
 		{50, []int{60}, []time.Duration{0}, "ceil"},
@@ -70,7 +73,7 @@ func TestPacerTrace(t *testing.T) {
 	busy := os.Getenv("PACER_BUSY") != ""
 	simTrace, simTraceUntil = t.Logf, 600*time.Second
 	defer func() { simTrace = nil }()
-	r := simulateOn(t, busy, 20, 10*time.Second, "ceil", []int{60, 60, 60}, []time.Duration{0, 300 * ms, 900 * ms}, seed)
+	r := simulateOn(t, busy, 20, 10*time.Second, "ceil", []int{60, 60}, []time.Duration{0, 5 * ms}, seed)
 	t.Logf("%.3fx 429s %d late %d limits %v kinds %v finishes %v", r.ratio(), r.throttled, r.late, r.limits, r.kinds, r.finishes)
 	for i, tl := range r.timeline {
 		t.Logf("proc %d per window: %v", i, tl)
