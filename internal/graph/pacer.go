@@ -66,6 +66,7 @@ type Pacer struct {
 	recovering  bool
 	lastRefused time.Time // the last recovery write throttled
 	inFlight    int
+	waiting     int // writers in Wait
 
 	nextShare    time.Time // no share probe before this
 	shareBackoff int       // windows to wait after a failed share probe
@@ -76,7 +77,7 @@ type Pacer struct {
 	// (nextInsurance): alone, each costs Graph a slot for a window.
 	shared        bool
 	nextInsurance time.Time
-	// width is the most writes this process had out at once before the first 429: Terraform's
+	// width is the most writes this process had waiting or out at once: Terraform's
 	// parallelism, as the provider sees it. A share below it is a sign that another process
 	// took part of the first window (Graph's write quotas are far above Terraform's default
 	// parallelism): only then does a process that has seen no other probe for more share
@@ -174,6 +175,8 @@ func NewPacer(ceiling int, ceilingWindow time.Duration) *Pacer {
 
 // Wait blocks until one more write may start, or ctx ends.
 func (p *Pacer) Wait(ctx context.Context) (Write, error) {
+	p.arrive()
+	defer p.depart()
 	for {
 		w, wait := p.reserve(time.Now())
 		if wait <= 0 {
@@ -183,6 +186,21 @@ func (p *Pacer) Wait(ctx context.Context) (Write, error) {
 			return Write{}, err
 		}
 	}
+}
+
+// arrive and depart bracket a writer's wait: the writers waiting and out together are how many
+// writes Terraform runs at once (width).
+func (p *Pacer) arrive() {
+	p.mu.Lock()
+	p.waiting++
+	p.width = max(p.width, p.waiting+p.inFlight)
+	p.mu.Unlock()
+}
+
+func (p *Pacer) depart() {
+	p.mu.Lock()
+	p.waiting--
+	p.mu.Unlock()
 }
 
 // Answered tells the pacer how Graph answered w: status 429 with the raw Retry-After header, any
@@ -281,9 +299,6 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 	w.seq = p.seq
 	p.sends = append(p.sends, sent{at: now, seq: p.seq})
 	p.inFlight++
-	if p.window == 0 {
-		p.width = max(p.width, p.inFlight)
-	}
 	return w, 0
 }
 

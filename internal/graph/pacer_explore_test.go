@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -73,7 +74,30 @@ func TestPacerTrace(t *testing.T) {
 	busy := os.Getenv("PACER_BUSY") != ""
 	simTrace, simTraceUntil = t.Logf, 600*time.Second
 	defer func() { simTrace = nil }()
-	r := simulateOn(t, busy, 20, 10*time.Second, "ceil", []int{60, 60}, []time.Duration{0, 5 * ms}, seed)
+	limit, ra := 20, "ceil"
+	var ns []int
+	var starts []time.Duration
+	for _, f := range strings.Fields(os.Getenv("PACER_CASE")) {
+		k, v, _ := strings.Cut(f, "=")
+		switch k {
+		case "L":
+			fmt.Sscan(v, &limit)
+		case "ra":
+			ra = v
+		case "n":
+			for _, x := range strings.Split(v, ",") {
+				var n int
+				fmt.Sscan(x, &n)
+				ns = append(ns, n)
+			}
+		case "s":
+			for _, x := range strings.Split(v, ",") {
+				d, _ := time.ParseDuration(x)
+				starts = append(starts, d)
+			}
+		}
+	}
+	r := simulateOn(t, busy, limit, 10*time.Second, ra, ns, starts, seed)
 	t.Logf("%.3fx 429s %d late %d limits %v kinds %v finishes %v", r.ratio(), r.throttled, r.late, r.limits, r.kinds, r.finishes)
 	for i, tl := range r.timeline {
 		t.Logf("proc %d per window: %v", i, tl)

@@ -121,12 +121,19 @@ func (w *simWorld) writer(p *simProcess) {
 	p.left--
 	attempt := 1
 	var try func()
+	arrived := false
 	try = func() {
+		if !arrived {
+			p.pacer.arrive()
+			arrived = true
+		}
 		wr, wait := p.pacer.reserve(w.clock(w.now))
 		if wait > 0 {
 			w.at(w.now+wait, try)
 			return
 		}
+		p.pacer.depart()
+		arrived = false
 		arrive := w.now + w.latency()
 		w.at(arrive, func() {
 			status, ra := w.tenant.write(w.now)
