@@ -144,7 +144,7 @@ const (
 	maxWindow = 2 * time.Minute
 	// maxShareBackoff caps the windows between share probes after failures: a process must notice,
 	// within a few windows, that a neighbour finished and left its share.
-	maxShareBackoff = 2
+	maxShareBackoff = 1
 	// rampSpacing separates share probes after one got in: room that lasts (a neighbour that
 	// finished) is taken at this pace, while room that a neighbour's schedule is about to
 	// take again (its writes replay a little after Graph let the old ones go) is left to it.
@@ -341,6 +341,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 			// share a neighbour left behind is taken in one burst; the next 429 ends it.
 			p.limit++
 			p.ramping = true
+			p.shareBackoff = 1
 			// Room this process did not hold: another one wrote, and may again.
 			p.shared = true
 			p.nextShare = now.Add(rampSpacing)
@@ -373,7 +374,8 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		// refused probe costs Graph a place for a window, and it must notice soon that a
 		// neighbour finished); one that does not, only aloneShareEvery windows later.
 		p.ramping = false
-		p.nextShare = now.Add(p.window)
+		p.nextShare = now.Add(time.Duration(p.shareBackoff) * p.window)
+		p.shareBackoff = min(2*p.shareBackoff, maxShareBackoff)
 		p.nextInsurance = now.Add(aloneShareEvery * p.window)
 		return
 	}
