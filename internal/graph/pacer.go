@@ -440,9 +440,12 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		p.window = min(max(free.Sub(p.firstSend), time.Second), maxWindow)
 		p.learnedAt = now
 		p.lo = max(p.window-time.Second, 0)
-		if whole := p.window.Truncate(time.Second); whole > 0 && p.window-whole <= probeSlack {
-			// Graph's windows are whole seconds: a learned window this close above one is
-			// that one, and probes below it could only fail, each costing a place for a window.
+		if whole := p.window.Truncate(time.Second); whole > 0 && whole > p.lo && !p.unanchored {
+			// Graph's windows are whole seconds (Intune's are 20 s), and Retry-After is rounded
+			// up to one: the window is the whole second in (lo, window], plus the few
+			// milliseconds by which this process's writes reach Graph apart. Taken at once: a
+			// window probe that found it would cost, refused, a place for a window.
+			p.window = min(p.window, whole+probeSlack)
 			p.lo = max(p.window-windowPrecision, 0)
 			p.triedWhole = true
 		}
