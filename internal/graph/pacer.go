@@ -450,7 +450,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 			p.triedWhole = true
 		}
 		p.recovering = false
-	case !w.ref.IsZero() && free.Sub(w.ref) > p.window && (secs <= minRetryAfter || p.unanchored && secs <= unanchoredRetryAfter):
+	case !w.ref.IsZero() && free.Sub(w.ref) > p.window && (secs <= minRetryAfter && !p.shared || p.unanchored && secs <= unanchoredRetryAfter):
 		// Room opens within the second: the write that made room for this one had not left
 		// Graph's window yet, which is longer than learned: by a little, most likely (the
 		// Retry-After, in whole seconds, bounds it from above).
