@@ -14,31 +14,39 @@ import (
 // app. The pacer learns that window from Graph's own answers instead of trusting a number that is
 // "subject to change", and that other processes may be spending at the same time:
 //
-//   - Until the first 429 it sends as fast as Terraform asks.
+//   - The first write goes alone; once it is answered, the others go as fast as Terraform asks
+//     until the first 429. (A process that finds the quota held by another one costs Graph one
+//     429 for it, not one for each of Terraform's parallel writes, each counted for a window.)
 //   - The first 429 tells the share: the writes this process got in before it (limit), and with its
 //     Retry-After, when the window frees: window = first write to the moment Retry-After names.
-//     Every writer holds until then.
+//     Retry-After is whole seconds, rounded up, and Graph's windows are whole seconds: the window
+//     is the whole second below that moment. Every writer holds until then. A window learned
+//     otherwise (without a Retry-After) is narrowed by window probes: one write at a time, sent
+//     earlier than the window, only while no other process is known to write (a neighbour's
+//     free place would make a probe pass that proves nothing).
 //   - From then on the pacer replays what was admitted: a write may start when fewer than limit of
 //     this process's writes (429s included, as Graph counts them) started in the last window. The
 //     writes admitted in one window are repeated one window later, so several processes that each
 //     replay their own admitted writes together fill the quota without colliding, though none of
 //     them knows the others.
-//   - Retry-After is whole seconds, so the learned window can be up to a second long. Window
-//     probes (one write at a time, sent earlier than the window: first at the whole second below
-//     it, then halving what is unknown) shrink it: admitted, the window becomes that spacing;
-//     throttled, the lower bound rises. Only while no other process is known to write: a
-//     neighbour's free slot would make a probe pass that proves nothing.
-//   - A 429 outside a probe means another process took part of the share (or the write arrived
-//     early): limit drops to the writes this one holds in the window, and with Retry-After: 1
-//     the window grows by the margin.
+//   - A write the schedule let go that Graph throttles waits for its Retry-After (the retry
+//     policy). Once, it is a write that reached Graph late, or one displaced by another process's
+//     429s (Graph counts them for a window too): the share stays, so that together the processes
+//     keep filling the quota. Throttled again a window later, another process holds a place this
+//     one took for its own: one less. Room opening within the second says this process's own
+//     write had not left Graph's window yet: a process alone lengthens its window by the margin.
+//   - A process whose first write was throttled learned its window from another process's
+//     writes, which opened it: shorter than Graph's. Its first own early replay tells how much
+//     longer (Retry-After), and the window grows to that once.
 //   - A share probe is one write beyond the share, sent only while Graph must still count all of
 //     this process's last limit writes and with no other write on its way. Admitted, the share
 //     grows by one and the next probe follows rampSpacing later, so that a share a neighbour left
-//     behind is taken within a window or two. Alone, a process probes once in aloneShareEvery
-//     windows, backing off after failures (each costs Graph a slot for a window); once it knows
-//     others write (its first write was throttled; a write the schedule expected to pass was
-//     throttled with a longer Retry-After, or twice within a window; a window probe was refused
-//     for longer than a second), once a window.
+//     behind is taken within a window. A process probes once a window when it has signs of
+//     another one writing with the same app (its first write was throttled; a write the schedule
+//     expected to pass was throttled for longer than a second, or in two windows running; a
+//     probe got in), or when its share is below Terraform's parallelism (the two split the
+//     first window). Otherwise once in aloneShareEvery windows: alone, each refused probe costs
+//     Graph a place for a window, which at the end of a run is a window.
 //   - A 429 without a usable Retry-After (none, or 0) says nothing about the window: until a write
 //     is admitted again, one write at a time goes, a second apart (the retry policy's own wait),
 //     and the first admitted one measures the window.
@@ -68,13 +76,9 @@ type Pacer struct {
 	inFlight    int
 	waiting     int // writers in Wait
 
-	nextShare    time.Time // no share probe before this
-	shareBackoff int       // windows to wait after a failed share probe
-	growStep     int       // share probes in a row allowed in one window
-	growLeft     int       // of which left
-	// shared: a write the schedule expected to pass was throttled after the first windows, so
-	// another process writes with the same app. Until then share probes are rare
-	// (nextInsurance): alone, each costs Graph a slot for a window.
+	nextShare time.Time // no share probe before this
+	// shared: signs that another process writes with the same app (see the type's comment).
+	// Until then share probes are rare (nextInsurance) unless the share is below width.
 	shared        bool
 	nextInsurance time.Time
 	// width is the most writes this process had waiting or out at once: Terraform's
@@ -96,7 +100,6 @@ type Pacer struct {
 	// unanchored: this process's first write was throttled, so its window was learned from
 	// another process's writes.
 	unanchored bool
-	bursting   bool // a share probe found room: writes go until one is throttled
 }
 
 // sent is one write attempt as the pacer keeps it.
@@ -120,8 +123,6 @@ type Write struct {
 	seq  uint64
 	kind writeKind
 	ref  time.Time // the earlier write whose leaving the window let this one start (if known)
-	// burst: sent while taking room a share probe found, beyond the share.
-	burst bool
 }
 
 type writeKind int
@@ -142,16 +143,13 @@ const (
 	windowPrecision = 60 * time.Millisecond
 	// maxWindow bounds what the pacer learns and keeps: Graph's write windows are 20 s.
 	maxWindow = 2 * time.Minute
-	// maxShareBackoff caps the windows between share probes after failures: a process must notice,
-	// within a few windows, that a neighbour finished and left its share.
-	maxShareBackoff = 1
 	// rampSpacing separates share probes after one got in: room that lasts (a neighbour that
 	// finished) is taken at this pace, while room that a neighbour's schedule is about to
 	// take again (its writes replay a little after Graph let the old ones go) is left to it.
 	rampSpacing = 150 * time.Millisecond
 	// aloneShareEvery is the windows between share probes of a process that has not seen another
 	// one write: a neighbour that started after it may finish after it too.
-	aloneShareEvery = 16
+	aloneShareEvery = 24
 	// probeSlack is added to a whole-second window probe: the write's way to Graph differs from
 	// the one it is spaced from by a few milliseconds.
 	probeSlack = 20 * time.Millisecond
@@ -170,7 +168,7 @@ const (
 // NewPacer returns a pacer that learns Graph's write window; ceiling > 0 also admits at most ceiling
 // writes per ceilingWindow.
 func NewPacer(ceiling int, ceilingWindow time.Duration) *Pacer {
-	return &Pacer{ceiling: ceiling, ceilingWindow: ceilingWindow, shareBackoff: 1, growStep: 1, growLeft: 1}
+	return &Pacer{ceiling: ceiling, ceilingWindow: ceilingWindow}
 }
 
 // Wait blocks until one more write may start, or ctx ends.
@@ -233,10 +231,6 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 			return Write{}, pollWait
 		}
 		w.kind = writeRecovery
-	case p.bursting:
-		// A share probe found room: take it as the first window was taken, as fast as
-		// Terraform asks, until Graph refuses one.
-		w.burst = true
 	case p.limit > 0 && p.window > 0:
 		in := p.since(now.Add(-p.window - replayMargin))
 		if len(in) < p.limit {
@@ -337,13 +331,11 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 			p.triedWhole = true
 			p.window = max(min(w.at.Sub(w.ref), p.window), p.lo)
 		case writeShareProbe:
-			// Room for one more: keep it, and take what else there is at once, so that a
-			// share a neighbour left behind is taken in one burst; the next 429 ends it.
+			// Room for one more: keep it, and ask again rampSpacing later, so that a share a
+			// neighbour left behind is taken within a window. Room this process did not hold
+			// means another one wrote, and may again.
 			p.limit++
-			p.ramping = true
-			p.shareBackoff = 1
-			// Room this process did not hold: another one wrote, and may again.
-			p.shared = true
+			p.ramping, p.shared = true, true
 			p.nextShare = now.Add(rampSpacing)
 		}
 		return
@@ -374,23 +366,11 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		// refused probe costs Graph a place for a window, and it must notice soon that a
 		// neighbour finished); one that does not, only aloneShareEvery windows later.
 		p.ramping = false
-		p.nextShare = now.Add(time.Duration(p.shareBackoff) * p.window)
-		p.shareBackoff = min(2*p.shareBackoff, maxShareBackoff)
+		p.nextShare = now.Add(p.window)
 		p.nextInsurance = now.Add(aloneShareEvery * p.window)
 		return
 	}
-	// Throttled where the schedule expected room, after the first window: another process is
-	// writing with the same app if Graph stays full for longer than a second, or if it happens
-	// again within the window (a single write arriving a little early, on a busy machine, is
-	// not a neighbour: the window below grows for it instead).
-	if w.burst {
-		// The burst found the end of the room: the share is what this process holds now.
-		p.bursting = false
-		if held := p.held(w.at, now); held > p.limit {
-			p.limit = held
-		}
-		p.nextShare = maxTime(p.nextShare, now.Add(p.window))
-	} else if p.window == 0 || w.at.Before(p.learnedAt) {
+	if p.window == 0 || w.at.Before(p.learnedAt) {
 		// Part of the first burst, before the window was known: the share is what this
 		// process holds of it, its writes admitted or still unanswered, not the throttled ones.
 		if p.limit == 0 && !w.at.After(p.firstSend) {
@@ -433,10 +413,11 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	switch {
 	case p.window == 0:
 		p.nextInsurance = now.Add(aloneShareEvery * (free.Sub(p.firstSend)))
-		// The first 429: the window opened with this run's first write (or before it, if another
-		// process wrote first: the window is then overestimated, never under). Retry-After is
-		// rounded up to whole seconds, so the window is at most a second shorter. The schedule
-		// then holds every writer until then.
+		// The first 429: the window opened with this run's first write, and Retry-After is
+		// rounded up to whole seconds, so the window is at most a second shorter. If another
+		// process wrote first (this one's first write was throttled: unanchored), the window
+		// opened with its writes and is shorter than Graph's: this process's own early
+		// replays correct it (below). The schedule then holds every writer until then.
 		p.window = min(max(free.Sub(p.firstSend), time.Second), maxWindow)
 		p.learnedAt = now
 		p.lo = max(p.window-time.Second, 0)
