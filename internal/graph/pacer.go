@@ -157,7 +157,7 @@ const (
 	pollWait = 10 * time.Millisecond
 	// unanchoredRetryAfter is the longest Retry-After to a scheduled write that a process whose
 	// window was learned from another process's writes takes for its own write not having left
-	// the window yet, and the most its window grows for one.
+	// the window yet (longer looks the same as a place a neighbour took).
 	unanchoredRetryAfter = 2 * time.Second
 	// firstAnswerWait bounds how long the other writes wait for the first one's answer.
 	firstAnswerWait = 5 * time.Second
