@@ -8,8 +8,8 @@ import (
 var pacerT0 = time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
 
 // learnAlone runs a lone process's first window on p: the first write alone, then n more at
-// once, the first limit of all admitted and the rest throttled with Retry-After ra.
-func learnAlone(t *testing.T, p *Pacer, n, limit int, ra string) []Write {
+// once, the first limit of all admitted and the rest throttled with Retry-After: 10.
+func learnAlone(t *testing.T, p *Pacer, n, limit int) {
 	t.Helper()
 	first, wait := p.reserve(pacerT0)
 	if wait != 0 {
@@ -29,10 +29,9 @@ func learnAlone(t *testing.T, p *Pacer, n, limit int, ra string) []Write {
 		if i+1 < limit {
 			p.answered(w, at, 201, "")
 		} else {
-			p.answered(w, at, 429, ra)
+			p.answered(w, at, 429, "10")
 		}
 	}
-	return ws
 }
 
 // The first write goes alone: a process that finds the quota held by another one costs Graph one
@@ -62,7 +61,7 @@ func TestPacerFirstWriteGoesAlone(t *testing.T) {
 func TestPacerTakesTheWholeSecond(t *testing.T) {
 	p := NewPacer(0, 0)
 	// The first 429 is answered 25 ms after the first write: "10" names 10.025 s after it.
-	learnAlone(t, p, 29, 20, "10")
+	learnAlone(t, p, 29, 20)
 	if want := 10*time.Second + probeSlack; p.window != want {
 		t.Fatalf("learned a window of %v, want %v", p.window, want)
 	}
@@ -77,7 +76,7 @@ func TestPacerTakesTheWholeSecond(t *testing.T) {
 // share is another process's: one less.
 func TestPacerDisplacedWriteKeepsTheShare(t *testing.T) {
 	p := NewPacer(0, 0)
-	learnAlone(t, p, 29, 20, "10")
+	learnAlone(t, p, 29, 20)
 	share := p.limit
 	at := pacerT0.Add(p.window + replayMargin + 40*time.Millisecond)
 	w, wait := p.reserve(at)
@@ -125,7 +124,7 @@ func TestPacerProbesWhenTheShareIsBelowParallelism(t *testing.T) {
 	// Alone with 20 of 20: no probe in the next windows.
 	p := NewPacer(0, 0)
 	waitingWriters(p, 10)
-	learnAlone(t, p, 29, 20, "10")
+	learnAlone(t, p, 29, 20)
 	if w, ok := probeAt(p, pacerT0.Add(10*time.Second), pacerT0.Add(60*time.Second)); ok {
 		t.Fatalf("a lone process holding 20 probed for more at %v", w.at.Sub(pacerT0))
 	}
@@ -133,7 +132,7 @@ func TestPacerProbesWhenTheShareIsBelowParallelism(t *testing.T) {
 	// 7 of 20 with 10 writers: a probe in the second window; admitted, more follow.
 	p = NewPacer(0, 0)
 	waitingWriters(p, 10)
-	learnAlone(t, p, 9, 7, "10")
+	learnAlone(t, p, 9, 7)
 	w, ok := probeAt(p, pacerT0.Add(10*time.Second), pacerT0.Add(22*time.Second))
 	if !ok {
 		t.Fatal("a process holding 7 with 10 writers never probed for more")
