@@ -14,31 +14,39 @@ import (
 // app. The pacer learns that window from Graph's own answers instead of trusting a number that is
 // "subject to change", and that other processes may be spending at the same time:
 //
-//   - Until the first 429 it sends as fast as Terraform asks.
+//   - The first write goes alone; once it is answered, the others go as fast as Terraform asks
+//     until the first 429. (A process that finds the quota held by another one costs Graph one
+//     429 for it, not one for each of Terraform's parallel writes, each counted for a window.)
 //   - The first 429 tells the share: the writes this process got in before it (limit), and with its
 //     Retry-After, when the window frees: window = first write to the moment Retry-After names.
-//     Every writer holds until then.
+//     Retry-After is whole seconds, rounded up, and Graph's windows are whole seconds: the window
+//     is the whole second below that moment. Every writer holds until then. A window learned
+//     otherwise (without a Retry-After) is narrowed by window probes: one write at a time, sent
+//     earlier than the window, only while no other process is known to write (a neighbour's
+//     free place would make a probe pass that proves nothing).
 //   - From then on the pacer replays what was admitted: a write may start when fewer than limit of
 //     this process's writes (429s included, as Graph counts them) started in the last window. The
 //     writes admitted in one window are repeated one window later, so several processes that each
 //     replay their own admitted writes together fill the quota without colliding, though none of
 //     them knows the others.
-//   - Retry-After is whole seconds, so the learned window can be up to a second long. Window
-//     probes (one write at a time, sent earlier than the window: first at the whole second below
-//     it, then halving what is unknown) shrink it: admitted, the window becomes that spacing;
-//     throttled, the lower bound rises. Only while no other process is known to write: a
-//     neighbour's free slot would make a probe pass that proves nothing.
-//   - A 429 outside a probe means another process took part of the share (or the write arrived
-//     early): limit drops to the writes this one holds in the window, and with Retry-After: 1
-//     the window grows by the margin.
+//   - A write the schedule let go that Graph throttles waits for its Retry-After (the retry
+//     policy). Once, it is a write that reached Graph late, or one displaced by another process's
+//     429s (Graph counts them for a window too): the share stays, so that together the processes
+//     keep filling the quota. Throttled again a window later, another process holds a place this
+//     one took for its own: one less. Room opening within the second says this process's own
+//     write had not left Graph's window yet: a process alone lengthens its window by the margin.
+//   - A process whose first write was throttled learned its window from another process's
+//     writes, which opened it: shorter than Graph's. Its first own early replay tells how much
+//     longer (Retry-After), and the window grows to that once.
 //   - A share probe is one write beyond the share, sent only while Graph must still count all of
 //     this process's last limit writes and with no other write on its way. Admitted, the share
 //     grows by one and the next probe follows rampSpacing later, so that a share a neighbour left
-//     behind is taken within a window or two. Alone, a process probes once in aloneShareEvery
-//     windows, backing off after failures (each costs Graph a slot for a window); once it knows
-//     others write (its first write was throttled; a write the schedule expected to pass was
-//     throttled with a longer Retry-After, or twice within a window; a window probe was refused
-//     for longer than a second), once a window.
+//     behind is taken within a window. A process probes once a window when it has signs of
+//     another one writing with the same app (its first write was throttled; a write the schedule
+//     expected to pass was throttled for longer than a second, or in two windows running; a
+//     probe got in), or when its share is below Terraform's parallelism (the two split the
+//     first window). Otherwise once in aloneShareEvery windows: alone, each refused probe costs
+//     Graph a place for a window, which at the end of a run is a window.
 //   - A 429 without a usable Retry-After (none, or 0) says nothing about the window: until a write
 //     is admitted again, one write at a time goes, a second apart (the retry policy's own wait),
 //     and the first admitted one measures the window.
@@ -66,19 +74,32 @@ type Pacer struct {
 	recovering  bool
 	lastRefused time.Time // the last recovery write throttled
 	inFlight    int
+	waiting     int // writers in Wait
 
-	nextShare    time.Time // no share probe before this
-	shareBackoff int       // windows to wait after a failed share probe
-	growStep     int       // share probes in a row allowed in one window
-	growLeft     int       // of which left
-	// shared: a write the schedule expected to pass was throttled after the first windows, so
-	// another process writes with the same app. Until then share probes are rare
-	// (nextInsurance): alone, each costs Graph a slot for a window.
+	nextShare time.Time // no share probe before this
+	// shared: signs that another process writes with the same app (see the type's comment).
+	// Until then share probes are rare (nextInsurance) unless the share is below width.
 	shared        bool
 	nextInsurance time.Time
-	lastSurprise  time.Time // the last write the schedule expected to pass that was throttled
+	// width is the most writes this process had waiting or out at once: Terraform's
+	// parallelism, as the provider sees it. A share below it is a sign that another process
+	// took part of the first window (Graph's write quotas are far above Terraform's default
+	// parallelism): only then does a process that has seen no other probe for more share
+	// (each refused probe costs a place for a window, which at the end of a run is a window).
+	width int
+	// ramping: the last share probe got in; the next follows rampSpacing later.
+	ramping      bool
+	lastSurprise time.Time // the last write the schedule expected to pass that was throttled
 
 	firstSend time.Time // the first write of the current run of writes
+	// firstAnswered: the first write's answer came. Until then it is the only write out, so
+	// that a process that finds the quota held by another one costs Graph one 429, not a 429
+	// for each of Terraform's parallel operations, each counted for a window.
+	firstAnswered bool
+	learnedAt     time.Time // when the window was learned
+	// unanchored: this process's first write was throttled, so its window was learned from
+	// another process's writes.
+	unanchored bool
 }
 
 // sent is one write attempt as the pacer keeps it.
@@ -122,21 +143,24 @@ const (
 	windowPrecision = 60 * time.Millisecond
 	// maxWindow bounds what the pacer learns and keeps: Graph's write windows are 20 s.
 	maxWindow = 2 * time.Minute
-	// maxShareBackoff caps the windows between share probes after failures: a process must notice,
-	// within a few windows, that a neighbour finished and left its share.
-	maxShareBackoff = 2
 	// rampSpacing separates share probes after one got in: room that lasts (a neighbour that
 	// finished) is taken at this pace, while room that a neighbour's schedule is about to
 	// take again (its writes replay a little after Graph let the old ones go) is left to it.
 	rampSpacing = 150 * time.Millisecond
 	// aloneShareEvery is the windows between share probes of a process that has not seen another
 	// one write: a neighbour that started after it may finish after it too.
-	aloneShareEvery = 8
+	aloneShareEvery = 24
 	// probeSlack is added to a whole-second window probe: the write's way to Graph differs from
 	// the one it is spaced from by a few milliseconds.
 	probeSlack = 20 * time.Millisecond
 	// pollWait is how long a writer waits for a probe's answer before asking again.
 	pollWait = 10 * time.Millisecond
+	// unanchoredRetryAfter is the longest Retry-After to a scheduled write that a process whose
+	// window was learned from another process's writes takes for its own write not having left
+	// the window yet (longer looks the same as a place a neighbour took).
+	unanchoredRetryAfter = 2 * time.Second
+	// firstAnswerWait bounds how long the other writes wait for the first one's answer.
+	firstAnswerWait = 5 * time.Second
 	// pacerMargin widens the ceiling's window the same way (write_rate_limit is a promise).
 	pacerMargin = 500 * time.Millisecond
 )
@@ -144,11 +168,13 @@ const (
 // NewPacer returns a pacer that learns Graph's write window; ceiling > 0 also admits at most ceiling
 // writes per ceilingWindow.
 func NewPacer(ceiling int, ceilingWindow time.Duration) *Pacer {
-	return &Pacer{ceiling: ceiling, ceilingWindow: ceilingWindow, shareBackoff: 1, growStep: 1, growLeft: 1}
+	return &Pacer{ceiling: ceiling, ceilingWindow: ceilingWindow}
 }
 
 // Wait blocks until one more write may start, or ctx ends.
 func (p *Pacer) Wait(ctx context.Context) (Write, error) {
+	p.arrive()
+	defer p.depart()
 	for {
 		w, wait := p.reserve(time.Now())
 		if wait <= 0 {
@@ -158,6 +184,21 @@ func (p *Pacer) Wait(ctx context.Context) (Write, error) {
 			return Write{}, err
 		}
 	}
+}
+
+// arrive and depart bracket a writer's wait: the writers waiting and out together are how many
+// writes Terraform runs at once (width).
+func (p *Pacer) arrive() {
+	p.mu.Lock()
+	p.waiting++
+	p.width = max(p.width, p.waiting+p.inFlight)
+	p.mu.Unlock()
+}
+
+func (p *Pacer) depart() {
+	p.mu.Lock()
+	p.waiting--
+	p.mu.Unlock()
 }
 
 // Answered tells the pacer how Graph answered w: status 429 with the raw Retry-After header, any
@@ -179,6 +220,9 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		if in := p.since(now.Add(-p.ceilingWindow - pacerMargin)); len(in) >= p.ceiling {
 			return Write{}, in[len(in)-p.ceiling].at.Add(p.ceilingWindow+pacerMargin).Sub(now) + time.Millisecond
 		}
+	}
+	if len(p.sends) > 0 && !p.firstAnswered && now.Sub(p.firstSend) < firstAnswerWait {
+		return Write{}, pollWait
 	}
 	w := Write{at: now, kind: writeNormal}
 	switch {
@@ -203,7 +247,7 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		}
 		// (and only with no other write on its way: one sent before it could arrive after it.)
 		shareProbe := !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && p.inFlight == 0 &&
-			(p.shared || !now.Before(p.nextInsurance))
+			(p.eager() || !now.Before(p.nextInsurance))
 		if p.window-p.lo > windowPrecision && !p.shared {
 			// A window probe tests the middle of what is not known yet, and only there: later
 			// than the learned window it would tell nothing.
@@ -224,9 +268,12 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 			w.kind = writeShareProbe
 			break
 		}
-		if p.shared && p.lo > 0 {
+		if p.lo > 0 {
 			// Come back for the next share probe rather than sleep through it.
 			back := p.nextShare
+			if !p.eager() {
+				back = maxTime(back, p.nextInsurance)
+			}
 			if p.inFlight > 0 {
 				back = maxTime(back, now.Add(pollWait))
 			}
@@ -253,6 +300,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.inFlight--
+	p.firstAnswered = true
 	if w.kind == writeWindowProbe || w.kind == writeShareProbe {
 		p.probing = false
 	}
@@ -283,11 +331,11 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 			p.triedWhole = true
 			p.window = max(min(w.at.Sub(w.ref), p.window), p.lo)
 		case writeShareProbe:
-			// Room for one more: keep it. Up to growStep probes follow at once, and the step
-			// doubles with every window whose probes all got in, so that a neighbour's share
-			// left behind is taken within a few windows, while a 429 ends the growth at once.
+			// Room for one more: keep it, and ask again rampSpacing later, so that a share a
+			// neighbour left behind is taken within a window. Room this process did not hold
+			// means another one wrote, and may again.
 			p.limit++
-			p.shareBackoff = 1
+			p.ramping, p.shared = true, true
 			p.nextShare = now.Add(rampSpacing)
 		}
 		return
@@ -314,35 +362,44 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		p.lo = min(max(p.lo, w.at.Sub(w.ref)), p.window)
 		return
 	case writeShareProbe:
-		p.nextShare = now.Add(time.Duration(p.shareBackoff) * p.window)
-		if !p.shared {
-			p.shareBackoff = min(2*p.shareBackoff, maxShareBackoff)
-		}
+		// No room: a process that knows others write tries again a window later (each
+		// refused probe costs Graph a place for a window, and it must notice soon that a
+		// neighbour finished); one that does not, only aloneShareEvery windows later.
+		p.ramping = false
+		p.nextShare = now.Add(p.window)
 		p.nextInsurance = now.Add(aloneShareEvery * p.window)
 		return
 	}
-	// Throttled where the schedule expected room, after the first window: another process is
-	// writing with the same app if Graph stays full for longer than a second, or if it happens
-	// again within the window (a single write arriving a little early, on a busy machine, is
-	// not a neighbour: the window below grows for it instead).
-	sharing := false
-	if p.window > 0 && now.Sub(p.firstSend) > p.window {
-		sharing = informative && secs > minRetryAfter || now.Sub(p.lastSurprise) < p.window
+	if p.window == 0 || w.at.Before(p.learnedAt) {
+		// Part of the first burst, before the window was known: the share is what this
+		// process holds of it, its writes admitted or still unanswered, not the throttled ones.
+		if p.limit == 0 && !w.at.After(p.firstSend) {
+			// The very first write throttled: another process holds the quota, and the window
+			// Retry-After tells opened with that process's writes, not this one's.
+			p.shared, p.unanchored = true, true
+		}
+		if held := p.held(w.at, now); p.limit == 0 || held < p.limit {
+			p.limit = max(held, 1)
+		}
+	} else {
+		// Throttled where the schedule expected room. Once, it is a write that reached Graph
+		// late or one displaced by another process's throttled writes, which Graph counts
+		// for a window too: it waits for its Retry-After and the share stays. Again in the
+		// next window, another process holds a place this one took for its own: one less.
+		if !informative {
+			// Without a Retry-After nothing tells a displaced write from a lost place.
+			if held := p.held(w.at, now); held < p.limit {
+				p.limit = max(held, 1)
+			}
+			p.shared = true
+		} else if since := now.Sub(p.lastSurprise); since > p.window/2 && since < p.window+p.window/2+replayMargin {
+			p.limit = max(p.limit-1, 1)
+			p.shared = true
+		}
+		if informative && secs > minRetryAfter {
+			p.shared = true
+		}
 		p.lastSurprise = now
-	}
-	if sharing {
-		p.shared = true
-	}
-	// A write the pacer expected to pass was throttled: another process took part of the share,
-	// or the window is longer than learned. The share becomes what this process holds in the
-	// window: its writes admitted or still unanswered, not the throttled ones.
-	held := p.held(w.at, now)
-	if p.limit == 0 && !w.at.After(p.firstSend) {
-		// The very first write throttled: another process holds the quota.
-		p.shared = true
-	}
-	if p.limit == 0 || held < p.limit {
-		p.limit = max(held, 1)
 	}
 	if !informative {
 		if p.window == 0 {
@@ -356,19 +413,38 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	switch {
 	case p.window == 0:
 		p.nextInsurance = now.Add(aloneShareEvery * (free.Sub(p.firstSend)))
-		// The first 429: the window opened with this run's first write (or before it, if another
-		// process wrote first: the window is then overestimated, never under). Retry-After is
-		// rounded up to whole seconds, so the window is at most a second shorter. The schedule
-		// then holds every writer until then.
+		// The first 429: the window opened with this run's first write, and Retry-After is
+		// rounded up to whole seconds, so the window is at most a second shorter. If another
+		// process wrote first (this one's first write was throttled: unanchored), the window
+		// opened with its writes and is shorter than Graph's: this process's own early
+		// replays correct it (below). The schedule then holds every writer until then.
 		p.window = min(max(free.Sub(p.firstSend), time.Second), maxWindow)
+		p.learnedAt = now
 		p.lo = max(p.window-time.Second, 0)
+		if whole := p.window.Truncate(time.Second); whole > 0 && whole > p.lo && !p.unanchored {
+			// Graph's windows are whole seconds (Intune's are 20 s), and Retry-After is rounded
+			// up to one: the window is the whole second in (lo, window], plus the few
+			// milliseconds by which this process's writes reach Graph apart. Taken at once: a
+			// window probe that found it would cost, refused, a place for a window.
+			p.window = min(p.window, whole+probeSlack)
+			p.lo = max(p.window-windowPrecision, 0)
+			p.triedWhole = true
+		}
 		p.recovering = false
-	case secs <= minRetryAfter && !w.ref.IsZero() && free.Sub(w.ref) > p.window:
+	case !w.ref.IsZero() && free.Sub(w.ref) > p.window && (secs <= minRetryAfter && !p.shared || p.unanchored && secs <= unanchoredRetryAfter):
 		// Room opens within the second: the write that made room for this one had not left
 		// Graph's window yet, which is longer than learned: by a little, most likely (the
 		// Retry-After, in whole seconds, bounds it from above).
 		p.lo = max(p.lo, w.at.Sub(w.ref))
-		p.window = min(max(p.window, p.lo)+replayMargin, free.Sub(w.ref), maxWindow)
+		if p.unanchored {
+			// The window was learned from another process's writes and may be seconds short:
+			// this process's own write had not left it yet. Retry-After bounds it from above.
+			// Once: after that, a 429 like it is more likely another process's write.
+			p.window = min(max(w.at.Sub(w.ref)+secs-time.Second/2, p.window), maxWindow)
+			p.unanchored = false
+		} else {
+			p.window = min(max(p.window, p.lo)+replayMargin, free.Sub(w.ref), maxWindow)
+		}
 		p.lo = min(p.lo, p.window)
 	}
 	if secs > minRetryAfter {
@@ -377,6 +453,13 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		p.blocked = maxTime(p.blocked, free)
 	}
 	p.nextShare = maxTime(p.nextShare, now.Add(p.window))
+}
+
+// eager says whether share probes go once a window: when this process knows others write with
+// the same app, when its share is below Terraform's parallelism (see width), or while its probes
+// get in. Otherwise once in aloneShareEvery windows.
+func (p *Pacer) eager() bool {
+	return p.shared || p.limit < p.width || p.ramping
 }
 
 // probeSpacing is the spacing the next window probe tests: Graph's windows are whole seconds, so

@@ -117,12 +117,19 @@ func (w *simWorld) writer(p *simProcess) {
 	p.left--
 	attempt := 1
 	var try func()
+	arrived := false
 	try = func() {
+		if !arrived {
+			p.pacer.arrive()
+			arrived = true
+		}
 		wr, wait := p.pacer.reserve(w.clock(w.now))
 		if wait > 0 {
 			w.at(w.now+wait, try)
 			return
 		}
+		p.pacer.depart()
+		arrived = false
 		arrive := w.now + w.latency()
 		w.at(arrive, func() {
 			status, ra := w.tenant.write(w.now)
@@ -245,53 +252,67 @@ func simulateOn(t *testing.T, busy bool, limit int, window time.Duration, retryA
 func ceilDivInt(a, b int) int { return (a + b - 1) / b }
 
 func TestPacerAloneNearTheFloor(t *testing.T) {
-	// One process: within 3% of the floor on the simulated clock (terraform's own time is the
-	// benchmark's business), and at most 2 429s per 100 creates after the first window.
-	for _, n := range []int{60, 300, 1000} {
-		for seed := uint64(1); seed <= 3; seed++ {
-			r := simulate(t, 50, 10*time.Second, "ceil", []int{n}, []time.Duration{0}, seed)
-			lateWrites := n - 50
-			if r.ratio() > 1.06 || float64(r.late) > 0.02*float64(lateWrites) {
-				t.Errorf("N=%d seed %d: %.3f x the floor (%v), %d 429s after the first window for %d creates after it (%d in all)",
-					n, seed, r.ratio(), r.wall, r.late, lateWrites, r.throttled)
+	// One process: within 6% of the floor on the simulated clock (9% on a busy machine) (terraform's own time is the
+	// benchmark's business), and at most 2 429s per 100 creates after the first window, under
+	// 20 writes per 10 s (the rate the issue measured against) and 50 per 10 s (Intune's rate
+	// at half its window). 60 creates fill three windows exactly: a single 429 after the first
+	// window would be 2.5 per 100, and a single place lost a fourth window.
+	for _, limit := range []int{20, 50} {
+		for _, n := range []int{60, 300, 1000} {
+			for _, busy := range []bool{false, true} {
+				for seed := uint64(1); seed <= 3; seed++ {
+					r := simulateOn(t, busy, limit, 10*time.Second, "ceil", []int{n}, []time.Duration{0}, seed)
+					lateWrites := n - limit
+					// A busy machine holds one request in 25 for 100-300 ms: up to 3% of a
+					// 10 s floor when it is the last window's.
+					bound := 1.06
+					if busy {
+						bound = 1.09
+					}
+					if r.ratio() > bound || float64(r.late) > 0.02*float64(lateWrites) {
+						t.Errorf("%d per 10 s, N=%d, busy %v, seed %d: %.3f x the floor (%v), %d 429s after the first window for %d creates after it (%d in all)",
+							limit, n, busy, seed, r.ratio(), r.wall, r.late, lateWrites, r.throttled)
+					}
+					// The first window's 429s are the in-flight writes when the quota filled: about
+					// terraform's parallelism, not more.
+					if r.throttled-r.late > 12 {
+						t.Errorf("%d per 10 s, N=%d, seed %d: %d 429s in the first window", limit, n, seed, r.throttled-r.late)
+					}
+				}
 			}
-			// The first window's 429s are the in-flight writes when the quota filled: about
-			// terraform's parallelism, not more.
-			if r.throttled-r.late > 12 {
-				t.Errorf("N=%d seed %d: %d 429s in the first window", n, seed, r.throttled-r.late)
-			}
-		}
-	}
-	// On a busy machine some writes reach Graph a few hundred milliseconds late and the
-	// schedule's own next write then arrives early: the window grows a little for it, and a
-	// lone early write is not taken for another process (which would give up share).
-	for seed := uint64(1); seed <= 3; seed++ {
-		r := simulateOn(t, true, 50, 10*time.Second, "ceil", []int{1000}, []time.Duration{0}, seed)
-		if r.ratio() > 1.06 || float64(r.late) > 0.02*950 {
-			t.Errorf("busy, N=1000 seed %d: %.3f x the floor (%v), %d 429s after the first window", seed, r.ratio(), r.wall, r.late)
 		}
 	}
 }
 
 func TestPacerSharedQuota(t *testing.T) {
-	// Two and three processes, started a little apart as separate terraform runs are, share the
-	// tenant's quota without knowing of each other: together within 22% of the floor of all
-	// their writes on the simulated clock (60 + 60 is the hardest: 2 windows, the second run
-	// starting with nothing), every create done.
+	// Two and three processes, started as separate terraform runs are, share the tenant's quota
+	// without knowing of each other: together within 15% of the floor of all their writes on
+	// the simulated clock, every create done. Started milliseconds apart they split the first
+	// window (the one with the smaller share, below Terraform's parallelism, keeps asking for
+	// more and takes the other's when it finishes); a few hundred milliseconds apart, the
+	// first takes the whole window and the others wait for their share.
+	ms := time.Millisecond
 	for _, c := range []struct {
+		limit  int
 		ns     []int
 		starts []time.Duration
 	}{
-		{[]int{300, 300}, []time.Duration{0, 150 * time.Millisecond}},
-		{[]int{300, 300, 300}, []time.Duration{0, 150 * time.Millisecond, 400 * time.Millisecond}},
-		// The second run's first writes all throttled: the first has the whole window.
-		{[]int{60, 60}, []time.Duration{0, 300 * time.Millisecond}},
+		{20, []int{60, 60}, []time.Duration{0, 5 * ms}},
+		{20, []int{60, 60}, []time.Duration{0, 300 * ms}},
+		{20, []int{300, 300}, []time.Duration{0, 5 * ms}},
+		{20, []int{300, 300}, []time.Duration{0, 150 * ms}},
+		{20, []int{300, 300}, []time.Duration{0, 1500 * ms}},
+		{20, []int{300, 300, 300}, []time.Duration{0, 150 * ms, 400 * ms}},
+		{50, []int{300, 300}, []time.Duration{0, 150 * ms}},
+		{50, []int{300, 300, 300}, []time.Duration{0, 150 * ms, 400 * ms}},
 	} {
-		for seed := uint64(1); seed <= 3; seed++ {
-			r := simulate(t, 50, 10*time.Second, "ceil", c.ns, c.starts, seed)
-			if r.ratio() > 1.22 || r.throttled > 25*len(c.ns) {
-				t.Errorf("%d processes, seed %d: %.3f x the floor (%v for %v), %d 429s (%d after the first window); each finished at %v",
-					len(c.ns), seed, r.ratio(), r.wall, r.floor, r.throttled, r.late, r.finishes)
+		for _, busy := range []bool{false, true} {
+			for seed := uint64(1); seed <= 4; seed++ {
+				r := simulateOn(t, busy, c.limit, 10*time.Second, "ceil", c.ns, c.starts, seed)
+				if r.ratio() > 1.15 {
+					t.Errorf("%d per 10 s, %v started at %v, busy %v, seed %d: %.3f x the floor (%v for %v), %d 429s (%d after the first window); each finished at %v",
+						c.limit, c.ns, c.starts, busy, seed, r.ratio(), r.wall, r.floor, r.throttled, r.late, r.finishes)
+				}
 			}
 		}
 	}

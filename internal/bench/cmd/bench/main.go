@@ -41,7 +41,7 @@ func run() error {
 	flag.StringVar(&pns, "pacing-n", "60 300 1000", "task counts of the learned-pacing runs (one terraform run each); empty or 0 skips them")
 	flag.StringVar(&pruns, "pacing-runs", "2 3", "numbers of terraform runs writing to the tenant at once, -pacing-run-n creates each; empty or 0 skips them")
 	flag.IntVar(&cfg.PacingRunN, "pacing-run-n", 300, "creates per run in the concurrent learned-pacing runs")
-	flag.IntVar(&cfg.PacingLimit, "pacing-limit", 50, "writes allowed per -pacing-window by the tenant-wide throttle of the learned-pacing runs")
+	flag.IntVar(&cfg.PacingLimit, "pacing-limit", 20, "writes allowed per -pacing-window by the tenant-wide throttle of the learned-pacing runs")
 	flag.DurationVar(&cfg.PacingWindow, "pacing-window", 10*time.Second, "sliding window of the learned-pacing runs' throttle")
 	flag.StringVar(&qns, "query-n", "1000 5000", "security configuration task counts of the terraform query runs; empty or 0 skips them")
 	flag.StringVar(&cfg.TerraformLatest, "terraform-latest", ".cache/bin/terraform-1.15.9",
