@@ -78,9 +78,10 @@ type Pacer struct {
 
 	nextShare time.Time // no share probe before this
 	// shared: signs that another process writes with the same app (see the type's comment).
-	// Until then share probes are rare (nextInsurance) unless the share is below width.
-	shared        bool
-	nextInsurance time.Time
+	// Until then share probes are rare (loneProbeEvery) unless the share is below width.
+	shared bool
+	// admittedSince counts this process's writes admitted since its last refused share probe.
+	admittedSince int
 	// width is the most writes this process had waiting or out at once: Terraform's
 	// parallelism, as the provider sees it. A share below it is a sign that another process
 	// took part of the first window (Graph's write quotas are far above Terraform's default
@@ -147,9 +148,9 @@ const (
 	// finished) is taken at this pace, while room that a neighbour's schedule is about to
 	// take again (its writes replay a little after Graph let the old ones go) is left to it.
 	rampSpacing = 150 * time.Millisecond
-	// aloneShareEvery is the windows between share probes of a process that has not seen another
-	// one write: a neighbour that started after it may finish after it too.
-	aloneShareEvery = 24
+	// loneProbeEvery is the writes admitted between the share probes of a process with no sign
+	// of another writer: a refused one is a 429, and a run alone may have at most 2 per 100 writes.
+	loneProbeEvery = 60
 	// probeSlack is added to a whole-second window probe: the write's way to Graph differs from
 	// the one it is spaced from by a few milliseconds.
 	probeSlack = 20 * time.Millisecond
@@ -246,8 +247,13 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 			return Write{}, min(free, pollWait)
 		}
 		// (and only with no other write on its way: one sent before it could arrive after it.)
+		// A process with no sign of another writer asks only once in loneProbeEvery admitted
+		// writes (refused, each is a 429 of a run that may be alone) and only right after its
+		// own writes of the window went: refused, its 429 has left Graph's window before they
+		// are replayed, and costs no place.
+		lone := p.admittedSince >= loneProbeEvery && now.Sub(ref) < replayMargin
 		shareProbe := !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && p.inFlight == 0 &&
-			(p.eager() || !now.Before(p.nextInsurance))
+			(p.eager() || lone)
 		if p.window-p.lo > windowPrecision && !p.shared {
 			// A window probe tests the middle of what is not known yet, and only there: later
 			// than the learned window it would tell nothing.
@@ -271,8 +277,8 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		if p.lo > 0 {
 			// Come back for the next share probe rather than sleep through it.
 			back := p.nextShare
-			if !p.eager() {
-				back = maxTime(back, p.nextInsurance)
+			if !p.eager() && !lone {
+				back = ref.Add(p.lo) // none in this window
 			}
 			if p.inFlight > 0 {
 				back = maxTime(back, now.Add(pollWait))
@@ -311,6 +317,9 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	if status != 429 {
 		if rec != nil {
 			rec.state = sentAdmitted
+		}
+		if w.kind == writeNormal {
+			p.admittedSince++
 		}
 		switch w.kind {
 		case writeRecovery:
@@ -367,7 +376,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		// neighbour finished); one that does not, only aloneShareEvery windows later.
 		p.ramping = false
 		p.nextShare = now.Add(p.window)
-		p.nextInsurance = now.Add(aloneShareEvery * p.window)
+		p.admittedSince = 0
 		return
 	}
 	if p.window == 0 || w.at.Before(p.learnedAt) {
@@ -412,7 +421,6 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	free := now.Add(secs)
 	switch {
 	case p.window == 0:
-		p.nextInsurance = now.Add(aloneShareEvery * (free.Sub(p.firstSend)))
 		// The first 429: the window opened with this run's first write, and Retry-After is
 		// rounded up to whole seconds, so the window is at most a second shorter. If another
 		// process wrote first (this one's first write was throttled: unanchored), the window
