@@ -428,6 +428,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		// replays correct it (below). The schedule then holds every writer until then.
 		p.window = min(max(free.Sub(p.firstSend), time.Second), maxWindow)
 		p.learnedAt = now
+		p.admittedSince = 0 // the writes after the first window are the ones a 429 must not exceed 2 in 100 of
 		p.lo = max(p.window-time.Second, 0)
 		if whole := p.window.Truncate(time.Second); whole > 0 && whole > p.lo && !p.unanchored {
 			// Graph's windows are whole seconds (Intune's are 20 s), and Retry-After is rounded
