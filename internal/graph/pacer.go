@@ -45,8 +45,11 @@ import (
 //     another one writing with the same app (its first write was throttled; a write the schedule
 //     expected to pass was throttled for longer than a second, or in two windows running; a
 //     probe got in), or when its share is below Terraform's parallelism (the two split the
-//     first window). Otherwise once in aloneShareEvery windows: alone, each refused probe costs
-//     Graph a place for a window, which at the end of a run is a window.
+//     first window). Otherwise once in loneProbeEvery writes admitted after the first window
+//     (alone, each refused probe is a 429, and a run may spend at most 2 in 100 writes), and
+//     only right after its own writes of the window went: refused, the probe's 429 leaves
+//     Graph's window before they are replayed and costs no place (sent later in the window it
+//     would hold one into the next, which at the end of a run is one more window).
 //   - A 429 without a usable Retry-After (none, or 0) says nothing about the window: until a write
 //     is admitted again, one write at a time goes, a second apart (the retry policy's own wait),
 //     and the first admitted one measures the window.
@@ -373,7 +376,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	case writeShareProbe:
 		// No room: a process that knows others write tries again a window later (each
 		// refused probe costs Graph a place for a window, and it must notice soon that a
-		// neighbour finished); one that does not, only aloneShareEvery windows later.
+		// neighbour finished); one that does not, only loneProbeEvery admitted writes later.
 		p.ramping = false
 		p.nextShare = now.Add(p.window)
 		p.admittedSince = 0
@@ -466,7 +469,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 
 // eager says whether share probes go once a window: when this process knows others write with
 // the same app, when its share is below Terraform's parallelism (see width), or while its probes
-// get in. Otherwise once in aloneShareEvery windows.
+// get in. Otherwise once in loneProbeEvery admitted writes.
 func (p *Pacer) eager() bool {
 	return p.shared || p.limit < p.width || p.ramping
 }

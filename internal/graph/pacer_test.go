@@ -127,7 +127,8 @@ func TestPacerProbesWhenTheShareIsBelowParallelism(t *testing.T) {
 	p := NewPacer(0, 0)
 	waitingWriters(p, 10)
 	learnAlone(t, p, 29, 20)
-	window := func(start time.Time) (Write, bool) { // the window's 20 writes at once, then a probe?
+	// window sends the window's 20 writes at once and asks for one more after.
+	window := func(start time.Time, after time.Duration) (Write, bool) {
 		for i := range 20 {
 			w, wait := p.reserve(start)
 			if wait != 0 || w.kind != writeNormal {
@@ -135,14 +136,25 @@ func TestPacerProbesWhenTheShareIsBelowParallelism(t *testing.T) {
 			}
 			p.answered(w, start.Add(time.Millisecond), 201, "")
 		}
-		w, wait := p.reserve(start.Add(2 * time.Millisecond))
+		w, wait := p.reserve(start.Add(after))
 		return w, wait == 0 && w.kind == writeShareProbe
 	}
 	start := pacerT0.Add(p.window + replayMargin + 30*time.Millisecond)
-	for k := 1; k <= 6; k++ {
-		w, probed := window(start)
-		if probed != (k == 3 || k == 6) {
-			t.Fatalf("window %d after the first (%d admitted since the first 429 or the last refused probe): probed %v", k, 20*k, probed)
+	for k, c := range []struct {
+		after time.Duration
+		probe bool
+	}{
+		{2 * time.Millisecond, false}, // 20 admitted since the first 429
+		{2 * time.Millisecond, false}, // 40
+		{time.Second, false},          // 60, but a second after the window's writes: refused, it would hold a place into the next window
+		{2 * time.Millisecond, true},  // 80, right after them
+		{2 * time.Millisecond, false}, // refused: 20 since
+		{2 * time.Millisecond, false}, // 40
+		{2 * time.Millisecond, true},  // 60
+	} {
+		w, probed := window(start, c.after)
+		if probed != c.probe {
+			t.Fatalf("window %d after the first, asked %v after its writes: probed %v, want %v", k+1, c.after, probed, c.probe)
 		}
 		if probed {
 			p.answered(w, w.at.Add(time.Millisecond), 429, "10")
