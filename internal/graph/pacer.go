@@ -45,8 +45,11 @@ import (
 //     another one writing with the same app (its first write was throttled; a write the schedule
 //     expected to pass was throttled for longer than a second, or in two windows running; a
 //     probe got in), or when its share is below Terraform's parallelism (the two split the
-//     first window). Otherwise once in aloneShareEvery windows: alone, each refused probe costs
-//     Graph a place for a window, which at the end of a run is a window.
+//     first window). Otherwise once in loneProbeEvery writes admitted after the first window
+//     (alone, each refused probe is a 429, and a run may spend at most 2 in 100 writes), and
+//     only right after its own writes of the window went: refused, the probe's 429 leaves
+//     Graph's window before they are replayed and costs no place (sent later in the window it
+//     would hold one into the next, which at the end of a run is one more window).
 //   - A 429 without a usable Retry-After (none, or 0) says nothing about the window: until a write
 //     is admitted again, one write at a time goes, a second apart (the retry policy's own wait),
 //     and the first admitted one measures the window.
@@ -78,9 +81,10 @@ type Pacer struct {
 
 	nextShare time.Time // no share probe before this
 	// shared: signs that another process writes with the same app (see the type's comment).
-	// Until then share probes are rare (nextInsurance) unless the share is below width.
-	shared        bool
-	nextInsurance time.Time
+	// Until then share probes are rare (loneProbeEvery) unless the share is below width.
+	shared bool
+	// admittedSince counts this process's writes admitted since its last refused share probe.
+	admittedSince int
 	// width is the most writes this process had waiting or out at once: Terraform's
 	// parallelism, as the provider sees it. A share below it is a sign that another process
 	// took part of the first window (Graph's write quotas are far above Terraform's default
@@ -147,9 +151,9 @@ const (
 	// finished) is taken at this pace, while room that a neighbour's schedule is about to
 	// take again (its writes replay a little after Graph let the old ones go) is left to it.
 	rampSpacing = 150 * time.Millisecond
-	// aloneShareEvery is the windows between share probes of a process that has not seen another
-	// one write: a neighbour that started after it may finish after it too.
-	aloneShareEvery = 24
+	// loneProbeEvery is the writes admitted between the share probes of a process with no sign
+	// of another writer: a refused one is a 429, and a run alone may have at most 2 per 100 writes.
+	loneProbeEvery = 60
 	// probeSlack is added to a whole-second window probe: the write's way to Graph differs from
 	// the one it is spaced from by a few milliseconds.
 	probeSlack = 20 * time.Millisecond
@@ -246,8 +250,13 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 			return Write{}, min(free, pollWait)
 		}
 		// (and only with no other write on its way: one sent before it could arrive after it.)
+		// A process with no sign of another writer asks only once in loneProbeEvery admitted
+		// writes (refused, each is a 429 of a run that may be alone) and only right after its
+		// own writes of the window went: refused, its 429 has left Graph's window before they
+		// are replayed, and costs no place.
+		lone := p.admittedSince >= loneProbeEvery && now.Sub(ref) < replayMargin
 		shareProbe := !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && p.inFlight == 0 &&
-			(p.eager() || !now.Before(p.nextInsurance))
+			(p.eager() || lone)
 		if p.window-p.lo > windowPrecision && !p.shared {
 			// A window probe tests the middle of what is not known yet, and only there: later
 			// than the learned window it would tell nothing.
@@ -271,8 +280,8 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		if p.lo > 0 {
 			// Come back for the next share probe rather than sleep through it.
 			back := p.nextShare
-			if !p.eager() {
-				back = maxTime(back, p.nextInsurance)
+			if !p.eager() && !lone {
+				back = ref.Add(p.lo) // none in this window
 			}
 			if p.inFlight > 0 {
 				back = maxTime(back, now.Add(pollWait))
@@ -311,6 +320,9 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	if status != 429 {
 		if rec != nil {
 			rec.state = sentAdmitted
+		}
+		if w.kind == writeNormal {
+			p.admittedSince++
 		}
 		switch w.kind {
 		case writeRecovery:
@@ -364,10 +376,10 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	case writeShareProbe:
 		// No room: a process that knows others write tries again a window later (each
 		// refused probe costs Graph a place for a window, and it must notice soon that a
-		// neighbour finished); one that does not, only aloneShareEvery windows later.
+		// neighbour finished); one that does not, only loneProbeEvery admitted writes later.
 		p.ramping = false
 		p.nextShare = now.Add(p.window)
-		p.nextInsurance = now.Add(aloneShareEvery * p.window)
+		p.admittedSince = 0
 		return
 	}
 	if p.window == 0 || w.at.Before(p.learnedAt) {
@@ -412,7 +424,6 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 	free := now.Add(secs)
 	switch {
 	case p.window == 0:
-		p.nextInsurance = now.Add(aloneShareEvery * (free.Sub(p.firstSend)))
 		// The first 429: the window opened with this run's first write, and Retry-After is
 		// rounded up to whole seconds, so the window is at most a second shorter. If another
 		// process wrote first (this one's first write was throttled: unanchored), the window
@@ -420,6 +431,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 		// replays correct it (below). The schedule then holds every writer until then.
 		p.window = min(max(free.Sub(p.firstSend), time.Second), maxWindow)
 		p.learnedAt = now
+		p.admittedSince = 0 // the writes after the first window are the ones a 429 must not exceed 2 in 100 of
 		p.lo = max(p.window-time.Second, 0)
 		if whole := p.window.Truncate(time.Second); whole > 0 && whole > p.lo && !p.unanchored {
 			// Graph's windows are whole seconds (Intune's are 20 s), and Retry-After is rounded
@@ -457,7 +469,7 @@ func (p *Pacer) answered(w Write, now time.Time, status int, retryAfter string) 
 
 // eager says whether share probes go once a window: when this process knows others write with
 // the same app, when its share is below Terraform's parallelism (see width), or while its probes
-// get in. Otherwise once in aloneShareEvery windows.
+// get in. Otherwise once in loneProbeEvery admitted writes.
 func (p *Pacer) eager() bool {
 	return p.shared || p.limit < p.width || p.ramping
 }

@@ -288,9 +288,10 @@ func TestPacerSharedQuota(t *testing.T) {
 	// Two and three processes, started as separate terraform runs are, share the tenant's quota
 	// without knowing of each other: together within 15% of the floor of all their writes on
 	// the simulated clock, every create done. Started milliseconds apart they split the first
-	// window (the one with the smaller share, below Terraform's parallelism, keeps asking for
-	// more and takes the other's when it finishes); a few hundred milliseconds apart, the
-	// first takes the whole window and the others wait for their share.
+	// window (the one with the smaller share keeps asking for more, once a window when it is
+	// below Terraform's parallelism, else once in loneProbeEvery writes, and takes the other's
+	// when it finishes); a few hundred milliseconds apart, the first takes the whole window and
+	// the others wait for their share.
 	ms := time.Millisecond
 	for _, c := range []struct {
 		limit  int
@@ -303,6 +304,8 @@ func TestPacerSharedQuota(t *testing.T) {
 		{20, []int{300, 300}, []time.Duration{0, 150 * ms}},
 		{20, []int{300, 300}, []time.Duration{0, 1500 * ms}},
 		{20, []int{300, 300, 300}, []time.Duration{0, 150 * ms, 400 * ms}},
+		{50, []int{300, 300}, []time.Duration{0, 5 * ms}},
+		{50, []int{300, 300, 300}, []time.Duration{0, 5 * ms, 10 * ms}},
 		{50, []int{300, 300}, []time.Duration{0, 150 * ms}},
 		{50, []int{300, 300, 300}, []time.Duration{0, 150 * ms, 400 * ms}},
 	} {

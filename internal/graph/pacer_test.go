@@ -98,10 +98,11 @@ func TestPacerDisplacedWriteKeepsTheShare(t *testing.T) {
 	}
 }
 
-// A lone process asks for more than its share only once in aloneShareEvery windows: each refused
-// probe costs Graph a place for a window, which at the end of a run is a window. A share below
-// Terraform's parallelism is a sign that another process took part of the first window: then it
-// asks a window after its first 429, and a probe that gets in marks the quota as shared.
+// A process with no sign of another writer asks for more than its share only once in
+// loneProbeEvery admitted writes (each refused probe is a 429 of a run that may be alone), and
+// only right after its own writes of the window. A share below Terraform's parallelism is a sign
+// that another process took part of the first window: then it asks a window after its first 429,
+// and a probe that gets in marks the quota as shared.
 func TestPacerProbesWhenTheShareIsBelowParallelism(t *testing.T) {
 	probeAt := func(p *Pacer, from, to time.Time) (Write, bool) {
 		for at := from; at.Before(to); at = at.Add(50 * time.Millisecond) {
@@ -121,12 +122,44 @@ func TestPacerProbesWhenTheShareIsBelowParallelism(t *testing.T) {
 		}
 	}
 
-	// Alone with 20 of 20: no probe in the next windows.
+	// Alone with 20 of 20: no probe before 60 writes were admitted, then one right after the
+	// window's own writes; refused, none before 60 more.
 	p := NewPacer(0, 0)
 	waitingWriters(p, 10)
 	learnAlone(t, p, 29, 20)
-	if w, ok := probeAt(p, pacerT0.Add(10*time.Second), pacerT0.Add(60*time.Second)); ok {
-		t.Fatalf("a lone process holding 20 probed for more at %v", w.at.Sub(pacerT0))
+	// window sends the window's 20 writes at once and asks for one more after.
+	window := func(start time.Time, after time.Duration) (Write, bool) {
+		for i := range 20 {
+			w, wait := p.reserve(start)
+			if wait != 0 || w.kind != writeNormal {
+				t.Fatalf("write %d of the window at %v: wait %v kind %d", i, start.Sub(pacerT0), wait, w.kind)
+			}
+			p.answered(w, start.Add(time.Millisecond), 201, "")
+		}
+		w, wait := p.reserve(start.Add(after))
+		return w, wait == 0 && w.kind == writeShareProbe
+	}
+	start := pacerT0.Add(p.window + replayMargin + 30*time.Millisecond)
+	for k, c := range []struct {
+		after time.Duration
+		probe bool
+	}{
+		{2 * time.Millisecond, false}, // 20 admitted since the first 429
+		{2 * time.Millisecond, false}, // 40
+		{time.Second, false},          // 60, but a second after the window's writes: refused, it would hold a place into the next window
+		{2 * time.Millisecond, true},  // 80, right after them
+		{2 * time.Millisecond, false}, // refused: 20 since
+		{2 * time.Millisecond, false}, // 40
+		{2 * time.Millisecond, true},  // 60
+	} {
+		w, probed := window(start, c.after)
+		if probed != c.probe {
+			t.Fatalf("window %d after the first, asked %v after its writes: probed %v, want %v", k+1, c.after, probed, c.probe)
+		}
+		if probed {
+			p.answered(w, w.at.Add(time.Millisecond), 429, "10")
+		}
+		start = start.Add(p.window + replayMargin + 5*time.Millisecond)
 	}
 
 	// 7 of 20 with 10 writers: a probe in the second window; admitted, more follow.
