@@ -249,11 +249,11 @@ func (p *Pacer) reserve(now time.Time) (Write, time.Duration) {
 		if p.probing {
 			return Write{}, min(free, pollWait)
 		}
-		// (and only with no other write on its way: one sent before it could arrive after it.)
-		// A process with no sign of another writer asks only once in loneProbeEvery admitted
-		// writes (refused, each is a 429 of a run that may be alone) and only right after its
-		// own writes of the window went: refused, its 429 has left Graph's window before they
-		// are replayed, and costs no place.
+		// A share probe goes only with no other write on its way (one sent before it could
+		// arrive after it). A process with no sign of another writer asks only once in
+		// loneProbeEvery admitted writes (refused, each is a 429 of a run that may be alone) and
+		// only right after its own writes of the window went: refused, its 429 has left Graph's
+		// window before they are replayed, and costs no place.
 		lone := p.admittedSince >= loneProbeEvery && now.Sub(ref) < replayMargin
 		shareProbe := !now.Before(p.nextShare) && p.lo > 0 && now.Sub(ref) < p.lo && p.inFlight == 0 &&
 			(p.eager() || lone)

@@ -34,6 +34,16 @@ func learnAlone(t *testing.T, p *Pacer, n, limit int) {
 	}
 }
 
+// admitThenThrottle runs two writes on p: the first, sent at pacerT0, admitted; the second, sent
+// once it was answered, throttled with Retry-After ra. It returns the second.
+func admitThenThrottle(p *Pacer, ra string) Write {
+	a, _ := p.reserve(pacerT0)
+	p.answered(a, pacerT0.Add(time.Millisecond), 201, "")
+	b, _ := p.reserve(pacerT0.Add(time.Millisecond))
+	p.answered(b, pacerT0.Add(time.Millisecond), 429, ra)
+	return b
+}
+
 // The first write goes alone: a process that finds the quota held by another one costs Graph one
 // 429 for it, not one for each of Terraform's parallel writes (each counted for a window).
 func TestPacerFirstWriteGoesAlone(t *testing.T) {

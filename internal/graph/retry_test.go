@@ -183,11 +183,8 @@ func TestPacerLearnsFromTheFirst429(t *testing.T) {
 // time goes until one is admitted, which measures the window; nothing is sent while it is out.
 func TestPacerWithoutRetryAfterSendsOneAtATime(t *testing.T) {
 	p := NewPacer(0, 0)
-	t0 := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
-	a, _ := p.reserve(t0)
-	p.answered(a, t0.Add(time.Millisecond), 201, "")
-	b, _ := p.reserve(t0.Add(time.Millisecond))
-	p.answered(b, t0.Add(time.Millisecond), 429, "0")
+	t0 := pacerT0
+	admitThenThrottle(p, "0")
 	if _, wait := p.reserve(t0.Add(500 * time.Millisecond)); wait == 0 {
 		t.Fatal("a write went within a second of a 429 with Retry-After: 0")
 	}
@@ -224,11 +221,8 @@ func TestPacerHoldsForALongRetryAfter(t *testing.T) {
 // busy machine, not another process writing with the same app.
 func TestPacerEarlyWriteLengthensTheWindow(t *testing.T) {
 	p := NewPacer(0, 0)
-	t0 := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
-	a, _ := p.reserve(t0)
-	p.answered(a, t0.Add(time.Millisecond), 201, "")
-	b, _ := p.reserve(t0.Add(time.Millisecond))
-	p.answered(b, t0.Add(2*time.Millisecond), 429, "10")
+	t0 := pacerT0
+	b := admitThenThrottle(p, "10")
 	at := t0.Add(p.window + replayMargin + 10*time.Millisecond)
 	c, wait := p.reserve(at)
 	if wait != 0 || c.kind != writeNormal || !c.ref.Equal(b.at) {

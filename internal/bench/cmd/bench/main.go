@@ -52,53 +52,25 @@ func run() error {
 	flag.BoolVar(&cfg.ColdBuild, "cold-build", false, "also time a build from an empty build cache (minutes, ~10 GB)")
 	flag.Parse()
 
-	for _, f := range strings.FieldsFunc(ns, func(r rune) bool { return r == ' ' || r == ',' }) {
-		n, err := strconv.Atoi(f)
-		if err != nil || n <= 0 {
-			return fmt.Errorf("-n: %q is not a positive task count", f)
-		}
-		cfg.Ns = append(cfg.Ns, n)
+	var err error
+	if cfg.Ns, err = counts("-n", ns, "positive task count", false); err != nil {
+		return err
 	}
-	for _, f := range strings.FieldsFunc(qns, func(r rune) bool { return r == ' ' || r == ',' }) {
-		n, err := strconv.Atoi(f)
-		if err != nil || n < 0 {
-			return fmt.Errorf("-query-n: %q is not a task count", f)
-		}
-		if n > 0 {
-			cfg.QueryNs = append(cfg.QueryNs, n)
-		}
+	if cfg.QueryNs, err = counts("-query-n", qns, "task count", true); err != nil {
+		return err
 	}
-	for _, f := range strings.FieldsFunc(pns, func(r rune) bool { return r == ' ' || r == ',' }) {
-		n, err := strconv.Atoi(f)
-		if err != nil || n < 0 {
-			return fmt.Errorf("-pacing-n: %q is not a task count", f)
-		}
-		if n > 0 {
-			cfg.PacingNs = append(cfg.PacingNs, n)
-		}
+	if cfg.PacingNs, err = counts("-pacing-n", pns, "task count", true); err != nil {
+		return err
 	}
-	for _, f := range strings.FieldsFunc(pruns, func(r rune) bool { return r == ' ' || r == ',' }) {
-		n, err := strconv.Atoi(f)
-		if err != nil || n < 0 {
-			return fmt.Errorf("-pacing-runs: %q is not a number of runs", f)
-		}
-		if n > 0 {
-			cfg.PacingRuns = append(cfg.PacingRuns, n)
-		}
+	if cfg.PacingRuns, err = counts("-pacing-runs", pruns, "number of runs", true); err != nil {
+		return err
 	}
-	for _, f := range strings.FieldsFunc(rns, func(r rune) bool { return r == ' ' || r == ',' }) {
-		n, err := strconv.Atoi(f)
-		if err != nil || n < 0 {
-			return fmt.Errorf("-related-n: %q is not a device count", f)
-		}
-		if n > 0 {
-			cfg.RelatedNs = append(cfg.RelatedNs, n)
-		}
+	if cfg.RelatedNs, err = counts("-related-n", rns, "device count", true); err != nil {
+		return err
 	}
 	if cfg.Parallelism <= 0 || cfg.WriteLimit <= 0 || cfg.WriteWindow <= 0 || cfg.PacingLimit <= 0 || cfg.PacingWindow <= 0 || cfg.PacingRunN <= 0 {
 		return fmt.Errorf("-parallelism, -write-limit, -write-window, -pacing-limit, -pacing-window and -pacing-run-n must be positive")
 	}
-	var err error
 	if cfg.Root, err = filepath.Abs(cfg.Root); err != nil {
 		return err
 	}
@@ -128,4 +100,20 @@ func run() error {
 	_, err = bench.Run(ctx, cfg)
 	fmt.Fprintf(os.Stderr, "bench: finished in %s\n", time.Since(start).Round(time.Second))
 	return err
+}
+
+// counts reads a flag's space- or comma-separated counts. With skipZero a 0 is allowed and left out
+// (it skips the phase); without, every count must be positive.
+func counts(flagName, v, what string, skipZero bool) ([]int, error) {
+	var out []int
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 0 || n == 0 && !skipZero {
+			return nil, fmt.Errorf("%s: %q is not a %s", flagName, f, what)
+		}
+		if n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out, nil
 }
